@@ -1,0 +1,422 @@
+/*
+ * ingroute.h - route HTTP requests the way Kubernetes Ingress says.
+ *
+ * Copyright the ingroute authors. Licensed under the Apache License 2.0.
+ *
+ * This is the only public header of libingroute. It is C89-clean and may be
+ * included from C++. The ABI is stable within SONAME libingroute.so.1:
+ * structs are only ever extended at their end, functions are only added.
+ *
+ * Conventions, true for every function below unless its comment says
+ * otherwise:
+ *
+ *  - Functions that can fail return int: 0 (INGROUTE_OK) on success, a
+ *    negative ingroute_status on failure; ingroute_strerror() names it.
+ *    Details (file, line, column, field path, message) are appended to a
+ *    caller-owned ingroute_diags object when one is passed. There is no
+ *    thread-local "last error".
+ *  - Output parameters come first and are named out. On failure *out is
+ *    left NULL.
+ *  - Every *_free() accepts NULL and does nothing.
+ *  - Strings passed in are copied when the function needs to keep them;
+ *    strings handed out are owned by the object they came from and stay
+ *    valid as long as that object (or, for a diagnostic, until the diags
+ *    object is cleared or freed).
+ *  - Objects are not thread-safe unless stated: use one ruleset or one
+ *    diags object from one thread at a time. Distinct objects may be used
+ *    concurrently from different threads.
+ *  - Structs the library fills or reads (options, diagnostics, infos) carry
+ *    their own size in their first member, so a caller built against an
+ *    older header keeps working with a newer library.
+ *
+ * Every constant has a function twin or is an enum, so FFI users (ctypes,
+ * cgo) need no preprocessor.
+ */
+#ifndef INGROUTE_H
+#define INGROUTE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define INGROUTE_API __attribute__((visibility("default")))
+#else
+#define INGROUTE_API
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+/** Version of this header. ingroute_version() gives the library's. @since 0.1 */
+#define INGROUTE_VERSION_MAJOR 0
+#define INGROUTE_VERSION_MINOR 1
+#define INGROUTE_VERSION_PATCH 0
+/** (major << 16) | (minor << 8) | patch. @since 0.1 */
+#define INGROUTE_VERSION_NUMBER \
+	((INGROUTE_VERSION_MAJOR << 16) | (INGROUTE_VERSION_MINOR << 8) | \
+	 INGROUTE_VERSION_PATCH)
+
+/** The library's version as (major << 16) | (minor << 8) | patch. @since 0.1 */
+INGROUTE_API unsigned int ingroute_version(void);
+
+/** The library's version as "MAJOR.MINOR.PATCH"; a static string. @since 0.1 */
+INGROUTE_API const char *ingroute_version_string(void);
+
+/* ----------------------------------------------------------------- status */
+
+/** Return codes. Values are fixed for the life of the ABI. @since 0.1 */
+enum ingroute_status {
+	INGROUTE_OK = 0,
+	/** An argument was NULL, out of range or malformed. */
+	INGROUTE_EINVAL = -1,
+	/** The allocator returned NULL. Nothing was changed. */
+	INGROUTE_ENOMEM = -2,
+	/** A file or directory could not be read (errno in the diagnostic). */
+	INGROUTE_EIO = -3,
+	/** The input is not well-formed YAML or JSON. */
+	INGROUTE_ESYNTAX = -4,
+	/** The input exceeds a limit of ingroute_options. */
+	INGROUTE_ELIMIT = -5,
+	/** Strict mode: an object failed validation or decoding. */
+	INGROUTE_EINVALID = -6,
+	/** No such object. */
+	INGROUTE_ENOENT = -7
+};
+
+/**
+ * A static English description of a status code ("out of memory", ...).
+ * Unknown codes give "unknown error". Never returns NULL. @since 0.1
+ */
+INGROUTE_API const char *ingroute_strerror(int status);
+
+/* -------------------------------------------------------------- allocator */
+
+/**
+ * A pluggable allocator. All three functions are required and receive ctx.
+ * realloc_fn(ctx, NULL, n) must behave as malloc_fn; free_fn(ctx, NULL) must
+ * be a no-op. The library never calls them with size 0. Every object made
+ * with an allocator is freed with the same allocator; the struct itself is
+ * copied, so it need not outlive the call that received it. @since 0.1
+ */
+typedef struct ingroute_allocator {
+	void *(*malloc_fn)(void *ctx, size_t size);
+	void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+	void (*free_fn)(void *ctx, void *ptr);
+	void *ctx;
+} ingroute_allocator;
+
+/* ---------------------------------------------------------------- options */
+
+/** ingroute_options.flags bits. @since 0.1 */
+enum ingroute_flag {
+	/** Any error diagnostic fails the whole load with INGROUTE_EINVALID. */
+	INGROUTE_OPT_STRICT = 1 << 0,
+	/** The configured ingress_class is the cluster default (DESIGN 4.3). */
+	INGROUTE_OPT_DEFAULT_CLASS = 1 << 1,
+	/** Do not normalise request hosts and paths (the proxy already does). */
+	INGROUTE_OPT_NO_NORMALIZE = 1 << 2,
+	/** Try exact host, wildcard host, then host-less rules for a path. */
+	INGROUTE_OPT_FALLTHROUGH = 1 << 3
+};
+
+/** How ImplementationSpecific paths match. @since 0.1 */
+enum ingroute_impl_mode {
+	/** Element-wise prefix, like Prefix (the default). */
+	INGROUTE_IMPL_PREFIX = 0,
+	/** Byte-for-byte, like Exact. */
+	INGROUTE_IMPL_EXACT = 1,
+	/** Plain string prefix, like an nginx `location /foo`. */
+	INGROUTE_IMPL_STRING_PREFIX = 2
+};
+
+/**
+ * Options for a ruleset and the routers compiled from it. Initialise with
+ * INGROUTE_OPTIONS_INIT or ingroute_options_init(), then set fields. Zero in
+ * a limit means "the default" (given in brackets). Strings are copied by
+ * ingroute_ruleset_new(). Fields are only ever appended. @since 0.1
+ */
+typedef struct ingroute_options {
+	/** sizeof(ingroute_options) as the caller compiled it. */
+	size_t size;
+	/** OR of enum ingroute_flag. */
+	unsigned int flags;
+	/** Serve only Ingresses of this class (DESIGN 4.3); NULL serves all. */
+	const char *ingress_class;
+	/** Namespace of objects that name none [default]. */
+	const char *default_namespace;
+	/** enum ingroute_impl_mode. */
+	int impl_specific;
+	/** Global default backend "NAMESPACE/SERVICE:PORT" (PORT a number or a
+	 * port name), or NULL. */
+	const char *default_backend;
+	/** Bytes in one buffer or file [256 MiB]. */
+	size_t max_input_bytes;
+	/** Nesting depth of YAML collections [64]. */
+	size_t max_depth;
+	/** YAML nodes in one document [4,000,000]. */
+	size_t max_nodes;
+	/** Nodes reached through YAML aliases in one document [100,000]. */
+	size_t max_alias_nodes;
+	/** Bytes in one scalar [1 MiB]. */
+	size_t max_scalar_bytes;
+	/** Diagnostics kept by one call; more are counted, not kept [10,000]. */
+	size_t max_diagnostics;
+	/** Allocator for everything made from this ruleset; NULL: malloc. */
+	const ingroute_allocator *allocator;
+} ingroute_options;
+
+/** Static initialiser: all defaults. @since 0.1 */
+#define INGROUTE_OPTIONS_INIT { sizeof(ingroute_options), 0, NULL, NULL, 0, \
+	NULL, 0, 0, 0, 0, 0, 0, NULL }
+
+/**
+ * Sets *opts to the defaults for a struct of `size` bytes (pass
+ * sizeof(ingroute_options)). Same bytes as INGROUTE_OPTIONS_INIT.
+ * Returns INGROUTE_EINVAL if opts is NULL or size is smaller than the first
+ * published layout. @since 0.1
+ */
+INGROUTE_API int ingroute_options_init(ingroute_options *opts, size_t size);
+
+/** sizeof(ingroute_options) of this library, for FFI. @since 0.1 */
+INGROUTE_API size_t ingroute_options_size(void);
+
+/* ------------------------------------------------------------ diagnostics */
+
+/** @since 0.1 */
+enum ingroute_severity {
+	INGROUTE_NOTE = 0,
+	INGROUTE_WARNING = 1,
+	INGROUTE_ERROR = 2
+};
+
+/** What a diagnostic is about. Values are fixed. @since 0.1 */
+enum ingroute_diag_code {
+	/** YAML/JSON syntax error: the whole buffer is rejected. */
+	INGROUTE_D_SYNTAX = 1,
+	/** A limit of ingroute_options was hit: the whole buffer is rejected. */
+	INGROUTE_D_LIMIT = 2,
+	/** A file or directory could not be read. */
+	INGROUTE_D_IO = 3,
+	/** A field holds the wrong type (a string where a number belongs). */
+	INGROUTE_D_TYPE = 4,
+	/** The same key twice in one mapping. */
+	INGROUTE_D_DUPLICATE_KEY = 5,
+	/** An API server validation rule failed; the message is its wording. */
+	INGROUTE_D_INVALID = 6,
+	/** A field the API does not define (warning). */
+	INGROUTE_D_UNKNOWN_FIELD = 7,
+	/** An object that is not a v1 Ingress or IngressClass was skipped. */
+	INGROUTE_D_SKIPPED_KIND = 8,
+	/** An Ingress of another class is not served. */
+	INGROUTE_D_CLASS = 9,
+	/** An Ingress replaced an earlier one with the same namespace/name. */
+	INGROUTE_D_REPLACED = 10,
+	/** Two Ingresses claim the same route; the message names the winner. */
+	INGROUTE_D_CONFLICT = 11,
+	/** A rule can never match. */
+	INGROUTE_D_SHADOWED = 12,
+	/** More diagnostics than max_diagnostics; the rest were dropped. */
+	INGROUTE_D_TRUNCATED = 13,
+	/** An object cannot be used (not an object, no kind, ...). */
+	INGROUTE_D_OBJECT = 14
+};
+
+/**
+ * One diagnostic, as filled by ingroute_diags_get(). Set size to
+ * sizeof(ingroute_diag) first. Pointers are NULL when unknown and are
+ * owned by the diags object. @since 0.1
+ */
+typedef struct ingroute_diag {
+	size_t size;
+	/** enum ingroute_severity */
+	int severity;
+	/** enum ingroute_diag_code */
+	int code;
+	/** The file, the name given to ingroute_ruleset_load_buffer(), or NULL. */
+	const char *file;
+	/** 1-based line and column (column in characters); 0 when unknown. */
+	unsigned int line;
+	unsigned int column;
+	/** "Ingress", "IngressClass", ...: the object it concerns, or NULL. */
+	const char *kind;
+	/** The object's namespace and name, or NULL. */
+	const char *ns;
+	const char *name;
+	/** Field path as the API server writes it ("spec.rules[0].host"), or
+	 * NULL. */
+	const char *field;
+	/** The message; for validation errors the API server's text, such as
+	 * "Invalid value: \"foo\": must be an absolute path". Never NULL. */
+	const char *message;
+} ingroute_diag;
+
+/** A list of diagnostics the caller owns. @since 0.1 */
+typedef struct ingroute_diags ingroute_diags;
+
+/**
+ * Creates an empty diagnostics list. allocator may be NULL (malloc).
+ * Returns INGROUTE_EINVAL if out is NULL, INGROUTE_ENOMEM. @since 0.1
+ */
+INGROUTE_API int ingroute_diags_new(ingroute_diags **out,
+                                    const ingroute_allocator *allocator);
+
+/** Frees the list and every string it handed out. @since 0.1 */
+INGROUTE_API void ingroute_diags_free(ingroute_diags *diags);
+
+/** Removes every diagnostic; strings handed out become invalid. @since 0.1 */
+INGROUTE_API void ingroute_diags_clear(ingroute_diags *diags);
+
+/** Number of diagnostics kept (0 for NULL). @since 0.1 */
+INGROUTE_API size_t ingroute_diags_count(const ingroute_diags *diags);
+
+/**
+ * Number of diagnostics of a severity, counting those dropped past
+ * max_diagnostics (0 for NULL). @since 0.1
+ */
+INGROUTE_API size_t ingroute_diags_count_severity(const ingroute_diags *diags,
+                                                  int severity);
+
+/**
+ * Fills *out with diagnostic `index`. out->size must be set; fields beyond
+ * it are not written. Returns INGROUTE_EINVAL for NULL arguments or a size
+ * below the first layout, INGROUTE_ENOENT when index >= count. @since 0.1
+ */
+INGROUTE_API int ingroute_diags_get(const ingroute_diags *diags, size_t index,
+                                    ingroute_diag *out);
+
+/**
+ * Formats diagnostic `index` as one line without a newline:
+ * "FILE:LINE:COL: SEVERITY: KIND NS/NAME: FIELD: MESSAGE", leaving out the
+ * parts that are unknown. Writes at most cap bytes including the NUL, like
+ * snprintf, and returns the length of the whole line; 0 when index is out
+ * of range or diags is NULL. buf may be NULL when cap is 0. @since 0.1
+ */
+INGROUTE_API size_t ingroute_diags_format(const ingroute_diags *diags,
+                                          size_t index, char *buf, size_t cap);
+
+/* ---------------------------------------------------------------- ruleset */
+
+/**
+ * The loader: the desired state a controller keeps, Ingresses and
+ * IngressClasses keyed by namespace/name. Not thread-safe; routers compiled
+ * from it are independent of it. @since 0.1
+ */
+typedef struct ingroute_ruleset ingroute_ruleset;
+
+/**
+ * Creates an empty ruleset. opts may be NULL for the defaults; it is
+ * copied, strings included. Returns INGROUTE_EINVAL for a NULL out, an
+ * opts->size below the first layout, an unknown impl_specific or a
+ * malformed default_backend; INGROUTE_ENOMEM. @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_new(ingroute_ruleset **out,
+                                      const ingroute_options *opts);
+
+/** Frees the ruleset and every object in it. @since 0.1 */
+INGROUTE_API void ingroute_ruleset_free(ingroute_ruleset *rs);
+
+/**
+ * Loads YAML or JSON text: one or more documents, each an object or a list
+ * (kind List, IngressList, ...) of objects. len bytes are read; data need
+ * not be NUL-terminated. name labels diagnostics (a file name) and may be
+ * NULL. diags may be NULL.
+ *
+ * Loading is all or nothing for the buffer: on a syntax error, a limit, an
+ * allocation failure, or (strict) any error, the ruleset is unchanged.
+ * Otherwise every valid v1 Ingress and IngressClass is added, replacing one
+ * with the same namespace/name (a note says so); invalid objects are
+ * dropped with every error reported, and an invalid object never replaces
+ * a valid one. Objects of other kinds are skipped with a note.
+ *
+ * Returns 0 (also when some objects were invalid, unless strict),
+ * INGROUTE_EINVAL, INGROUTE_ESYNTAX, INGROUTE_ELIMIT, INGROUTE_EINVALID
+ * (strict), INGROUTE_ENOMEM. @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_load_buffer(ingroute_ruleset *rs,
+                                              const char *data, size_t len,
+                                              const char *name,
+                                              ingroute_diags *diags);
+
+/**
+ * Loads a file, or every *.yaml, *.yml and *.json file of a directory in
+ * byte order of their names (not recursing, like kubectl apply -f DIR).
+ * All or nothing across the whole directory, as for load_buffer. Adds
+ * INGROUTE_EIO to load_buffer's codes. @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_load_path(ingroute_ruleset *rs,
+                                            const char *path,
+                                            ingroute_diags *diags);
+
+/**
+ * Removes the Ingress ns/name (ns NULL: the default namespace). Returns
+ * INGROUTE_ENOENT if there is none, INGROUTE_EINVAL for NULL arguments.
+ * @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
+                                         const char *name);
+
+/** Number of Ingresses held (0 for NULL). @since 0.1 */
+INGROUTE_API size_t ingroute_ruleset_count(const ingroute_ruleset *rs);
+
+/** Whether an Ingress is served under the ruleset's class option. @since 0.1 */
+enum ingroute_served {
+	/** Served: no class configured, or its class matches. */
+	INGROUTE_SERVED = 1,
+	/** Not served: its class is another one. */
+	INGROUTE_NOT_SERVED = 0
+};
+
+/**
+ * One Ingress of a ruleset, as filled by ingroute_ruleset_get(). Set size
+ * first. Strings are owned by the ruleset and valid until the Ingress is
+ * replaced or removed. @since 0.1
+ */
+typedef struct ingroute_ingress_info {
+	size_t size;
+	const char *ns;
+	const char *name;
+	/** Where it was loaded from (NULL for an unnamed buffer). */
+	const char *file;
+	unsigned int line;
+	unsigned int column;
+	/** enum ingroute_served under the class rules of DESIGN 4.3. */
+	int served;
+	/** Why it is or is not served, e.g. "spec.ingressClassName is
+	 * \"internal\", not \"public\"". */
+	const char *reason;
+	/** spec.ingressClassName, else the kubernetes.io/ingress.class
+	 * annotation, else NULL. */
+	const char *ingress_class;
+	/** Rules, paths (over all rules) and TLS entries. */
+	size_t rules;
+	size_t paths;
+	size_t tls;
+	/** Whether it has a spec.defaultBackend. */
+	int has_default_backend;
+} ingroute_ingress_info;
+
+/**
+ * Fills *out with the Ingress at `index`, in order of arrival (a
+ * replacement keeps its predecessor's place). out->size must be set.
+ * Returns INGROUTE_EINVAL, or INGROUTE_ENOENT when index >= count.
+ * @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_get(const ingroute_ruleset *rs, size_t index,
+                                      ingroute_ingress_info *out);
+
+/**
+ * Finds the Ingress ns/name (ns NULL: the default namespace) and fills *out
+ * as ingroute_ruleset_get() does. Returns INGROUTE_ENOENT if absent.
+ * @since 0.1
+ */
+INGROUTE_API int ingroute_ruleset_find(const ingroute_ruleset *rs,
+                                       const char *ns, const char *name,
+                                       ingroute_ingress_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INGROUTE_H */

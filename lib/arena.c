@@ -1,0 +1,97 @@
+/*
+ * Bump allocation in chunks. An Ingress and everything it owns live in one
+ * arena, so replacing or removing it is one walk over a few chunks.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+struct ig_arena_chunk {
+	ig_arena_chunk *next;
+	size_t size;
+	/* max_align_t is C11; a union of the widest scalars serves. */
+	union { long double ld; void *p; uint64_t u; } data[];
+};
+
+#define ARENA_MIN_CHUNK 1024u
+#define ARENA_MAX_CHUNK (256u * 1024u)
+
+void ingroute__arena_init(ig_arena *ar, const ig_alloc *a)
+{
+	memset(ar, 0, sizeof(*ar));
+	ar->alloc = a;
+}
+
+void ingroute__arena_free(ig_arena *ar)
+{
+	ig_arena_chunk *c, *next;
+
+	for (c = ar->head; c; c = next) {
+		next = c->next;
+		ingroute__free(ar->alloc, c);
+	}
+	ar->head = NULL;
+	ar->cur = ar->end = NULL;
+	ar->total = 0;
+}
+
+void *ingroute__arena_alloc(ig_arena *ar, size_t n)
+{
+	ig_arena_chunk *c;
+	size_t size, want;
+	char *p;
+
+	n = (n + 7u) & ~(size_t)7u;
+	if (n == 0)
+		n = 8;
+	if ((size_t)(ar->end - ar->cur) >= n && ar->cur) {
+		p = ar->cur;
+		ar->cur += n;
+		return p;
+	}
+	/* Chunks double with the arena's size so a big Ingress needs few of
+	 * them, and a small one wastes little. */
+	size = ar->total < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : ar->total;
+	if (size > ARENA_MAX_CHUNK)
+		size = ARENA_MAX_CHUNK;
+	if (size < n)
+		size = n;
+	want = sizeof(ig_arena_chunk) + size;
+	if (want < size)
+		return NULL;
+	c = ingroute__malloc(ar->alloc, want);
+	if (!c)
+		return NULL;
+	c->next = ar->head;
+	c->size = size;
+	ar->head = c;
+	ar->total += want;
+	p = (char *)c->data;
+	ar->cur = p + n;
+	ar->end = p + size;
+	return p;
+}
+
+void *ingroute__arena_zalloc(ig_arena *ar, size_t n)
+{
+	void *p = ingroute__arena_alloc(ar, n);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n)
+{
+	char *p;
+
+	if (n == SIZE_MAX)
+		return NULL;
+	p = ingroute__arena_alloc(ar, n + 1);
+	if (!p)
+		return NULL;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}

@@ -1,0 +1,155 @@
+/*
+ * Growable strings for messages and JSON. A failed allocation poisons the
+ * buffer instead of being checked at every append; the caller checks once
+ * through ingroute__buf_cstr().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+void ingroute__buf_init(ig_buf *b, const ig_alloc *a)
+{
+	memset(b, 0, sizeof(*b));
+	b->alloc = a;
+}
+
+void ingroute__buf_free(ig_buf *b)
+{
+	ingroute__free(b->alloc, b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+static int reserve(ig_buf *b, size_t more)
+{
+	if (b->failed)
+		return -1;
+	if (more > SIZE_MAX - b->len - 1 ||
+	    ingroute__grow(b->alloc, (void **)&b->data, &b->cap,
+	                   b->len + more + 1, 1) < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+void ingroute__buf_put(ig_buf *b, const char *s, size_t n)
+{
+	if (reserve(b, n) < 0)
+		return;
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void ingroute__buf_puts(ig_buf *b, const char *s)
+{
+	ingroute__buf_put(b, s, strlen(s));
+}
+
+void ingroute__buf_vprintf(ig_buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || reserve(b, (size_t)n) < 0) {
+		b->failed = 1;
+		return;
+	}
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void ingroute__buf_printf(ig_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ingroute__buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	ingroute__buf_put(b, "\"", 1);
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (c == '"' || c == '\\')
+				ingroute__buf_put(b, "\\", 1);
+			ingroute__buf_put(b, (const char *)&s[i], 1);
+			i++;
+			continue;
+		}
+		switch (c) {
+		case '\a': ingroute__buf_puts(b, "\\a"); i++; continue;
+		case '\b': ingroute__buf_puts(b, "\\b"); i++; continue;
+		case '\f': ingroute__buf_puts(b, "\\f"); i++; continue;
+		case '\n': ingroute__buf_puts(b, "\\n"); i++; continue;
+		case '\r': ingroute__buf_puts(b, "\\r"); i++; continue;
+		case '\t': ingroute__buf_puts(b, "\\t"); i++; continue;
+		case '\v': ingroute__buf_puts(b, "\\v"); i++; continue;
+		default: break;
+		}
+		k = utf8_len(s + i, n - i);
+		if (k <= 1) {
+			ingroute__buf_printf(b, "\\x%02x", c);
+			i++;
+		} else if (k == 2 && c == 0xc2 && s[i + 1] < 0xa0) {
+			/* C1 controls print as Go prints them. */
+			ingroute__buf_printf(b, "\\u%04x", s[i + 1]);
+			i += 2;
+		} else {
+			ingroute__buf_put(b, (const char *)&s[i], k);
+			i += k;
+		}
+	}
+	ingroute__buf_put(b, "\"", 1);
+}
+
+const char *ingroute__buf_cstr(ig_buf *b)
+{
+	if (b->failed)
+		return NULL;
+	if (!b->data)
+		ingroute__buf_put(b, "", 0);
+	return b->failed ? NULL : b->data;
+}

@@ -1,0 +1,838 @@
+/*
+ * Document trees into typed objects: the shape of networking.k8s.io/v1
+ * Ingress and IngressClass, with every field's position.
+ *
+ * This stage does what the API server's JSON decoding does before any
+ * validation runs: it checks types (a quoted "80" is not a port number),
+ * rejects duplicate keys, and warns about fields under spec that the API
+ * does not define (typos such as `pathtype`). An object with a decoding
+ * error is reported and dropped without validation, as the API server
+ * would never get as far as validating it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+typedef struct dec {
+	const ig_decode_opts *o;
+	ig_diag_ctx *dc;
+	ig_object *obj;
+	ig_buf path;        /* the field path being decoded */
+	size_t errors;
+	int oom;
+} dec;
+
+/* ---- field paths: pushed and popped around each nested field */
+
+static size_t push_field(dec *d, const char *name)
+{
+	size_t mark = d->path.len;
+
+	if (d->path.len)
+		ingroute__buf_put(&d->path, ".", 1);
+	ingroute__buf_puts(&d->path, name);
+	return mark;
+}
+
+static size_t push_index(dec *d, size_t i)
+{
+	size_t mark = d->path.len;
+
+	ingroute__buf_printf(&d->path, "[%zu]", i);
+	return mark;
+}
+
+static void pop(dec *d, size_t mark)
+{
+	if (d->path.failed)
+		return;
+	d->path.len = mark;
+	if (d->path.data)
+		d->path.data[mark] = '\0';
+}
+
+static const char *cur_path(dec *d)
+{
+	const char *p = ingroute__buf_cstr(&d->path);
+
+	if (!p)
+		d->oom = 1;
+	return p && *p ? p : NULL;
+}
+
+/* ---- reporting */
+
+static const char *describe(const ig_node *n)
+{
+	if (n->type == IG_MAP)
+		return "an object";
+	if (n->type == IG_SEQ)
+		return "a list";
+	switch (n->skind) {
+	case IG_S_INT:
+	case IG_S_FLOAT: return "a number";
+	case IG_S_BOOL: return "a boolean";
+	case IG_S_NULL: return "null";
+	default: return "a string";
+	}
+}
+
+static void type_error(dec *d, const ig_node *n, const char *expected)
+{
+	const char *field = cur_path(d);
+
+	d->errors++;
+	if (n->type != IG_SCALAR) {
+		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos, field,
+		               "expected %s, found %s", expected, describe(n));
+		return;
+	}
+	if (n->skind == IG_S_STR) {
+		ig_buf q;
+		const char *s;
+
+		ingroute__buf_init(&q, d->o->alloc);
+		ingroute__buf_quote(&q, n->u.str, n->n);
+		s = ingroute__buf_cstr(&q);
+		if (s)
+			ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos,
+			               field, "Invalid value: %s: expected %s, found a string",
+			               s, expected);
+		else
+			d->oom = 1;
+		ingroute__buf_free(&q);
+		return;
+	}
+	ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos, field,
+	               "Invalid value: %.*s: expected %s, found %s",
+	               n->n > 64 ? 64 : (int)n->n, n->u.str, expected, describe(n));
+}
+
+/* ---- typed reads; each returns 1 when set, 0 when absent or null, -1
+ * on a type error (already reported). */
+
+static int is_null(const ig_node *n)
+{
+	return !n || (n->type == IG_SCALAR && n->skind == IG_S_NULL);
+}
+
+static void check_duplicates(dec *d, const ig_node *map)
+{
+	const ig_node *first;
+	size_t mark;
+	char key[256];
+
+	if (!map->dup)
+		return;
+	first = NULL;
+	{
+		size_t i;
+
+		for (i = 0; i + 1 < map->n; i += 2)
+			if (map->u.kids[i] != map->dup &&
+			    map->u.kids[i]->type == IG_SCALAR &&
+			    map->u.kids[i]->n == map->dup->n &&
+			    memcmp(map->u.kids[i]->u.str, map->dup->u.str,
+			           map->dup->n) == 0) {
+				first = map->u.kids[i];
+				break;
+			}
+	}
+	snprintf(key, sizeof(key), "%.*s",
+	         map->dup->n > 200 ? 200 : (int)map->dup->n, map->dup->u.str);
+	mark = push_field(d, key);
+	d->errors++;
+	if (first)
+		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_DUPLICATE_KEY,
+		               map->dup->pos, cur_path(d),
+		               "duplicate key: already set at line %u, column %u",
+		               first->pos.line, first->pos.col);
+	else
+		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_DUPLICATE_KEY,
+		               map->dup->pos, cur_path(d), "duplicate key");
+	pop(d, mark);
+}
+
+static int want_map(dec *d, const ig_node *n)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != IG_MAP) {
+		type_error(d, n, "an object");
+		return -1;
+	}
+	check_duplicates(d, n);
+	return 1;
+}
+
+static int want_seq(dec *d, const ig_node *n)
+{
+	if (is_null(n))
+		return 0;
+	if (n->type != IG_SEQ) {
+		type_error(d, n, "a list");
+		return -1;
+	}
+	return 1;
+}
+
+static int read_str(dec *d, const ig_node *n, ig_str *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (is_null(n))
+		return 0;
+	if (n->type != IG_SCALAR || n->skind != IG_S_STR) {
+		type_error(d, n, "a string");
+		return -1;
+	}
+	out->s = ingroute__arena_strndup(&d->obj->arena, n->u.str, n->n);
+	if (!out->s) {
+		d->oom = 1;
+		return -1;
+	}
+	out->len = n->n;
+	out->pos = n->pos;
+	return 1;
+}
+
+/* Reads a YAML 1.1 integer: decimal, 0x hex, 0b binary, with '_'. */
+static int parse_int(const char *s, size_t n, int64_t *out)
+{
+	int neg = 0, base = 10;
+	uint64_t v = 0, lim;
+	size_t i = 0;
+
+	if (i < n && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i + 1 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X'))
+		base = 16, i += 2;
+	else if (i + 1 < n && s[i] == '0' && s[i + 1] == 'b')
+		base = 2, i += 2;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < n; i++) {
+		int c = (unsigned char)s[i], dgt;
+
+		if (c == '_')
+			continue;
+		dgt = isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : 99;
+		if (dgt >= base)
+			return -1;
+		if (v > (lim - (uint64_t)dgt) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)dgt;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+static int read_int32(dec *d, const ig_node *n, int32_t *out)
+{
+	int64_t v;
+
+	*out = 0;
+	if (is_null(n))
+		return 0;
+	if (n->type != IG_SCALAR || n->skind != IG_S_INT) {
+		type_error(d, n, "an integer");
+		return -1;
+	}
+	if (parse_int(n->u.str, n->n, &v) < 0 || v < INT32_MIN || v > INT32_MAX) {
+		type_error(d, n, "a 32-bit integer");
+		return -1;
+	}
+	*out = (int32_t)v;
+	return 1;
+}
+
+/* Warns about keys of a spec mapping that the API does not define. */
+static void check_fields(dec *d, const ig_node *map, const char *const *known)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < map->n; i += 2) {
+		const ig_node *k = map->u.kids[i];
+		const char *const *f;
+		const char *hint = NULL;
+		char key[256];
+		size_t mark;
+
+		if (k->type != IG_SCALAR) {
+			type_error(d, k, "a string key");
+			continue;
+		}
+		for (f = known; *f; f++) {
+			if (strlen(*f) == k->n && memcmp(*f, k->u.str, k->n) == 0)
+				break;
+			if (strlen(*f) == k->n && strncasecmp(*f, k->u.str, k->n) == 0)
+				hint = *f;
+		}
+		if (*f)
+			continue;
+		snprintf(key, sizeof(key), "%.*s", k->n > 200 ? 200 : (int)k->n,
+		         k->u.str);
+		mark = push_field(d, key);
+		if (hint)
+			ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_UNKNOWN_FIELD,
+			               k->pos, cur_path(d),
+			               "unknown field \"%s\" (did you mean \"%s\"?)", key,
+			               hint);
+		else
+			ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_UNKNOWN_FIELD,
+			               k->pos, cur_path(d), "unknown field \"%s\"", key);
+		pop(d, mark);
+	}
+}
+
+/* Reads field `name` of map as a string, with its path. */
+static int field_str(dec *d, const ig_node *map, const char *name, ig_str *out)
+{
+	size_t mark = push_field(d, name);
+	int r = read_str(d, ingroute__map_get(map, name), out);
+
+	pop(d, mark);
+	return r;
+}
+
+/* Allocates an array for a sequence's items in the object's arena. */
+static void *items(dec *d, const ig_node *seq, size_t elem)
+{
+	void *p = ingroute__arena_zalloc(&d->obj->arena,
+	                                 (seq->n ? seq->n : 1) * elem);
+
+	if (!p)
+		d->oom = 1;
+	return p;
+}
+
+/* ---- Ingress fields */
+
+static void decode_backend(dec *d, const ig_node *n, ig_pos parent,
+                           ig_backend *b)
+{
+	static const char *const backend_fields[] = { "service", "resource", NULL };
+	static const char *const service_fields[] = { "name", "port", NULL };
+	static const char *const port_fields[] = { "name", "number", NULL };
+	static const char *const resource_fields[] = { "apiGroup", "kind", "name",
+	                                               NULL };
+	const ig_node *svc, *port, *res;
+	size_t mark;
+
+	memset(b, 0, sizeof(*b));
+	b->pos = n ? n->pos : parent;
+	if (want_map(d, n) <= 0)
+		return;
+	check_fields(d, n, backend_fields);
+
+	svc = ingroute__map_get(n, "service");
+	mark = push_field(d, "service");
+	if (want_map(d, svc) > 0) {
+		size_t m2;
+
+		b->has_service = 1;
+		b->service_pos = svc->pos;
+		check_fields(d, svc, service_fields);
+		field_str(d, svc, "name", &b->service);
+		port = ingroute__map_get(svc, "port");
+		b->port_pos = svc->pos;
+		m2 = push_field(d, "port");
+		if (want_map(d, port) > 0) {
+			size_t m3;
+			const ig_node *num = ingroute__map_get(port, "number");
+
+			b->has_port = 1;
+			b->port_pos = port->pos;
+			check_fields(d, port, port_fields);
+			field_str(d, port, "name", &b->port_name);
+			m3 = push_field(d, "number");
+			if (read_int32(d, num, &b->port_number) > 0)
+				b->port_number_pos = num->pos;
+			pop(d, m3);
+		}
+		pop(d, m2);
+	}
+	pop(d, mark);
+
+	res = ingroute__map_get(n, "resource");
+	mark = push_field(d, "resource");
+	if (want_map(d, res) > 0) {
+		b->has_resource = 1;
+		b->resource_pos = res->pos;
+		check_fields(d, res, resource_fields);
+		field_str(d, res, "apiGroup", &b->api_group);
+		field_str(d, res, "kind", &b->kind);
+		field_str(d, res, "name", &b->res_name);
+	}
+	pop(d, mark);
+}
+
+static const struct { const char *name; int type; } path_types[] = {
+	{ "Exact", IG_PT_EXACT },
+	{ "Prefix", IG_PT_PREFIX },
+	{ "ImplementationSpecific", IG_PT_IMPL },
+};
+
+static void decode_path(dec *d, const ig_node *n, ig_path *p)
+{
+	static const char *const fields[] = { "path", "pathType", "backend", NULL };
+	size_t i, mark;
+
+	p->pos = n->pos;
+	if (want_map(d, n) <= 0) {
+		decode_backend(d, NULL, n->pos, &p->backend);
+		return;
+	}
+	check_fields(d, n, fields);
+	field_str(d, n, "path", &p->path);
+	if (field_str(d, n, "pathType", &p->path_type_str) > 0) {
+		p->path_type = IG_PT_OTHER;
+		for (i = 0; i < IG_ARRAY_LEN(path_types); i++)
+			if (strcmp(p->path_type_str.s, path_types[i].name) == 0)
+				p->path_type = (uint8_t)path_types[i].type;
+	}
+	mark = push_field(d, "backend");
+	decode_backend(d, ingroute__map_get(n, "backend"), n->pos, &p->backend);
+	pop(d, mark);
+}
+
+static void decode_rule(dec *d, const ig_node *n, ig_rule *r)
+{
+	static const char *const fields[] = { "host", "http", NULL };
+	static const char *const http_fields[] = { "paths", NULL };
+	const ig_node *http, *paths;
+	size_t mark, m2, i;
+
+	r->pos = n->pos;
+	if (want_map(d, n) <= 0)
+		return;
+	check_fields(d, n, fields);
+	field_str(d, n, "host", &r->host);
+	http = ingroute__map_get(n, "http");
+	mark = push_field(d, "http");
+	if (want_map(d, http) > 0) {
+		r->has_http = 1;
+		r->http_pos = http->pos;
+		check_fields(d, http, http_fields);
+		paths = ingroute__map_get(http, "paths");
+		r->paths_pos = paths ? paths->pos : http->pos;
+		m2 = push_field(d, "paths");
+		if (want_seq(d, paths) > 0 && (r->paths = items(d, paths, sizeof(ig_path)))) {
+			r->npaths = paths->n;
+			for (i = 0; i < paths->n && !d->oom; i++) {
+				size_t m3 = push_index(d, i);
+
+				decode_path(d, paths->u.kids[i], &r->paths[i]);
+				pop(d, m3);
+			}
+		}
+		pop(d, m2);
+	}
+	pop(d, mark);
+}
+
+static void decode_tls(dec *d, const ig_node *n, ig_tls *t)
+{
+	static const char *const fields[] = { "hosts", "secretName", NULL };
+	const ig_node *hosts;
+	size_t mark, i;
+
+	t->pos = n->pos;
+	if (want_map(d, n) <= 0)
+		return;
+	check_fields(d, n, fields);
+	hosts = ingroute__map_get(n, "hosts");
+	mark = push_field(d, "hosts");
+	if (want_seq(d, hosts) > 0 && (t->hosts = items(d, hosts, sizeof(ig_str)))) {
+		t->hosts_pos = hosts->pos;
+		t->nhosts = hosts->n;
+		for (i = 0; i < hosts->n && !d->oom; i++) {
+			size_t m2 = push_index(d, i);
+
+			read_str(d, hosts->u.kids[i], &t->hosts[i]);
+			pop(d, m2);
+		}
+	}
+	pop(d, mark);
+	field_str(d, n, "secretName", &t->secret);
+}
+
+static void decode_ingress_spec(dec *d, const ig_node *spec)
+{
+	static const char *const fields[] = { "ingressClassName", "defaultBackend",
+	                                      "rules", "tls", NULL };
+	ig_object *o = d->obj;
+	const ig_node *n;
+	size_t mark, i;
+
+	o->spec_pos = spec ? spec->pos : o->pos;
+	mark = push_field(d, "spec");
+	if (want_map(d, spec) <= 0) {
+		pop(d, mark);
+		return;
+	}
+	check_fields(d, spec, fields);
+	field_str(d, spec, "ingressClassName", &o->class_name);
+
+	n = ingroute__map_get(spec, "defaultBackend");
+	if (!is_null(n)) {
+		size_t m2 = push_field(d, "defaultBackend");
+
+		o->default_backend = ingroute__arena_zalloc(&o->arena, sizeof(ig_backend));
+		if (!o->default_backend)
+			d->oom = 1;
+		else
+			decode_backend(d, n, spec->pos, o->default_backend);
+		pop(d, m2);
+	}
+
+	n = ingroute__map_get(spec, "rules");
+	{
+		size_t m2 = push_field(d, "rules");
+
+		if (want_seq(d, n) > 0 && (o->rules = items(d, n, sizeof(ig_rule)))) {
+			o->nrules = n->n;
+			for (i = 0; i < n->n && !d->oom; i++) {
+				size_t m3 = push_index(d, i);
+
+				decode_rule(d, n->u.kids[i], &o->rules[i]);
+				pop(d, m3);
+			}
+		}
+		pop(d, m2);
+	}
+
+	n = ingroute__map_get(spec, "tls");
+	{
+		size_t m2 = push_field(d, "tls");
+
+		if (want_seq(d, n) > 0 && (o->tls = items(d, n, sizeof(ig_tls)))) {
+			o->ntls = n->n;
+			for (i = 0; i < n->n && !d->oom; i++) {
+				size_t m3 = push_index(d, i);
+
+				decode_tls(d, n->u.kids[i], &o->tls[i]);
+				pop(d, m3);
+			}
+		}
+		pop(d, m2);
+	}
+	pop(d, mark);
+}
+
+static void decode_class_spec(dec *d, const ig_node *spec)
+{
+	ig_object *o = d->obj;
+	size_t mark = push_field(d, "spec");
+
+	o->spec_pos = spec ? spec->pos : o->pos;
+	if (want_map(d, spec) > 0)
+		field_str(d, spec, "controller", &o->controller);
+	pop(d, mark);
+}
+
+/* ---- metadata */
+
+static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
+                              uint32_t *count)
+{
+	size_t i;
+
+	if (want_map(d, n) <= 0)
+		return;
+	*out = ingroute__arena_zalloc(&d->obj->arena,
+	                              (n->n / 2 + 1) * sizeof(ig_kv));
+	if (!*out) {
+		d->oom = 1;
+		return;
+	}
+	for (i = 0; i + 1 < n->n && !d->oom; i += 2) {
+		ig_kv *kv = &(*out)[*count];
+		const ig_node *k = n->u.kids[i];
+		char key[256];
+		size_t mark;
+
+		if (read_str(d, k, &kv->key) <= 0)
+			continue;
+		snprintf(key, sizeof(key), "%.*s", k->n > 200 ? 200 : (int)k->n,
+		         k->u.str);
+		mark = push_field(d, key);
+		/* A null value is an empty string, as JSON decoding makes it. */
+		if (read_str(d, n->u.kids[i + 1], &kv->value) == 0) {
+			kv->value.s = "";
+			kv->value.pos = n->u.kids[i + 1]->pos;
+		}
+		pop(d, mark);
+		if (kv->value.s)
+			(*count)++;
+	}
+}
+
+static void decode_metadata(dec *d, const ig_node *meta)
+{
+	ig_object *o = d->obj;
+	const ig_node *n;
+	ig_str ts;
+	size_t mark = push_field(d, "metadata");
+
+	o->meta_pos = meta ? meta->pos : o->pos;
+	if (want_map(d, meta) > 0) {
+		field_str(d, meta, "name", &o->name);
+		field_str(d, meta, "namespace", &o->ns);
+		n = ingroute__map_get(meta, "annotations");
+		if (n) {
+			size_t m2 = push_field(d, "annotations");
+
+			o->annotations_pos = n->pos;
+			decode_string_map(d, n, &o->annotations, &o->nannotations);
+			pop(d, m2);
+		}
+		n = ingroute__map_get(meta, "labels");
+		if (n) {
+			size_t m2 = push_field(d, "labels");
+
+			o->labels_pos = n->pos;
+			decode_string_map(d, n, &o->labels, &o->nlabels);
+			pop(d, m2);
+		}
+		if (field_str(d, meta, "creationTimestamp", &ts) > 0) {
+			if (ingroute__parse_rfc3339(ts.s, ts.len, &o->ts) == 0) {
+				o->has_ts = 1;
+			} else {
+				size_t m2 = push_field(d, "creationTimestamp");
+
+				ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_TYPE,
+				               ts.pos, cur_path(d),
+				               "not an RFC 3339 time; ignored for precedence");
+				pop(d, m2);
+			}
+		}
+	}
+	pop(d, mark);
+}
+
+/* ---- objects and lists */
+
+typedef struct walk {
+	const ig_decode_opts *o;
+	ig_diag_ctx *dc;
+	ig_object_fn fn;
+	void *ctx;
+} walk;
+
+static int decode_typed(walk *w, const ig_node *node, int kind)
+{
+	ig_diag_ctx *dc = w->dc;
+	const char *saved_kind = dc->kind, *saved_ns = dc->ns, *saved_name = dc->name;
+	size_t errors_before = dc->errors;
+	ig_object *o;
+	dec d;
+	int rc = 0, valid;
+
+	o = ingroute__calloc(w->o->alloc, 1, sizeof(*o));
+	if (!o)
+		return INGROUTE_ENOMEM;
+	ingroute__arena_init(&o->arena, w->o->alloc);
+	o->kind = (uint8_t)kind;
+	o->pos = node->pos;
+	memset(&d, 0, sizeof(d));
+	d.o = w->o;
+	d.dc = dc;
+	d.obj = o;
+	ingroute__buf_init(&d.path, w->o->alloc);
+	if (w->o->file && !(o->file = ingroute__arena_strndup(&o->arena, w->o->file,
+	                                                      strlen(w->o->file))))
+		d.oom = 1;
+
+	check_duplicates(&d, node);
+	decode_metadata(&d, ingroute__map_get(node, "metadata"));
+	if (kind == IG_OBJ_INGRESS && (!o->ns.s || o->ns.len == 0)) {
+		o->ns.s = ingroute__arena_strndup(&o->arena, w->o->default_ns,
+		                                  strlen(w->o->default_ns));
+		o->ns.len = (uint32_t)strlen(w->o->default_ns);
+		o->ns.pos.line = 0;
+		if (!o->ns.s)
+			d.oom = 1;
+	}
+	if (kind == IG_OBJ_CLASS) {
+		const ig_str *def;
+
+		o->ns.s = NULL;
+		o->ns.len = 0;
+		def = ingroute__object_annotation(o, "ingressclass.kubernetes.io/is-default-class");
+		o->is_default = def && strcmp(def->s, "true") == 0;
+	}
+	/* Diagnostics from here on name the object. */
+	dc->kind = kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
+	dc->ns = o->ns.s;
+	dc->name = o->name.s ? o->name.s : "";
+	if (kind == IG_OBJ_INGRESS)
+		decode_ingress_spec(&d, ingroute__map_get(node, "spec"));
+	else
+		decode_class_spec(&d, ingroute__map_get(node, "spec"));
+	if (!d.oom && d.errors == 0)
+		ingroute__validate_object(o, dc);
+	if (d.path.failed)
+		d.oom = 1;
+	ingroute__buf_free(&d.path);
+	valid = dc->errors == errors_before;
+	dc->kind = saved_kind;
+	dc->ns = saved_ns;
+	dc->name = saved_name;
+	if (d.oom || dc->oom) {
+		ingroute__object_free(o);
+		return INGROUTE_ENOMEM;
+	}
+	rc = w->fn(w->ctx, o, valid);
+	return rc;
+}
+
+static int decode_object(walk *w, const ig_node *node, const char *list_kind,
+                         const char *list_version);
+
+static void skipped(walk *w, const ig_node *node, int severity,
+                    const char *kind, const char *version, const char *why)
+{
+	const ig_node *meta = ingroute__map_get(node, "metadata");
+	const ig_node *ns = ingroute__map_get(meta, "namespace");
+	const ig_node *name = ingroute__map_get(meta, "name");
+	ig_diag_ctx *dc = w->dc;
+	const char *sk = dc->kind, *sn = dc->ns, *sm = dc->name;
+	char nsbuf[256], namebuf[256];
+
+	dc->kind = kind;
+	dc->ns = NULL;
+	dc->name = NULL;
+	if (ns && ns->type == IG_SCALAR) {
+		snprintf(nsbuf, sizeof(nsbuf), "%.*s", ns->n > 200 ? 200 : (int)ns->n,
+		         ns->u.str);
+		dc->ns = nsbuf;
+	}
+	if (name && name->type == IG_SCALAR) {
+		snprintf(namebuf, sizeof(namebuf), "%.*s",
+		         name->n > 200 ? 200 : (int)name->n, name->u.str);
+		dc->name = namebuf;
+	}
+	ingroute__diag(dc, severity, INGROUTE_D_SKIPPED_KIND, node->pos, NULL,
+	               "skipped: %s (apiVersion %s)", why, version ? version : "none");
+	dc->kind = sk;
+	dc->ns = sn;
+	dc->name = sm;
+}
+
+static int decode_list(walk *w, const ig_node *items_node, const char *kind,
+                       const char *version)
+{
+	char item_kind[128];
+	size_t klen = strlen(kind), i;
+	int rc;
+
+	if (items_node->type != IG_SEQ) {
+		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, items_node->pos,
+		               "items", "expected a list, found %s",
+		               describe(items_node));
+		return 0;
+	}
+	/* Items of a typed list (IngressList) may leave out their kind; those
+	 * of a plain List must name it. */
+	item_kind[0] = '\0';
+	if (strcmp(kind, "List") != 0 && klen - 4 < sizeof(item_kind))
+		snprintf(item_kind, sizeof(item_kind), "%.*s", (int)(klen - 4), kind);
+	for (i = 0; i < items_node->n; i++) {
+		const ig_node *item = items_node->u.kids[i];
+
+		if (is_null(item))
+			continue;
+		rc = decode_object(w, item, item_kind[0] ? item_kind : NULL, version);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int decode_object(walk *w, const ig_node *node, const char *list_kind,
+                         const char *list_version)
+{
+	const ig_node *kn, *vn, *items_node;
+	char kind[128], version[128];
+	const char *k, *v;
+
+	if (node->type != IG_MAP) {
+		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_OBJECT, node->pos, NULL,
+		               "expected an object (a Kubernetes manifest), found %s",
+		               describe(node));
+		return 0;
+	}
+	kn = ingroute__map_get(node, "kind");
+	vn = ingroute__map_get(node, "apiVersion");
+	k = list_kind;
+	v = list_version;
+	if (kn && kn->type == IG_SCALAR && kn->skind == IG_S_STR && kn->n) {
+		snprintf(kind, sizeof(kind), "%.*s", kn->n > 100 ? 100 : (int)kn->n,
+		         kn->u.str);
+		k = kind;
+	}
+	if (vn && vn->type == IG_SCALAR && vn->skind == IG_S_STR && vn->n) {
+		snprintf(version, sizeof(version), "%.*s",
+		         vn->n > 100 ? 100 : (int)vn->n, vn->u.str);
+		v = version;
+	}
+	if (!k) {
+		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_OBJECT, node->pos, NULL,
+		               "Object 'Kind' is missing");
+		return 0;
+	}
+	items_node = ingroute__map_get(node, "items");
+	if (items_node && strlen(k) > 4 && strcmp(k + strlen(k) - 4, "List") == 0)
+		return decode_list(w, items_node, k, v);
+	if (strcmp(k, "Ingress") == 0 || strcmp(k, "IngressClass") == 0) {
+		int is_ingress = k[7] == '\0';
+
+		if (v && strcmp(v, "networking.k8s.io/v1") == 0)
+			return decode_typed(w, node, is_ingress ? IG_OBJ_INGRESS
+			                                        : IG_OBJ_CLASS);
+		skipped(w, node, INGROUTE_WARNING, k, v,
+		        "only networking.k8s.io/v1 is read");
+		return 0;
+	}
+	skipped(w, node, INGROUTE_NOTE, k, v, "not an Ingress or IngressClass");
+	return 0;
+}
+
+int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
+                              ig_diag_ctx *dc, ig_object_fn fn, void *ctx)
+{
+	walk w;
+
+	if (!root || is_null(root))
+		return 0;
+	w.o = o;
+	w.dc = dc;
+	w.fn = fn;
+	w.ctx = ctx;
+	return decode_object(&w, root, NULL, NULL);
+}
+
+void ingroute__object_free(ig_object *o)
+{
+	ig_alloc a;
+
+	if (!o)
+		return;
+	a = *o->arena.alloc;
+	ingroute__arena_free(&o->arena);
+	ingroute__free(&a, o);
+}
+
+const ig_str *ingroute__object_annotation(const ig_object *o, const char *key)
+{
+	size_t klen = strlen(key);
+	uint32_t i;
+
+	for (i = 0; i < o->nannotations; i++)
+		if (o->annotations[i].key.len == klen &&
+		    memcmp(o->annotations[i].key.s, key, klen) == 0)
+			return &o->annotations[i].value;
+	return NULL;
+}

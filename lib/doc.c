@@ -1,0 +1,559 @@
+/*
+ * YAML (and JSON, a subset libyaml reads) into document trees. This is the
+ * only file that sees libyaml. Everything read from the input is bounded
+ * here, before any other stage touches it: bytes, nesting depth, nodes per
+ * document, nodes reached through aliases (the "billion laughs" guard), and
+ * scalar length.
+ *
+ * The tree is built from events with one shared stack of pending children,
+ * so a document costs one arena and one growing array, whatever its shape.
+ * An alias points at its anchor's finished node (sharing, not copying); an
+ * anchor is registered only once its node is complete, so a node can never
+ * contain itself.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+typedef struct anchor {
+	const char *name;
+	size_t len;
+	ig_node *node;
+} anchor;
+
+typedef struct frame {
+	ig_node *node;
+	size_t first;        /* index of its first child in pending */
+	const char *anchor;  /* registered when the node ends */
+} frame;
+
+typedef struct builder {
+	const ig_alloc *alloc;
+	const ig_limits *lim;
+	ig_diag_ctx *dc;
+	const char *data;
+	size_t len;
+	ig_arena arena;
+	ig_node **pending;
+	size_t npending, cap_pending;
+	frame *stack;
+	size_t depth, cap_stack;
+	anchor *anchors;     /* open addressing, power-of-two size */
+	size_t nanchors, cap_anchors;
+	size_t nodes;
+	size_t alias_nodes;
+	ig_node *root;
+} builder;
+
+static ig_pos mark_pos(yaml_mark_t m)
+{
+	ig_pos p;
+
+	p.line = m.line + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(m.line + 1);
+	p.col = m.column + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(m.column + 1);
+	return p;
+}
+
+/* libyaml's reader errors carry a byte offset, not a mark. */
+static ig_pos offset_pos(const char *data, size_t len, size_t off)
+{
+	ig_pos p = { 1, 1 };
+	size_t i;
+
+	if (off > len)
+		off = len;
+	for (i = 0; i < off; i++) {
+		if (data[i] == '\n') {
+			p.line++;
+			p.col = 1;
+		} else if (((unsigned char)data[i] & 0xc0) != 0x80) {
+			p.col++;
+		}
+	}
+	return p;
+}
+
+static int limit(builder *b, ig_pos pos, const char *what, size_t max)
+{
+	ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, pos, NULL,
+	               "input exceeds the limit of %zu %s", max, what);
+	return INGROUTE_ELIMIT;
+}
+
+/* ---- YAML 1.1 resolution of plain scalars, as Kubernetes' YAML reader
+ * (go-yaml v2 through sigs.k8s.io/yaml) applies it. */
+
+static int in_list(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && memcmp(*list, s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int all_digits(const char *s, size_t n, int hex)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '_')
+			continue;
+		if (!(c >= '0' && c <= '9') &&
+		    !(hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_float(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0;
+
+	if (n && (s[0] == '-' || s[0] == '+'))
+		i++;
+	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		i++, digits++;
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			i++, digits++;
+	} else if (i == n || (s[i] != 'e' && s[i] != 'E')) {
+		return 0;
+	}
+	if (!digits)
+		return 0;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			i++;
+		if (i == n)
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+static int resolve_plain(const char *s, size_t n)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const bools[] = {
+		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+		"true", "True", "TRUE", "false", "False", "FALSE",
+		"on", "On", "ON", "off", "Off", "OFF", NULL };
+	static const char *const floats[] = {
+		".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+		"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
+	const char *d = s;
+	size_t dn = n;
+
+	if (in_list(s, n, nulls))
+		return IG_S_NULL;
+	if (in_list(s, n, bools))
+		return IG_S_BOOL;
+	if (in_list(s, n, floats))
+		return IG_S_FLOAT;
+	if (dn && (d[0] == '-' || d[0] == '+'))
+		d++, dn--;
+	if (dn > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X') &&
+	    all_digits(d + 2, dn - 2, 1))
+		return IG_S_INT;
+	if (dn > 2 && d[0] == '0' && (d[1] == 'b') && all_digits(d + 2, dn - 2, 0))
+		return IG_S_INT;
+	if (dn && d[0] != '_' && all_digits(d, dn, 0))
+		return IG_S_INT;
+	if (is_float(s, n))
+		return IG_S_FLOAT;
+	return IG_S_STR;
+}
+
+static int resolve_tag(const char *tag)
+{
+	static const struct { const char *tag; int kind; } tags[] = {
+		{ YAML_STR_TAG, IG_S_STR }, { YAML_NULL_TAG, IG_S_NULL },
+		{ YAML_BOOL_TAG, IG_S_BOOL }, { YAML_INT_TAG, IG_S_INT },
+		{ YAML_FLOAT_TAG, IG_S_FLOAT },
+	};
+	size_t i;
+
+	for (i = 0; i < IG_ARRAY_LEN(tags); i++)
+		if (strcmp(tag, tags[i].tag) == 0)
+			return tags[i].kind;
+	return -1;
+}
+
+/* ---- anchors */
+
+static size_t anchor_slot(const builder *b, const char *name, size_t len)
+{
+	size_t mask = b->cap_anchors - 1;
+	size_t i = (size_t)ingroute__hash(name, len, 0) & mask;
+
+	while (b->anchors[i].name &&
+	       (b->anchors[i].len != len || memcmp(b->anchors[i].name, name, len)))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int anchor_set(builder *b, const char *name, ig_node *node)
+{
+	size_t len = strlen(name), i;
+
+	if ((b->nanchors + 1) * 2 > b->cap_anchors) {
+		size_t ncap = b->cap_anchors ? b->cap_anchors * 2 : 16, j;
+		anchor *old = b->anchors, *na;
+		size_t ocap = b->cap_anchors;
+
+		na = ingroute__calloc(b->alloc, ncap, sizeof(anchor));
+		if (!na)
+			return INGROUTE_ENOMEM;
+		b->anchors = na;
+		b->cap_anchors = ncap;
+		for (j = 0; j < ocap; j++)
+			if (old[j].name)
+				b->anchors[anchor_slot(b, old[j].name, old[j].len)] = old[j];
+		ingroute__free(b->alloc, old);
+	}
+	i = anchor_slot(b, name, len);
+	if (!b->anchors[i].name) {
+		b->anchors[i].name = ingroute__arena_strndup(&b->arena, name, len);
+		if (!b->anchors[i].name)
+			return INGROUTE_ENOMEM;
+		b->anchors[i].len = len;
+		b->nanchors++;
+	}
+	/* A redefined anchor refers to its latest node from here on. */
+	b->anchors[i].node = node;
+	return 0;
+}
+
+static ig_node *anchor_get(const builder *b, const char *name)
+{
+	size_t i;
+
+	if (!b->cap_anchors)
+		return NULL;
+	i = anchor_slot(b, name, strlen(name));
+	return b->anchors[i].name ? b->anchors[i].node : NULL;
+}
+
+/* ---- tree building */
+
+static int add_child(builder *b, ig_node *n)
+{
+	if (b->depth == 0) {
+		b->root = n;
+		return 0;
+	}
+	if (ingroute__grow(b->alloc, (void **)&b->pending, &b->cap_pending,
+	                   b->npending + 1, sizeof(ig_node *)) < 0)
+		return INGROUTE_ENOMEM;
+	b->pending[b->npending++] = n;
+	return 0;
+}
+
+static ig_node *new_node(builder *b, int type, yaml_mark_t m)
+{
+	ig_node *n;
+
+	if (b->nodes >= b->lim->nodes) {
+		limit(b, mark_pos(m), "nodes in a document", b->lim->nodes);
+		return NULL;
+	}
+	n = ingroute__arena_zalloc(&b->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	b->nodes++;
+	n->type = (uint8_t)type;
+	n->pos = mark_pos(m);
+	n->weight = 1;
+	return n;
+}
+
+static int key_cmp(const void *x, const void *y)
+{
+	const ig_node *a = *(ig_node *const *)x, *c = *(ig_node *const *)y;
+	size_t n = a->n < c->n ? a->n : c->n;
+	int r = memcmp(a->u.str, c->u.str, n);
+
+	if (r)
+		return r;
+	if (a->n != c->n)
+		return a->n < c->n ? -1 : 1;
+	/* Equal keys: earlier position first, so the later one is reported. */
+	if (a->pos.line != c->pos.line)
+		return a->pos.line < c->pos.line ? -1 : 1;
+	return a->pos.col < c->pos.col ? -1 : (a->pos.col > c->pos.col);
+}
+
+static int same_key(const ig_node *a, const ig_node *c)
+{
+	return a->type == IG_SCALAR && c->type == IG_SCALAR && a->n == c->n &&
+	       memcmp(a->u.str, c->u.str, a->n) == 0;
+}
+
+static int find_duplicate(builder *b, ig_node *map)
+{
+	size_t pairs = map->n / 2, i, j, nk = 0;
+	ig_node **keys;
+
+	if (pairs < 16) {
+		for (i = 1; i < pairs; i++)
+			for (j = 0; j < i; j++)
+				if (same_key(map->u.kids[2 * i], map->u.kids[2 * j])) {
+					map->dup = map->u.kids[2 * i];
+					return 0;
+				}
+		return 0;
+	}
+	keys = ingroute__malloc(b->alloc, pairs * sizeof(*keys));
+	if (!keys)
+		return INGROUTE_ENOMEM;
+	for (i = 0; i < pairs; i++)
+		if (map->u.kids[2 * i]->type == IG_SCALAR)
+			keys[nk++] = map->u.kids[2 * i];
+	qsort(keys, nk, sizeof(*keys), key_cmp);
+	for (i = 1; i < nk; i++)
+		if (same_key(keys[i - 1], keys[i]) &&
+		    (!map->dup || key_cmp(&keys[i], &map->dup) < 0))
+			map->dup = keys[i];
+	ingroute__free(b->alloc, keys);
+	return 0;
+}
+
+static int open_collection(builder *b, int type, yaml_mark_t m,
+                           const yaml_char_t *anchor_name)
+{
+	ig_node *n;
+	frame *f;
+
+	if (b->depth >= b->lim->depth)
+		return limit(b, mark_pos(m), "levels of nesting", b->lim->depth);
+	n = new_node(b, type, m);
+	if (!n)
+		return b->nodes >= b->lim->nodes ? INGROUTE_ELIMIT : INGROUTE_ENOMEM;
+	if (add_child(b, n) < 0)
+		return INGROUTE_ENOMEM;
+	if (ingroute__grow(b->alloc, (void **)&b->stack, &b->cap_stack,
+	                   b->depth + 1, sizeof(frame)) < 0)
+		return INGROUTE_ENOMEM;
+	f = &b->stack[b->depth++];
+	f->node = n;
+	f->first = b->npending;
+	f->anchor = NULL;
+	if (anchor_name) {
+		f->anchor = ingroute__arena_strndup(&b->arena,
+		                                    (const char *)anchor_name,
+		                                    strlen((const char *)anchor_name));
+		if (!f->anchor)
+			return INGROUTE_ENOMEM;
+	}
+	return 0;
+}
+
+static int close_collection(builder *b)
+{
+	frame *f = &b->stack[--b->depth];
+	ig_node *n = f->node;
+	size_t count = b->npending - f->first, i;
+	uint64_t w = 1;
+
+	if (count > UINT32_MAX)
+		return limit(b, n->pos, "nodes in a document", b->lim->nodes);
+	n->n = (uint32_t)count;
+	n->u.kids = ingroute__arena_alloc(&b->arena, (count ? count : 1) *
+	                                              sizeof(ig_node *));
+	if (!n->u.kids)
+		return INGROUTE_ENOMEM;
+	if (count)
+		memcpy(n->u.kids, b->pending + f->first, count * sizeof(ig_node *));
+	b->npending = f->first;
+	for (i = 0; i < count; i++)
+		w += n->u.kids[i]->weight;
+	n->weight = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+	if (n->type == IG_MAP && find_duplicate(b, n) < 0)
+		return INGROUTE_ENOMEM;
+	return f->anchor ? anchor_set(b, f->anchor, n) : 0;
+}
+
+static int on_scalar(builder *b, const yaml_event_t *ev)
+{
+	size_t len = ev->data.scalar.length;
+	int kind = IG_S_STR;
+	ig_node *n;
+
+	if (len > b->lim->scalar_bytes)
+		return limit(b, mark_pos(ev->start_mark), "bytes in a scalar",
+		             b->lim->scalar_bytes);
+	n = new_node(b, IG_SCALAR, ev->start_mark);
+	if (!n)
+		return b->nodes >= b->lim->nodes ? INGROUTE_ELIMIT : INGROUTE_ENOMEM;
+	n->u.str = ingroute__arena_strndup(&b->arena,
+	                                   (const char *)ev->data.scalar.value, len);
+	if (!n->u.str)
+		return INGROUTE_ENOMEM;
+	n->n = (uint32_t)len;
+	if (ev->data.scalar.tag &&
+	    resolve_tag((const char *)ev->data.scalar.tag) >= 0)
+		kind = resolve_tag((const char *)ev->data.scalar.tag);
+	else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	         !ev->data.scalar.tag)
+		kind = resolve_plain(n->u.str, len);
+	n->skind = (uint8_t)kind;
+	n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+	if (add_child(b, n) < 0)
+		return INGROUTE_ENOMEM;
+	if (ev->data.scalar.anchor)
+		return anchor_set(b, (const char *)ev->data.scalar.anchor, n);
+	return 0;
+}
+
+static int on_alias(builder *b, const yaml_event_t *ev)
+{
+	ig_node *target = anchor_get(b, (const char *)ev->data.alias.anchor);
+
+	if (!target) {
+		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX,
+		               mark_pos(ev->start_mark), NULL,
+		               "unknown anchor '%s' referenced",
+		               (const char *)ev->data.alias.anchor);
+		return INGROUTE_ESYNTAX;
+	}
+	b->alias_nodes += target->weight;
+	if (b->alias_nodes > b->lim->alias_nodes)
+		return limit(b, mark_pos(ev->start_mark),
+		             "nodes reached through aliases", b->lim->alias_nodes);
+	return add_child(b, target);
+}
+
+static void reset_document(builder *b)
+{
+	ingroute__arena_free(&b->arena);
+	ingroute__free(b->alloc, b->anchors);
+	b->anchors = NULL;
+	b->nanchors = b->cap_anchors = 0;
+	b->npending = 0;
+	b->depth = 0;
+	b->nodes = 0;
+	b->alias_nodes = 0;
+	b->root = NULL;
+}
+
+static int syntax_error(builder *b, const yaml_parser_t *p)
+{
+	ig_pos pos;
+
+	if (p->error == YAML_MEMORY_ERROR)
+		return INGROUTE_ENOMEM;
+	if (p->error == YAML_READER_ERROR)
+		pos = offset_pos(b->data, b->len, p->problem_offset);
+	else
+		pos = mark_pos(p->problem_mark);
+	if (p->context)
+		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, pos, NULL,
+		               "%s %s (line %zu, column %zu)",
+		               p->problem ? p->problem : "syntax error", p->context,
+		               p->context_mark.line + 1, p->context_mark.column + 1);
+	else
+		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, pos, NULL,
+		               "%s", p->problem ? p->problem : "syntax error");
+	return INGROUTE_ESYNTAX;
+}
+
+static int on_event(builder *b, const yaml_event_t *ev, ig_doc_fn fn, void *ctx)
+{
+	switch (ev->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		reset_document(b);
+		ingroute__arena_init(&b->arena, b->alloc);
+		return 0;
+	case YAML_DOCUMENT_END_EVENT:
+		return fn(ctx, b->root);
+	case YAML_MAPPING_START_EVENT:
+		return open_collection(b, IG_MAP, ev->start_mark,
+		                       ev->data.mapping_start.anchor);
+	case YAML_SEQUENCE_START_EVENT:
+		return open_collection(b, IG_SEQ, ev->start_mark,
+		                       ev->data.sequence_start.anchor);
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		return close_collection(b);
+	case YAML_SCALAR_EVENT:
+		return on_scalar(b, ev);
+	case YAML_ALIAS_EVENT:
+		return on_alias(b, ev);
+	default:
+		return 0;
+	}
+}
+
+int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
+                        const char *data, size_t len, ig_diag_ctx *dc,
+                        ig_doc_fn fn, void *ctx)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	builder b;
+	int rc = 0, done = 0;
+
+	if (len > lim->input_bytes) {
+		ig_pos none = { 0, 0 };
+
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, none, NULL,
+		               "input of %zu bytes exceeds the limit of %zu bytes",
+		               len, lim->input_bytes);
+		return INGROUTE_ELIMIT;
+	}
+	memset(&b, 0, sizeof(b));
+	b.alloc = a;
+	b.lim = lim;
+	b.dc = dc;
+	b.data = data;
+	b.len = len;
+	ingroute__arena_init(&b.arena, a);
+	if (!yaml_parser_initialize(&parser))
+		return INGROUTE_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = syntax_error(&b, &parser);
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(&b, &ev, fn, ctx);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	reset_document(&b);
+	ingroute__free(a, b.pending);
+	ingroute__free(a, b.stack);
+	return rc;
+}
+
+const ig_node *ingroute__map_get(const ig_node *map, const char *key)
+{
+	size_t klen = strlen(key), i;
+
+	if (!map || map->type != IG_MAP)
+		return NULL;
+	for (i = 0; i + 1 < map->n; i += 2) {
+		const ig_node *k = map->u.kids[i];
+
+		if (k->type == IG_SCALAR && k->n == klen &&
+		    memcmp(k->u.str, key, klen) == 0)
+			return map->u.kids[i + 1];
+	}
+	return NULL;
+}
+
+int ingroute__scalar_is(const ig_node *n, const char *s)
+{
+	return n && n->type == IG_SCALAR && n->n == strlen(s) &&
+	       memcmp(n->u.str, s, n->n) == 0;
+}

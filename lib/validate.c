@@ -1,0 +1,687 @@
+/*
+ * The API server's validation of networking.k8s.io/v1 Ingress and
+ * IngressClass, rule for rule: Kubernetes' pkg/apis/networking/validation
+ * and the name checks of apimachinery's pkg/util/validation. Field paths
+ * and messages are theirs, printed as field.Error prints them
+ * (`FIELD: Invalid value: "x": detail`), so a user can search for them.
+ *
+ * The regular expressions of the originals are hand-written matchers here;
+ * each message quotes the regex it stands for, as the original does.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+#define SUBDOMAIN_FMT LABEL_FMT "(\\." LABEL_FMT ")*"
+#define QNAME_FMT "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+
+static const char msg_subdomain[] =
+	"a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+	"characters, '-' or '.', and must start and end with an alphanumeric "
+	"character (e.g. 'example.com', regex used for validation is '"
+	SUBDOMAIN_FMT "')";
+static const char msg_label[] =
+	"a lowercase RFC 1123 label must consist of lower case alphanumeric "
+	"characters or '-', and must start and end with an alphanumeric character "
+	"(e.g. 'my-name',  or '123-abc', regex used for validation is '"
+	LABEL_FMT "')";
+static const char msg_dns1035[] =
+	"a DNS-1035 label must consist of lower case alphanumeric characters or "
+	"'-', start with an alphabetic character, and end with an alphanumeric "
+	"character (e.g. 'my-name',  or 'abc-123', regex used for validation is "
+	"'[a-z]([-a-z0-9]*[a-z0-9])?')";
+static const char msg_wildcard[] =
+	"a wildcard DNS-1123 subdomain must start with '*.', followed by a valid "
+	"DNS subdomain, which must consist of lower case alphanumeric characters, "
+	"'-' or '.' and end with an alphanumeric character (e.g. '*.example.com', "
+	"regex used for validation is '\\*\\." SUBDOMAIN_FMT "')";
+static const char msg_label_value[] =
+	"a valid label must be an empty string or consist of alphanumeric "
+	"characters, '-', '_' or '.', and must start and end with an alphanumeric "
+	"character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for "
+	"validation is '(" QNAME_FMT ")?')";
+
+/* Up to a handful of messages per check, all static strings. */
+typedef struct msgs {
+	const char *m[6];
+	int n;
+} msgs;
+
+static void add(msgs *ms, const char *m)
+{
+	if (ms->n < (int)IG_ARRAY_LEN(ms->m))
+		ms->m[ms->n++] = m;
+}
+
+/* ---- character-class matchers standing in for the regexes */
+
+static int lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int alnum(char c)
+{
+	return lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])? */
+static int match_label(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !lower_alnum(s[0]) || !lower_alnum(s[n - 1]))
+		return 0;
+	for (i = 1; i + 1 < n; i++)
+		if (!lower_alnum(s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/* LABEL(\.LABEL)* */
+static int match_subdomain(const char *s, size_t n)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (!match_label(s + start, i - start))
+				return 0;
+			start = i + 1;
+		}
+	}
+	return 1;
+}
+
+/* ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9] */
+static int match_qname(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || !alnum(s[0]) || !alnum(s[n - 1]))
+		return 0;
+	for (i = 1; i + 1 < n; i++)
+		if (!alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+			return 0;
+	return 1;
+}
+
+int ingroute__is_dns1123_subdomain(const char *s, size_t n)
+{
+	return n <= 253 && match_subdomain(s, n);
+}
+
+int ingroute__is_wildcard_subdomain(const char *s, size_t n)
+{
+	return n <= 253 && n > 2 && s[0] == '*' && s[1] == '.' &&
+	       match_subdomain(s + 2, n - 2);
+}
+
+/* ---- apimachinery's checks, each giving its messages in its order */
+
+static void dns1123_subdomain(const char *s, size_t n, msgs *ms)
+{
+	if (n > 253)
+		add(ms, "must be no more than 253 characters");
+	if (!match_subdomain(s, n))
+		add(ms, msg_subdomain);
+}
+
+static void dns1123_label(const char *s, size_t n, msgs *ms)
+{
+	if (n > 63)
+		add(ms, "must be no more than 63 characters");
+	/* A valid subdomain that is no label can only have failed on dots. */
+	if (!match_label(s, n))
+		add(ms, n <= 253 && match_subdomain(s, n) ? "must not contain dots"
+		                                           : msg_label);
+}
+
+static void dns1035_label(const char *s, size_t n, msgs *ms)
+{
+	if (n > 63)
+		add(ms, "must be no more than 63 characters");
+	if (!match_label(s, n) || !(s[0] >= 'a' && s[0] <= 'z'))
+		add(ms, msg_dns1035);
+}
+
+static void wildcard_subdomain(const char *s, size_t n, msgs *ms)
+{
+	if (n > 253)
+		add(ms, "must be no more than 253 characters");
+	if (!(n > 2 && s[0] == '*' && s[1] == '.' && match_subdomain(s + 2, n - 2)))
+		add(ms, msg_wildcard);
+}
+
+static void port_name(const char *s, size_t n, msgs *ms)
+{
+	size_t i;
+	int letter = 0, charset = n > 0;
+
+	if (n > 15)
+		add(ms, "must be no more than 15 characters");
+	for (i = 0; i < n; i++) {
+		if (s[i] >= 'a' && s[i] <= 'z')
+			letter = 1;
+		else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			charset = 0;
+	}
+	if (!charset)
+		add(ms, "must contain only alpha-numeric characters (a-z, 0-9), "
+		        "and hyphens (-)");
+	if (!letter)
+		add(ms, "must contain at least one letter (a-z)");
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '-' && s[i + 1] == '-') {
+			add(ms, "must not contain consecutive hyphens");
+			break;
+		}
+	if (n > 0 && (s[0] == '-' || s[n - 1] == '-'))
+		add(ms, "must not begin or end with a hyphen");
+}
+
+/* IsQualifiedName: [prefix/]name. Kubernetes lowercases annotation keys
+ * before this check, so callers pass what the original passes. */
+static void qualified_name(const char *s, size_t n, msgs *ms, int lower)
+{
+	static const char prefix_empty[] = "prefix part must be non-empty";
+	static const char prefix_bad[] = "prefix part " "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '" SUBDOMAIN_FMT "')";
+	static const char prefix_long[] = "prefix part must be no more than 253 bytes";
+	static const char name_bad[] = "name part " "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" QNAME_FMT "')";
+	static const char too_many[] = "a valid label key " "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '" QNAME_FMT "')" " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')";
+	const char *slash = memchr(s, '/', n), *name = s;
+	size_t nlen = n;
+	char low[253];
+
+	if (slash) {
+		size_t plen = (size_t)(slash - s);
+
+		if (memchr(slash + 1, '/', n - plen - 1)) {
+			add(ms, too_many);
+			return;
+		}
+		name = slash + 1;
+		nlen = n - plen - 1;
+		if (plen == 0) {
+			add(ms, prefix_empty);
+		} else {
+			const char *p = s;
+
+			if (lower && plen <= sizeof(low)) {
+				size_t i;
+
+				for (i = 0; i < plen; i++)
+					low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+				p = low;
+			}
+			if (plen > 253)
+				add(ms, prefix_long);
+			if (!match_subdomain(p, plen))
+				add(ms, prefix_bad);
+		}
+	}
+	if (nlen == 0)
+		add(ms, "name part must be non-empty");
+	else if (nlen > 63)
+		add(ms, "name part must be no more than 63 bytes");
+	if (!match_qname(name, nlen))
+		add(ms, name_bad);
+}
+
+static void label_value(const char *s, size_t n, msgs *ms)
+{
+	if (n > 63)
+		add(ms, "must be no more than 63 characters");
+	if (n > 0 && !match_qname(s, n))
+		add(ms, msg_label_value);
+}
+
+static void path_segment_name(const char *s, size_t n, msgs *ms)
+{
+	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.')) {
+		add(ms, n == 1 ? "may not be '.'" : "may not be '..'");
+		return;
+	}
+	if (memchr(s, '/', n))
+		add(ms, "may not contain '/'");
+	if (memchr(s, '%', n))
+		add(ms, "may not contain '%'");
+}
+
+/* netutils.ParseIPSloppy: dotted quads (leading zeros allowed) and IPv6. */
+static int parse_ipv4(const char *s, size_t n)
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start;
+
+		if (part > 0) {
+			if (i >= n || s[i] != '.')
+				return 0;
+			i++;
+		}
+		start = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9') {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			if (v > 255)
+				return 0;
+			i++;
+		}
+		if (i == start)
+			return 0;
+	}
+	return i == n;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_ipv6(const char *s, size_t n)
+{
+	size_t i = 0;
+	int groups = 0, ellipsis = 0;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		ellipsis = 1;
+		i = 2;
+		if (i == n)
+			return 1;
+	}
+	while (i < n) {
+		size_t start = i, k = 0;
+
+		while (i < n && k < 5 && hexval(s[i]) >= 0)
+			i++, k++;
+		if (k == 0 || k > 4) {
+			/* An embedded IPv4 tail takes two groups. */
+			if (k > 0 && i < n && s[i] == '.')
+				goto v4;
+			return 0;
+		}
+		if (i < n && s[i] == '.') {
+v4:
+			if (groups > 6 || !parse_ipv4(s + start, n - start))
+				return 0;
+			groups += 2;
+			i = n;
+			break;
+		}
+		groups++;
+		if (i == n)
+			break;
+		if (s[i] != ':')
+			return 0;
+		i++;
+		if (i < n && s[i] == ':') {
+			if (ellipsis)
+				return 0;
+			ellipsis = 1;
+			i++;
+			if (i == n)
+				break;
+		} else if (i == n) {
+			return 0;
+		}
+	}
+	return ellipsis ? groups < 8 : groups == 8;
+}
+
+static int is_ip(const char *s, size_t n)
+{
+	return parse_ipv4(s, n) || (memchr(s, ':', n) && parse_ipv6(s, n));
+}
+
+/* ---- reporting as field.Error prints */
+
+typedef struct val {
+	ig_diag_ctx *dc;
+	const ig_alloc *alloc;
+	size_t errors;
+} val;
+
+static void report(val *v, ig_pos pos, const char *field, const char *fmt, ...)
+	IG_PRINTF(4, 5);
+
+static void report(val *v, ig_pos pos, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->errors++;
+	va_start(ap, fmt);
+	ingroute__vdiag(v->dc, INGROUTE_ERROR, INGROUTE_D_INVALID, pos, field, fmt, ap);
+	va_end(ap);
+}
+
+static void invalid_str(val *v, ig_pos pos, const char *field, const char *s,
+                        size_t n, const char *detail)
+{
+	ig_buf q;
+	const char *qs;
+
+	ingroute__buf_init(&q, v->alloc);
+	ingroute__buf_quote(&q, s, n);
+	qs = ingroute__buf_cstr(&q);
+	if (qs) {
+		report(v, pos, field, "Invalid value: %s: %s", qs, detail);
+	} else {
+		v->errors++;
+		v->dc->errors++;
+		v->dc->oom = 1;
+	}
+	ingroute__buf_free(&q);
+}
+
+static void invalid_each(val *v, ig_pos pos, const char *field, const ig_str *s,
+                         const msgs *ms)
+{
+	int i;
+
+	for (i = 0; i < ms->n; i++)
+		invalid_str(v, pos, field, s->s, s->len, ms->m[i]);
+}
+
+static void required(val *v, ig_pos pos, const char *field, const char *detail)
+{
+	if (detail && *detail)
+		report(v, pos, field, "Required value: %s", detail);
+	else
+		report(v, pos, field, "Required value");
+}
+
+/* ---- networking/validation */
+
+static void validate_backend(val *v, const ig_backend *b, const char *fp)
+{
+	char f[256];
+	msgs ms;
+
+	if (b->has_resource && b->has_service) {
+		report(v, b->pos, fp, "Invalid value: \"\": cannot set both "
+		                      "resource and service backends");
+		return;
+	}
+	if (b->has_resource) {
+		if (b->api_group.s) {
+			memset(&ms, 0, sizeof(ms));
+			dns1123_subdomain(b->api_group.s, b->api_group.len, &ms);
+			snprintf(f, sizeof(f), "%s.resource.apiGroup", fp);
+			invalid_each(v, b->api_group.pos, f, &b->api_group, &ms);
+		}
+		snprintf(f, sizeof(f), "%s.resource.kind", fp);
+		if (!b->kind.len) {
+			required(v, b->kind.s ? b->kind.pos : b->resource_pos, f, "");
+		} else {
+			memset(&ms, 0, sizeof(ms));
+			path_segment_name(b->kind.s, b->kind.len, &ms);
+			invalid_each(v, b->kind.pos, f, &b->kind, &ms);
+		}
+		snprintf(f, sizeof(f), "%s.resource.name", fp);
+		if (!b->res_name.len) {
+			required(v, b->res_name.s ? b->res_name.pos : b->resource_pos, f,
+			         "");
+		} else {
+			memset(&ms, 0, sizeof(ms));
+			path_segment_name(b->res_name.s, b->res_name.len, &ms);
+			invalid_each(v, b->res_name.pos, f, &b->res_name, &ms);
+		}
+		return;
+	}
+	if (!b->has_service) {
+		report(v, b->pos, fp, "Invalid value: \"\": resource or service "
+		                      "backend is required");
+		return;
+	}
+	snprintf(f, sizeof(f), "%s.service.name", fp);
+	if (!b->service.len) {
+		required(v, b->service.s ? b->service.pos : b->service_pos, f, "");
+	} else {
+		memset(&ms, 0, sizeof(ms));
+		dns1035_label(b->service.s, b->service.len, &ms);
+		invalid_each(v, b->service.pos, f, &b->service, &ms);
+	}
+	if (b->port_name.len && b->port_number) {
+		report(v, b->pos, fp, "Invalid value: \"\": cannot set both port "
+		                      "name & port number");
+	} else if (b->port_name.len) {
+		memset(&ms, 0, sizeof(ms));
+		port_name(b->port_name.s, b->port_name.len, &ms);
+		snprintf(f, sizeof(f), "%s.service.port.name", fp);
+		invalid_each(v, b->port_name.pos, f, &b->port_name, &ms);
+	} else if (b->port_number) {
+		if (b->port_number < 1 || b->port_number > 65535) {
+			snprintf(f, sizeof(f), "%s.service.port.number", fp);
+			report(v, b->port_number_pos, f, "Invalid value: %ld: must be "
+			       "between 1 and 65535, inclusive", (long)b->port_number);
+		}
+	} else {
+		report(v, b->pos, fp, "Required value: port name or number is required");
+	}
+}
+
+static void validate_path(val *v, const ig_path *p, const char *fp)
+{
+	static const char *const bad_seq[] = { "//", "/./", "/../", "%2f", "%2F" };
+	static const char *const bad_suffix[] = { "/..", "/." };
+	char f[320], pf[320], detail[64];
+	const ig_str *path = &p->path;
+	const char *s = path->s ? path->s : "";
+	size_t n = path->len, i;
+	ig_pos ppos = path->s ? path->pos : p->pos;
+
+	snprintf(pf, sizeof(pf), "%s.path", fp);
+	switch (p->path_type) {
+	case IG_PT_NONE:
+		snprintf(f, sizeof(f), "%s.pathType", fp);
+		required(v, p->pos, f, "pathType must be specified");
+		return;
+	case IG_PT_EXACT:
+	case IG_PT_PREFIX:
+		if (n == 0 || s[0] != '/')
+			invalid_str(v, ppos, pf, s, n, "must be an absolute path");
+		for (i = 0; n && i < IG_ARRAY_LEN(bad_seq); i++) {
+			size_t k = strlen(bad_seq[i]), j;
+
+			for (j = 0; j + k <= n; j++)
+				if (memcmp(s + j, bad_seq[i], k) == 0) {
+					snprintf(detail, sizeof(detail), "must not contain '%s'",
+					         bad_seq[i]);
+					invalid_str(v, ppos, pf, s, n, detail);
+					break;
+				}
+		}
+		for (i = 0; n && i < IG_ARRAY_LEN(bad_suffix); i++) {
+			size_t k = strlen(bad_suffix[i]);
+
+			if (n >= k && memcmp(s + n - k, bad_suffix[i], k) == 0) {
+				snprintf(detail, sizeof(detail), "cannot end with '%s'",
+				         bad_suffix[i]);
+				invalid_str(v, ppos, pf, s, n, detail);
+			}
+		}
+		break;
+	case IG_PT_IMPL:
+		if (n > 0 && s[0] != '/')
+			invalid_str(v, ppos, pf, s, n, "must be an absolute path");
+		break;
+	default: {
+		ig_buf q;
+		const char *qs;
+
+		snprintf(f, sizeof(f), "%s.pathType", fp);
+		ingroute__buf_init(&q, v->alloc);
+		ingroute__buf_quote(&q, p->path_type_str.s, p->path_type_str.len);
+		qs = ingroute__buf_cstr(&q);
+		if (qs)
+			report(v, p->path_type_str.pos, f, "Unsupported value: %s: "
+			       "supported values: \"Exact\", \"ImplementationSpecific\", "
+			       "\"Prefix\"", qs);
+		else
+			v->dc->oom = 1;
+		ingroute__buf_free(&q);
+		break;
+	}
+	}
+	snprintf(f, sizeof(f), "%s.backend", fp);
+	validate_backend(v, &p->backend, f);
+}
+
+static void validate_host(val *v, const ig_str *h, const char *f, int check_ip)
+{
+	msgs ms;
+
+	memset(&ms, 0, sizeof(ms));
+	if (check_ip && is_ip(h->s, h->len))
+		invalid_str(v, h->pos, f, h->s, h->len,
+		            "must be a DNS name, not an IP address");
+	if (memchr(h->s, '*', h->len))
+		wildcard_subdomain(h->s, h->len, &ms);
+	else
+		dns1123_subdomain(h->s, h->len, &ms);
+	invalid_each(v, h->pos, f, h, &ms);
+}
+
+static void validate_rules(val *v, const ig_object *o)
+{
+	char f[256];
+	uint32_t i, j;
+
+	for (i = 0; i < o->nrules; i++) {
+		const ig_rule *r = &o->rules[i];
+
+		if (r->host.len) {
+			snprintf(f, sizeof(f), "spec.rules[%u].host", i);
+			validate_host(v, &r->host, f, 1);
+		}
+		if (!r->has_http)
+			continue;
+		if (r->npaths == 0) {
+			snprintf(f, sizeof(f), "spec.rules[%u].http.paths", i);
+			required(v, r->paths_pos, f, "");
+		}
+		for (j = 0; j < r->npaths; j++) {
+			snprintf(f, sizeof(f), "spec.rules[%u].http.paths[%u]", i, j);
+			validate_path(v, &r->paths[j], f);
+		}
+	}
+}
+
+static void validate_tls(val *v, const ig_object *o)
+{
+	char f[256];
+	uint32_t i, j;
+	msgs ms;
+
+	for (i = 0; i < o->ntls; i++) {
+		const ig_tls *t = &o->tls[i];
+
+		for (j = 0; j < t->nhosts; j++) {
+			if (!t->hosts[j].s)
+				continue;
+			snprintf(f, sizeof(f), "spec.tls[%u].hosts[%u]", i, j);
+			validate_host(v, &t->hosts[j], f, 0);
+		}
+		if (t->secret.len) {
+			memset(&ms, 0, sizeof(ms));
+			dns1123_subdomain(t->secret.s, t->secret.len, &ms);
+			snprintf(f, sizeof(f), "spec.tls[%u].secretName", i);
+			invalid_each(v, t->secret.pos, f, &t->secret, &ms);
+		}
+	}
+}
+
+static void validate_meta(val *v, const ig_object *o)
+{
+	size_t total = 0;
+	uint32_t i;
+	msgs ms;
+
+	if (!o->name.len) {
+		required(v, o->name.s ? o->name.pos : o->meta_pos, "metadata.name",
+		         "name or generateName is required");
+	} else {
+		memset(&ms, 0, sizeof(ms));
+		dns1123_subdomain(o->name.s, o->name.len, &ms);
+		invalid_each(v, o->name.pos, "metadata.name", &o->name, &ms);
+	}
+	if (o->kind == IG_OBJ_INGRESS && o->ns.pos.line) {
+		memset(&ms, 0, sizeof(ms));
+		dns1123_label(o->ns.s, o->ns.len, &ms);
+		invalid_each(v, o->ns.pos, "metadata.namespace", &o->ns, &ms);
+	}
+	for (i = 0; i < o->nlabels; i++) {
+		const ig_kv *kv = &o->labels[i];
+
+		memset(&ms, 0, sizeof(ms));
+		qualified_name(kv->key.s, kv->key.len, &ms, 0);
+		invalid_each(v, kv->key.pos, "metadata.labels", &kv->key, &ms);
+		memset(&ms, 0, sizeof(ms));
+		label_value(kv->value.s, kv->value.len, &ms);
+		invalid_each(v, kv->value.pos, "metadata.labels", &kv->value, &ms);
+	}
+	for (i = 0; i < o->nannotations; i++) {
+		const ig_kv *kv = &o->annotations[i];
+
+		memset(&ms, 0, sizeof(ms));
+		qualified_name(kv->key.s, kv->key.len, &ms, 1);
+		invalid_each(v, kv->key.pos, "metadata.annotations", &kv->key, &ms);
+		total += kv->key.len + kv->value.len;
+	}
+	if (total > 256 * 1024)
+		report(v, o->annotations_pos, "metadata.annotations",
+		       "Too long: must have at most 262144 bytes");
+}
+
+size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
+{
+	val v;
+
+	v.dc = dc;
+	v.alloc = o->arena.alloc;
+	v.errors = 0;
+	validate_meta(&v, o);
+	if (o->kind == IG_OBJ_CLASS) {
+		if (!o->controller.len)
+			required(&v, o->controller.s ? o->controller.pos : o->spec_pos,
+			         "spec.controller", "");
+		return v.errors;
+	}
+	if (o->nrules == 0 && !o->default_backend)
+		report(&v, o->spec_pos, "spec", "Invalid value: %s: either "
+		       "`defaultBackend` or `rules` must be specified",
+		       o->rules ? "[]" : "null");
+	if (o->default_backend)
+		validate_backend(&v, o->default_backend, "spec.defaultBackend");
+	validate_rules(&v, o);
+	validate_tls(&v, o);
+	if (o->class_name.s) {
+		const ig_str *ann = ingroute__object_annotation(o,
+			"kubernetes.io/ingress.class");
+		msgs ms;
+
+		/* ValidateIngressCreate: the two ways of naming a class agree. */
+		if (ann && (ann->len != o->class_name.len ||
+		            memcmp(ann->s, o->class_name.s, ann->len) != 0))
+			invalid_str(&v, ann->pos, "annotations.kubernetes.io/ingress.class",
+			            ann->s, ann->len, "must match `ingressClassName` "
+			            "when both are specified");
+
+		memset(&ms, 0, sizeof(ms));
+		dns1123_subdomain(o->class_name.s, o->class_name.len, &ms);
+		invalid_each(&v, o->class_name.pos, "spec.ingressClassName",
+		             &o->class_name, &ms);
+	}
+	return v.errors;
+}
