@@ -240,7 +240,10 @@ static int read_int32(dec *d, const ig_node *n, int32_t *out)
 		return -1;
 	}
 	if (parse_int(n->u.str, n->n, &v) < 0 || v < INT32_MIN || v > INT32_MAX) {
-		type_error(d, n, "a 32-bit integer");
+		d->errors++;
+		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos,
+		               cur_path(d), "Invalid value: %.*s: out of range for a "
+		               "32-bit integer", n->n > 64 ? 64 : (int)n->n, n->u.str);
 		return -1;
 	}
 	*out = (int32_t)v;
@@ -263,6 +266,9 @@ static void check_fields(dec *d, const ig_node *map, const char *const *known)
 			type_error(d, k, "a string key");
 			continue;
 		}
+		/* Fields v1 renamed: say where they went. */
+		if (k->n == 7 && memcmp(k->u.str, "backend", 7) == 0)
+			hint = "defaultBackend";
 		for (f = known; *f; f++) {
 			if (strlen(*f) == k->n && memcmp(*f, k->u.str, k->n) == 0)
 				break;
@@ -645,6 +651,9 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	                                                      strlen(w->o->file))))
 		d.oom = 1;
 
+	dc->kind = kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
+	dc->ns = NULL;
+	dc->name = NULL;
 	check_duplicates(&d, node);
 	decode_metadata(&d, ingroute__map_get(node, "metadata"));
 	if (kind == IG_OBJ_INGRESS && (!o->ns.s || o->ns.len == 0)) {
@@ -664,7 +673,6 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		o->is_default = def && strcmp(def->s, "true") == 0;
 	}
 	/* Diagnostics from here on name the object. */
-	dc->kind = kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
 	dc->ns = o->ns.s;
 	dc->name = o->name.s ? o->name.s : "";
 	if (kind == IG_OBJ_INGRESS)
@@ -784,7 +792,7 @@ static int decode_object(walk *w, const ig_node *node, const char *list_kind,
 		return 0;
 	}
 	items_node = ingroute__map_get(node, "items");
-	if (items_node && strlen(k) > 4 && strcmp(k + strlen(k) - 4, "List") == 0)
+	if (items_node && strlen(k) >= 4 && strcmp(k + strlen(k) - 4, "List") == 0)
 		return decode_list(w, items_node, k, v);
 	if (strcmp(k, "Ingress") == 0 || strcmp(k, "IngressClass") == 0) {
 		int is_ingress = k[7] == '\0';

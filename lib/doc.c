@@ -457,7 +457,7 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
 		pos = mark_pos(p->problem_mark);
 	if (p->context)
 		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, pos, NULL,
-		               "%s %s (line %zu, column %zu)",
+		               "%s (%s at line %zu, column %zu)",
 		               p->problem ? p->problem : "syntax error", p->context,
 		               p->context_mark.line + 1, p->context_mark.column + 1);
 	else

@@ -112,8 +112,9 @@ static void apply_options(ingroute_options *opts, char *words)
 	}
 }
 
-static void compare(const char *what, const char *casename, lines *want,
-                    lines *got, int sorted)
+/* Returns 1 when equal; otherwise prints the difference and returns 0. */
+static int compare(const char *what, const char *casename, lines *want,
+                   lines *got, int sorted)
 {
 	size_t i, j;
 	int bad = 0;
@@ -127,7 +128,7 @@ static void compare(const char *what, const char *casename, lines *want,
 			if (strcmp(want->v[i], got->v[i]) != 0)
 				bad = 1;
 		if (!bad)
-			return;
+			return 1;
 	}
 	print_error("%s: %s differ\n", casename, what);
 	for (i = 0; i < want->n; i++) {
@@ -147,7 +148,7 @@ static void compare(const char *what, const char *casename, lines *want,
 	if (!sorted || want->n == got->n)
 		for (i = 0; i < got->n; i++)
 			print_error("  got[%zu]:     %s\n", i, got->v[i]);
-	fail();
+	return 0;
 }
 
 static void run_case(void **state)
@@ -160,7 +161,7 @@ static void run_case(void **state)
 	ingroute_diags *diags = NULL;
 	char path[4096], *exp, *data, *line, *save = NULL, *optwords = NULL;
 	size_t len, elen, i;
-	int want_status = INGROUTE_OK, rc;
+	int want_status = INGROUTE_OK, rc, ok;
 
 	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->expect);
 	exp = read_all(path, &elen);
@@ -222,10 +223,12 @@ static void run_case(void **state)
 		fail_msg("%s: status %d (%s), want %d", tc->manifest, rc,
 		         ingroute_strerror(rc), want_status);
 	}
-	compare("diagnostics", tc->manifest, &want_diag, &got_diag, 1);
-	compare("ingresses", tc->manifest, &want_ing, &got_ing, 0);
+	ok = compare("diagnostics", tc->manifest, &want_diag, &got_diag, 1);
+	ok &= compare("ingresses", tc->manifest, &want_ing, &got_ing, 0);
 	if (want_note.n)
-		compare("notes", tc->manifest, &want_note, &got_note, 1);
+		ok &= compare("notes", tc->manifest, &want_note, &got_note, 1);
+	if (!ok)
+		fail_msg("%s: see the differences above", tc->manifest);
 
 	lines_free(&want_ing);
 	lines_free(&want_diag);
