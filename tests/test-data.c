@@ -119,10 +119,10 @@ static int compare(const char *what, const char *casename, lines *want,
 	size_t i, j;
 	int bad = 0;
 
-	if (sorted) {
+	if (sorted && want->n)
 		qsort(want->v, want->n, sizeof(char *), cmp_str);
+	if (sorted && got->n)
 		qsort(got->v, got->n, sizeof(char *), cmp_str);
-	}
 	if (want->n == got->n) {
 		for (i = 0; i < want->n; i++)
 			if (strcmp(want->v[i], got->v[i]) != 0)

@@ -1,0 +1,67 @@
+/*
+ * Header hygiene: this file must compile warning-free as C89, C99, C11 and
+ * (through hygiene.cpp) C++98, because ingroute.h promises exactly that.
+ * It includes nothing but the public header, so a missing #include or a
+ * construct newer than C89 inside the header breaks the build here first.
+ *
+ * The table spells out every function's type on its own: if a published
+ * signature changes, initialising the table is a type error under -Werror,
+ * which is an ABI break the symbol check alone cannot see.
+ */
+#include "ingroute.h"
+
+struct hygiene_api {
+	unsigned int (*version)(void);
+	const char *(*version_string)(void);
+	const char *(*strerror_)(int);
+	int (*options_init)(ingroute_options *, size_t);
+	size_t (*options_size)(void);
+	int (*diags_new)(ingroute_diags **, const ingroute_allocator *);
+	void (*diags_free)(ingroute_diags *);
+	void (*diags_clear)(ingroute_diags *);
+	size_t (*diags_count)(const ingroute_diags *);
+	size_t (*diags_count_severity)(const ingroute_diags *, int);
+	int (*diags_get)(const ingroute_diags *, size_t, ingroute_diag *);
+	size_t (*diags_format)(const ingroute_diags *, size_t, char *, size_t);
+	int (*ruleset_new)(ingroute_ruleset **, const ingroute_options *);
+	void (*ruleset_free)(ingroute_ruleset *);
+	int (*ruleset_load_buffer)(ingroute_ruleset *, const char *, size_t,
+	                           const char *, ingroute_diags *);
+	int (*ruleset_load_path)(ingroute_ruleset *, const char *,
+	                         ingroute_diags *);
+	int (*ruleset_remove)(ingroute_ruleset *, const char *, const char *);
+	size_t (*ruleset_count)(const ingroute_ruleset *);
+	int (*ruleset_get)(const ingroute_ruleset *, size_t,
+	                   ingroute_ingress_info *);
+	int (*ruleset_find)(const ingroute_ruleset *, const char *, const char *,
+	                    ingroute_ingress_info *);
+};
+
+static const struct hygiene_api api = {
+	ingroute_version, ingroute_version_string, ingroute_strerror,
+	ingroute_options_init, ingroute_options_size,
+	ingroute_diags_new, ingroute_diags_free, ingroute_diags_clear,
+	ingroute_diags_count, ingroute_diags_count_severity, ingroute_diags_get,
+	ingroute_diags_format,
+	ingroute_ruleset_new, ingroute_ruleset_free, ingroute_ruleset_load_buffer,
+	ingroute_ruleset_load_path, ingroute_ruleset_remove, ingroute_ruleset_count,
+	ingroute_ruleset_get, ingroute_ruleset_find
+};
+
+int main(void)
+{
+	/* The static initialiser and the init function must agree, and the
+	 * enums must be usable as plain ints, from every language level. */
+	ingroute_options o = INGROUTE_OPTIONS_INIT;
+	ingroute_options p;
+	int st = INGROUTE_ENOMEM;
+	int rc = api.options_init(&p, sizeof p);
+
+	if (rc != INGROUTE_OK || o.size != api.options_size() ||
+	    p.size != o.size || p.flags != o.flags)
+		return 1;
+	if (api.version() != INGROUTE_VERSION_NUMBER ||
+	    api.version_string() == NULL || api.strerror_(st) == NULL)
+		return 1;
+	return api.diags_count(NULL) == 0 && api.ruleset_count(NULL) == 0 ? 0 : 1;
+}
