@@ -327,6 +327,109 @@ static int find_duplicate(builder *b, ig_node *map)
 	return 0;
 }
 
+static int is_merge_key(const ig_node *k)
+{
+	return k->type == IG_SCALAR && !k->quoted && k->n == 2 &&
+	       k->u.str[0] == '<' && k->u.str[1] == '<';
+}
+
+static int has_key(ig_node *const *pairs, size_t n, const ig_node *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += 2)
+		if (pairs[i]->type == IG_SCALAR && key->type == IG_SCALAR &&
+		    pairs[i]->n == key->n &&
+		    memcmp(pairs[i]->u.str, key->u.str, key->n) == 0)
+			return 1;
+	return 0;
+}
+
+/* YAML merge keys ("<<: *defaults"), which Kubernetes' YAML reader
+ * applies and libyaml leaves to its user. The mapping's own keys win, then
+ * earlier merge sources over later ones. The quadratic key checks are
+ * bounded: sources come through aliases, whose size is limited. */
+static int apply_merges(builder *b, frame *f)
+{
+	size_t first = f->first, count = b->npending - first, i, j, n = 0;
+	size_t cap = count, work = 0;
+	ig_node **out, **kids = b->pending + first;
+	const ig_node *bad = NULL;
+	int merges = 0;
+
+	for (i = 0; i + 1 < count; i += 2)
+		if (is_merge_key(kids[i])) {
+			const ig_node *v = kids[i + 1];
+
+			merges = 1;
+			if (v->type == IG_MAP)
+				cap += v->n;
+			else if (v->type == IG_SEQ)
+				for (j = 0; j < v->n; j++)
+					cap += v->u.kids[j]->type == IG_MAP ? v->u.kids[j]->n : 0;
+		}
+	if (!merges)
+		return 0;
+	out = ingroute__malloc(b->alloc, cap * sizeof(*out));
+	if (!out)
+		return INGROUTE_ENOMEM;
+	for (i = 0; i + 1 < count; i += 2)
+		if (!is_merge_key(kids[i])) {
+			out[n++] = kids[i];
+			out[n++] = kids[i + 1];
+		}
+	for (i = 0; i + 1 < count; i += 2) {
+		const ig_node *v = kids[i + 1], *const *src;
+		size_t nsrc, s;
+
+		if (!is_merge_key(kids[i]))
+			continue;
+		if (v->type == IG_MAP) {
+			src = (const ig_node *const *)&kids[i + 1];
+			nsrc = 1;
+		} else if (v->type == IG_SEQ) {
+			src = (const ig_node *const *)v->u.kids;
+			nsrc = v->n;
+		} else {
+			nsrc = 0, src = NULL;
+		}
+		if (v->type == IG_SCALAR || (v->type == IG_SEQ && nsrc == 0)) {
+			bad = v;
+			break;
+		}
+		for (s = 0; s < nsrc && !bad; s++) {
+			if (src[s]->type != IG_MAP) {
+				bad = src[s];
+				break;
+			}
+			for (j = 0; j + 1 < src[s]->n; j += 2) {
+				work += n;
+				if (work > 10000000) {
+					ingroute__free(b->alloc, out);
+					return limit(b, kids[i]->pos, "key comparisons for merges",
+					             10000000);
+				}
+				if (!has_key(out, n, src[s]->u.kids[j])) {
+					out[n++] = src[s]->u.kids[j];
+					out[n++] = src[s]->u.kids[j + 1];
+				}
+			}
+		}
+	}
+	if (bad) {
+		ingroute__free(b->alloc, out);
+		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, bad->pos, NULL,
+		               "a merge key (<<) takes a mapping or a list of "
+		               "mappings");
+		return INGROUTE_ESYNTAX;
+	}
+	b->npending = first;
+	for (i = 0; i < n; i++)
+		b->pending[b->npending++] = out[i];
+	ingroute__free(b->alloc, out);
+	return 0;
+}
+
 static int open_collection(builder *b, int type, yaml_mark_t m,
                            const yaml_char_t *anchor_name)
 {
@@ -359,10 +462,28 @@ static int open_collection(builder *b, int type, yaml_mark_t m,
 
 static int close_collection(builder *b)
 {
-	frame *f = &b->stack[--b->depth];
+	frame *f = &b->stack[b->depth - 1];
 	ig_node *n = f->node;
-	size_t count = b->npending - f->first, i;
+	size_t count, i;
 	uint64_t w = 1;
+	int rc;
+
+	if (n->type == IG_MAP) {
+		/* The merged pairs can outgrow the pending stack's room. */
+		size_t extra = 0;
+
+		for (i = f->first; i + 1 < b->npending; i += 2)
+			if (is_merge_key(b->pending[i]))
+				extra += b->pending[i + 1]->weight;
+		if (extra && ingroute__grow(b->alloc, (void **)&b->pending,
+		                            &b->cap_pending, b->npending + extra,
+		                            sizeof(ig_node *)) < 0)
+			return INGROUTE_ENOMEM;
+		if ((rc = apply_merges(b, f)) < 0)
+			return rc;
+	}
+	b->depth--;
+	count = b->npending - f->first;
 
 	if (count > UINT32_MAX)
 		return limit(b, n->pos, "nodes in a document", b->lim->nodes);
