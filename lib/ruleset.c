@@ -289,25 +289,42 @@ typedef struct stage {
 	size_t nclasses;
 } stage;
 
-static const ig_object *staged_twin(const stage *st, const ig_object *o)
+/* Index of an object of this load with o's key, or -1. */
+static long staged_twin(const stage *st, const ig_object *o)
 {
 	size_t i = st->n;
 
 	while (i-- > 0) {
 		const ig_object *p = st->objs[i];
 
-		if (p->kind == o->kind && same_key(p, o->ns.s ? o->ns.s : "", o->ns.len,
-		                                   o->name.s, o->name.len))
-			return p;
+		if (p->kind == o->kind && same_key(p, o->ns.s, o->ns.len, o->name.s,
+		                                   o->name.len))
+			return (long)i;
 	}
-	return NULL;
+	return -1;
+}
+
+static void replaced_note(stage *st, const ig_object *o, const ig_object *prev)
+{
+	const char *sk = st->dc.kind, *sn = st->dc.ns, *sm = st->dc.name;
+
+	st->dc.kind = o->kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
+	st->dc.ns = o->kind == IG_OBJ_INGRESS ? o->ns.s : NULL;
+	st->dc.name = o->name.s;
+	ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_REPLACED, o->pos, NULL,
+	               "replaces the one loaded from %s:%u:%u",
+	               prev->file ? prev->file : "<input>", prev->pos.line,
+	               prev->pos.col);
+	st->dc.kind = sk;
+	st->dc.ns = sn;
+	st->dc.name = sm;
 }
 
 static int on_object(void *ctx, ig_object *o, int valid)
 {
 	stage *st = ctx;
-	const ig_object *prev;
-	const char *sk = st->dc.kind, *sn = st->dc.ns, *sm = st->dc.name;
+	ig_object **in_rs;
+	long twin;
 
 	if (!valid) {
 		ingroute__object_free(o);
@@ -315,30 +332,24 @@ static int on_object(void *ctx, ig_object *o, int valid)
 	}
 	if (!o->ns.s)
 		o->ns.s = "";
+	/* A later object of the same load takes the earlier one's slot. */
+	twin = staged_twin(st, o);
+	if (twin >= 0) {
+		replaced_note(st, o, st->objs[twin]);
+		ingroute__object_free(st->objs[twin]);
+		st->objs[twin] = o;
+		return 0;
+	}
 	if (ingroute__grow(&st->rs->alloc, (void **)&st->objs, &st->cap, st->n + 1,
 	                   sizeof(*st->objs)) < 0) {
 		ingroute__object_free(o);
 		return INGROUTE_ENOMEM;
 	}
-	prev = staged_twin(st, o);
-	if (!prev) {
-		ig_object **p = o->kind == IG_OBJ_INGRESS
-			? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
-			: find_class(st->rs, o->name.s, o->name.len);
-		prev = p ? *p : NULL;
-	}
-	if (prev) {
-		st->dc.kind = o->kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
-		st->dc.ns = o->kind == IG_OBJ_INGRESS ? o->ns.s : NULL;
-		st->dc.name = o->name.s;
-		ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_REPLACED, o->pos,
-		               NULL, "replaces the one loaded from %s:%u:%u",
-		               prev->file ? prev->file : "<input>", prev->pos.line,
-		               prev->pos.col);
-		st->dc.kind = sk;
-		st->dc.ns = sn;
-		st->dc.name = sm;
-	}
+	in_rs = o->kind == IG_OBJ_INGRESS
+		? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
+		: find_class(st->rs, o->name.s, o->name.len);
+	if (in_rs)
+		replaced_note(st, o, *in_rs);
 	st->objs[st->n++] = o;
 	if (o->kind == IG_OBJ_CLASS)
 		st->nclasses++;
@@ -371,6 +382,46 @@ static int stage_buffer(stage *st, const char *data, size_t len,
 	                           &st->dc, on_document, st);
 }
 
+static int class_served(const ingroute_ruleset *rs, const ig_object *o,
+                        const char **reason);
+
+/* DESIGN 4.3: each Ingress of this load that its class keeps from being
+ * served gets a note naming the values involved. */
+static void class_notes(stage *st)
+{
+	const ingroute_ruleset *rs = st->rs;
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		const ig_object *o = st->objs[i];
+		const ig_str *ann;
+		const char *why;
+
+		if (o->kind != IG_OBJ_INGRESS || class_served(rs, o, &why))
+			continue;
+		st->dc.file = o->file;
+		st->dc.kind = "Ingress";
+		st->dc.ns = o->ns.s;
+		st->dc.name = o->name.s;
+		ann = ingroute__object_annotation(o, "kubernetes.io/ingress.class");
+		if (o->class_name.s)
+			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			               o->class_name.pos, "spec.ingressClassName",
+			               "not served: class \"%s\" is not \"%s\"",
+			               o->class_name.s, rs->ingress_class);
+		else if (ann)
+			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			               ann->pos, "metadata.annotations",
+			               "not served: kubernetes.io/ingress.class \"%s\" "
+			               "is not \"%s\"", ann->s, rs->ingress_class);
+		else
+			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS, o->pos,
+			               NULL, "not served: it names no class and \"%s\" "
+			               "is not the default class", rs->ingress_class);
+	}
+	st->dc.kind = st->dc.ns = st->dc.name = NULL;
+}
+
 /* Commits on success, discards otherwise; returns the load's status. */
 static int stage_finish(stage *st, int rc)
 {
@@ -391,6 +442,10 @@ static int stage_finish(stage *st, int rc)
 		else
 			commit_class(rs, st->objs[i]);
 	}
+	/* Notes after the commit cannot fail the load: one that cannot be
+	 * stored is only counted. */
+	if (rc == 0)
+		class_notes(st);
 	ingroute__free(&rs->alloc, st->objs);
 	return rc;
 }
