@@ -415,6 +415,202 @@ INGROUTE_API int ingroute_ruleset_find(const ingroute_ruleset *rs,
                                        const char *ns, const char *name,
                                        ingroute_ingress_info *out);
 
+
+/* ----------------------------------------------------------------- router */
+
+/**
+ * A compiled router: an immutable index of the served Ingresses of a
+ * ruleset, answering host/path lookups. Lookups allocate nothing, take no
+ * lock and may run from any number of threads at once on the same router.
+ * A router is reference-counted; a proxy swaps in a new one when the
+ * configuration changes and drops its reference to the old. @since 0.1
+ */
+typedef struct ingroute_router ingroute_router;
+
+/**
+ * Compiles the served Ingresses of rs (DESIGN 4.3) into a router with one
+ * reference, using the ruleset's options. The ruleset is not changed and
+ * may be changed or freed afterwards. Conflicts (the same host, path and
+ * pathType in two Ingresses; competing default backends) and rules that
+ * can never match are reported as warnings in diags (may be NULL).
+ * Returns INGROUTE_EINVAL, INGROUTE_ENOMEM, or INGROUTE_ELIMIT (more than
+ * 2^31 rules or 4 GiB of strings). @since 0.1
+ */
+INGROUTE_API int ingroute_router_compile(ingroute_router **out,
+                                         const ingroute_ruleset *rs,
+                                         ingroute_diags *diags);
+
+/** Takes a reference; returns router. Thread-safe. @since 0.1 */
+INGROUTE_API ingroute_router *ingroute_router_ref(ingroute_router *router);
+
+/** Drops a reference; the last one frees the router. Thread-safe.
+ * NULL is a no-op. @since 0.1 */
+INGROUTE_API void ingroute_router_unref(ingroute_router *router);
+
+/** What decided a match (DESIGN 4.6). @since 0.1 */
+enum ingroute_decision {
+	/** No rule and no default backend: the proxy answers 404. */
+	INGROUTE_DECISION_NONE = 0,
+	/** A path rule matched. */
+	INGROUTE_DECISION_PATH = 1,
+	/** No path matched; a default backend was chosen. */
+	INGROUTE_DECISION_DEFAULT = 2
+};
+
+/** @since 0.1 */
+enum ingroute_backend_kind {
+	INGROUTE_BACKEND_NONE = 0,
+	INGROUTE_BACKEND_SERVICE = 1,
+	INGROUTE_BACKEND_RESOURCE = 2
+};
+
+/** ImplementationSpecific is reported as such whatever the matching mode.
+ * @since 0.1 */
+enum ingroute_path_type {
+	INGROUTE_PATH_EXACT = 1,
+	INGROUTE_PATH_PREFIX = 2,
+	INGROUTE_PATH_IMPLEMENTATION_SPECIFIC = 3
+};
+
+/** Which virtual host answered (DESIGN 4.5). @since 0.1 */
+enum ingroute_vhost_kind {
+	/** No virtual host exists for the request: the global default decided. */
+	INGROUTE_VHOST_NONE = 0,
+	INGROUTE_VHOST_EXACT = 1,
+	INGROUTE_VHOST_WILDCARD = 2,
+	/** The rules without a host. */
+	INGROUTE_VHOST_ANY = 3
+};
+
+/** Where a default backend came from (DESIGN 4.6 step 3). @since 0.1 */
+enum ingroute_default_source {
+	INGROUTE_DEFAULT_NONE = 0,
+	/** The highest-precedence Ingress with rules for the virtual host. */
+	INGROUTE_DEFAULT_VHOST = 1,
+	/** ingroute_options.default_backend. */
+	INGROUTE_DEFAULT_OPTION = 2,
+	/** The highest-precedence Ingress without rules. */
+	INGROUTE_DEFAULT_RULELESS = 3,
+	/** The highest-precedence Ingress with a defaultBackend at all. */
+	INGROUTE_DEFAULT_ANY = 4
+};
+
+/**
+ * The answer to one lookup, filled by ingroute_router_match(). Set size
+ * to sizeof(ingroute_match) first. Every pointer points into the router
+ * and stays valid while the caller holds its reference; NULL when the
+ * field does not apply. @since 0.1
+ */
+typedef struct ingroute_match {
+	size_t size;
+	/** enum ingroute_decision */
+	int decision;
+	/** enum ingroute_backend_kind */
+	int backend_kind;
+	/** Namespace of the backend (the declaring Ingress's, or the
+	 * default_backend option's). */
+	const char *backend_ns;
+	/** Service backend: name, and a port number or a port name. */
+	const char *service;
+	int port_number;
+	const char *port_name;
+	/** Resource backend: apiGroup (NULL when absent), kind, name. */
+	const char *resource_api_group;
+	const char *resource_kind;
+	const char *resource_name;
+	/** The Ingress that declared the rule or default backend; NULL for the
+	 * default_backend option. */
+	const char *ingress_ns;
+	const char *ingress_name;
+	/** decision PATH: the rule's host ("" for a rule without one), path
+	 * and pathType (enum ingroute_path_type). */
+	const char *rule_host;
+	const char *rule_path;
+	int path_type;
+	/** enum ingroute_vhost_kind: the virtual host that decided. */
+	int vhost_kind;
+	/** enum ingroute_default_source, for decision DEFAULT. */
+	int default_source;
+} ingroute_match;
+
+/**
+ * Routes one request: host is the Host header (or :authority), path the
+ * request target's path, each as (pointer, length) and not necessarily
+ * NUL-terminated; host may be NULL when host_len is 0. Unless the router
+ * was built with INGROUTE_OPT_NO_NORMALIZE both are normalised as DESIGN
+ * 4.4 says first. Paths longer than ingroute_max_path() bytes match no
+ * path rule (the default backend still applies). Allocates nothing.
+ * Returns 0 (also when the decision is NONE) or INGROUTE_EINVAL for NULL
+ * router/out/path with a length, or an out->size below the first layout.
+ * @since 0.1
+ */
+INGROUTE_API int ingroute_router_match(const ingroute_router *router,
+                                       const char *host, size_t host_len,
+                                       const char *path, size_t path_len,
+                                       ingroute_match *out);
+
+/** Longest request path that is matched against path rules (8192). @since 0.1 */
+INGROUTE_API size_t ingroute_max_path(void);
+
+/**
+ * The TLS answer for an SNI name (DESIGN 4.8), filled by
+ * ingroute_router_tls(). Set size first. @since 0.1
+ */
+typedef struct ingroute_tls_match {
+	size_t size;
+	/** 1 when a certificate applies, else 0 and the rest is NULL. */
+	int found;
+	/** The Secret: the Ingress's namespace and spec.tls[].secretName. */
+	const char *secret_ns;
+	const char *secret_name;
+	/** The spec.tls[].hosts entry that matched ("" for an entry without
+	 * hosts, which applies to every name). */
+	const char *tls_host;
+	const char *ingress_ns;
+	const char *ingress_name;
+} ingroute_tls_match;
+
+/**
+ * Looks up the certificate for an SNI name: an exact host, then a
+ * one-label wildcard, then TLS entries without hosts, each by Ingress
+ * precedence. The name is normalised as a Host header is. Allocates
+ * nothing. Returns 0 or INGROUTE_EINVAL. @since 0.1
+ */
+INGROUTE_API int ingroute_router_tls(const ingroute_router *router,
+                                     const char *sni, size_t sni_len,
+                                     ingroute_tls_match *out);
+
+/**
+ * Explains a lookup as JSON: the request as given and normalised, the
+ * virtual hosts tried and why one was chosen, every candidate path of that
+ * host with its verdict ("matched", "shorter", "lost to Exact", "lost on
+ * precedence", "element boundary", "case differs", "trailing slash", "no
+ * match"), the default-backend step when taken, and the decision (always
+ * the one ingroute_router_match() gives). *out is NUL-terminated; free it
+ * with ingroute_free(). out_len may be NULL. Allocates; thread-safe.
+ * Returns 0, INGROUTE_EINVAL or INGROUTE_ENOMEM. @since 0.1
+ */
+INGROUTE_API int ingroute_router_explain(const ingroute_router *router,
+                                         const char *host, size_t host_len,
+                                         const char *path, size_t path_len,
+                                         char **out, size_t *out_len);
+
+/**
+ * The compiled table as JSON: every virtual host, its paths in precedence
+ * order with their backends, its default backend, the global default, and
+ * the TLS table. Free with ingroute_free(). Returns 0, INGROUTE_EINVAL or
+ * INGROUTE_ENOMEM. @since 0.1
+ */
+INGROUTE_API int ingroute_router_dump(const ingroute_router *router,
+                                      char **out, size_t *out_len);
+
+/** Frees text returned by the library (explain, dump). NULL is a no-op.
+ * @since 0.1 */
+INGROUTE_API void ingroute_free(void *ptr);
+
+/** sizeof(ingroute_match) of this library, for FFI. @since 0.1 */
+INGROUTE_API size_t ingroute_match_size(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -145,6 +145,43 @@ void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 	ingroute__buf_put(b, "\"", 1);
 }
 
+void ingroute__buf_json(ig_buf *b, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+
+	ingroute__buf_put(b, "\"", 1);
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			ingroute__buf_put(b, "\\", 1);
+			ingroute__buf_put(b, (const char *)&s[i++], 1);
+		} else if (c < 0x20 || c == 0x7f) {
+			ingroute__buf_printf(b, "\\u%04x", c);
+			i++;
+		} else if (c < 0x80) {
+			ingroute__buf_put(b, (const char *)&s[i++], 1);
+		} else if ((k = utf8_len(s + i, n - i)) > 0) {
+			ingroute__buf_put(b, (const char *)&s[i], k);
+			i += k;
+		} else {
+			/* JSON text must be UTF-8: stray bytes become U+FFFD. */
+			ingroute__buf_puts(b, "\\ufffd");
+			i++;
+		}
+	}
+	ingroute__buf_put(b, "\"", 1);
+}
+
+void ingroute__buf_json_cstr(ig_buf *b, const char *s)
+{
+	if (s)
+		ingroute__buf_json(b, s, strlen(s));
+	else
+		ingroute__buf_puts(b, "null");
+}
+
 const char *ingroute__buf_cstr(ig_buf *b)
 {
 	if (b->failed)

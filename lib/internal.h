@@ -79,6 +79,10 @@ void ingroute__buf_vprintf(ig_buf *b, const char *fmt, va_list ap);
 /* Appends s as Go's %q would: "..." with escapes for quotes, backslashes,
  * control bytes and invalid UTF-8. */
 void ingroute__buf_quote(ig_buf *b, const char *s, size_t n);
+/* Appends s as a JSON string (invalid UTF-8 becomes U+FFFD); the _cstr
+ * form writes null for NULL. */
+void ingroute__buf_json(ig_buf *b, const char *s, size_t n);
+void ingroute__buf_json_cstr(ig_buf *b, const char *s);
 /* NUL-terminated contents, or NULL if anything failed. */
 const char *ingroute__buf_cstr(ig_buf *b);
 
@@ -292,6 +296,23 @@ size_t ingroute__validate_object(const ig_object *obj, ig_diag_ctx *dc);
 /* 1 when s is a DNS-1123 subdomain / a "*."-wildcard one (API rules). */
 int ingroute__is_dns1123_subdomain(const char *s, size_t n);
 int ingroute__is_wildcard_subdomain(const char *s, size_t n);
+
+/* -------------------------------------------------------------- ruleset.c */
+
+/* What compiling needs to see of a ruleset. */
+typedef struct ig_ruleset_view {
+	const ig_alloc *alloc;
+	unsigned int flags;
+	int impl_specific;
+	const char *default_backend;   /* "NS/SERVICE:PORT" or NULL */
+	size_t max_diagnostics;
+	ig_object *const *items;       /* Ingresses, arrival order */
+	size_t n;
+} ig_ruleset_view;
+
+void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v);
+/* 1 when the Ingress is served under the class rules of DESIGN 4.3. */
+int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o);
 
 /* ----------------------------------------------------------------- hash.c */
 

@@ -735,3 +735,21 @@ int ingroute_ruleset_find(const ingroute_ruleset *rs, const char *ns,
 	fill_info(rs, *p, out);
 	return 0;
 }
+
+void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v)
+{
+	v->alloc = &rs->alloc;
+	v->flags = rs->flags;
+	v->impl_specific = rs->impl_specific;
+	v->default_backend = rs->default_backend;
+	v->max_diagnostics = rs->max_diagnostics;
+	v->items = rs->items;
+	v->n = rs->n;
+}
+
+int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o)
+{
+	const char *why;
+
+	return class_served(rs, o, &why);
+}

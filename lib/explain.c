@@ -1,0 +1,517 @@
+/*
+ * "Why did my request go there?": explain and dump as JSON.
+ *
+ * The decision always comes from the same lookup ingroute_router_match()
+ * runs; the verdict on every other candidate is then worked out naively,
+ * straight from DESIGN 4.6, which is fine off the hot path and keeps the
+ * explanation honest about what the fast path decided.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "router.h"
+
+/* Text handed out is prefixed by the allocator that made it, so that
+ * ingroute_free() needs no router. */
+typedef union out_header {
+	ingroute_allocator a;
+	long double align;
+} out_header;
+
+void ingroute_free(void *ptr)
+{
+	out_header *h;
+
+	if (!ptr)
+		return;
+	h = (out_header *)ptr - 1;
+	h->a.free_fn(h->a.ctx, h);
+}
+
+static int hand_out(const ingroute_router *r, ig_buf *b, char **out,
+                    size_t *out_len)
+{
+	out_header *h;
+
+	if (!ingroute__buf_cstr(b))
+		return INGROUTE_ENOMEM;
+	h = ingroute__malloc(&r->alloc, sizeof(*h) + b->len + 1);
+	if (!h)
+		return INGROUTE_ENOMEM;
+	h->a = r->alloc;
+	memcpy(h + 1, b->data, b->len + 1);
+	*out = (char *)(h + 1);
+	if (out_len)
+		*out_len = b->len;
+	return 0;
+}
+
+static const char *type_name(int t)
+{
+	return t == IG_PT_EXACT ? "Exact" : t == IG_PT_PREFIX ? "Prefix"
+	                                                      : "ImplementationSpecific";
+}
+
+static const char *vhost_kind_name(int k)
+{
+	return k == IG_VH_EXACT ? "exact" : k == IG_VH_WILDCARD ? "wildcard"
+	     : k == IG_VH_ANY ? "any" : "none";
+}
+
+static void json_ingress(const ingroute_router *r, ig_buf *b, uint32_t ing)
+{
+	if (ing == IG_NONE) {
+		ingroute__buf_puts(b, "null");
+		return;
+	}
+	ingroute__buf_puts(b, "{\"namespace\":");
+	ingroute__buf_json_cstr(b, r->pool + r->ings[ing].ns);
+	ingroute__buf_puts(b, ",\"name\":");
+	ingroute__buf_json_cstr(b, r->pool + r->ings[ing].name);
+	ingroute__buf_puts(b, "}");
+}
+
+/* The Kubernetes shape of a backend. */
+static void json_backend(const ingroute_router *r, ig_buf *b, uint32_t bi)
+{
+	const ig_rbackend *rb;
+
+	if (bi == IG_NONE) {
+		ingroute__buf_puts(b, "null");
+		return;
+	}
+	rb = &r->backends[bi];
+	if (rb->service != IG_NONE) {
+		ingroute__buf_puts(b, "{\"service\":{\"name\":");
+		ingroute__buf_json_cstr(b, r->pool + rb->service);
+		if (rb->port_name != IG_NONE) {
+			ingroute__buf_puts(b, ",\"port\":{\"name\":");
+			ingroute__buf_json_cstr(b, r->pool + rb->port_name);
+			ingroute__buf_puts(b, "}}");
+		} else {
+			ingroute__buf_printf(b, ",\"port\":{\"number\":%d}}",
+			                     (int)rb->port_number);
+		}
+	} else {
+		ingroute__buf_puts(b, "{\"resource\":{");
+		if (rb->api_group != IG_NONE) {
+			ingroute__buf_puts(b, "\"apiGroup\":");
+			ingroute__buf_json_cstr(b, r->pool + rb->api_group);
+			ingroute__buf_puts(b, ",");
+		}
+		ingroute__buf_puts(b, "\"kind\":");
+		ingroute__buf_json_cstr(b, ig_str_at(r, rb->kind));
+		ingroute__buf_puts(b, ",\"name\":");
+		ingroute__buf_json_cstr(b, ig_str_at(r, rb->name));
+		ingroute__buf_puts(b, "}");
+	}
+	ingroute__buf_puts(b, ",\"namespace\":");
+	ingroute__buf_json_cstr(b, r->pool + rb->ns);
+	ingroute__buf_puts(b, "}");
+}
+
+static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
+{
+	const ig_cand *c = &r->cands[ci];
+	const ig_vhost *v = &r->vhosts[c->vhost];
+
+	ingroute__buf_puts(b, "{\"host\":");
+	ingroute__buf_json(b, r->pool + v->host, v->host_len);
+	ingroute__buf_puts(b, ",\"path\":");
+	ingroute__buf_json(b, r->pool + c->path, c->path_len);
+	ingroute__buf_printf(b, ",\"pathType\":\"%s\",\"ingress\":",
+	                     type_name(c->type));
+	json_ingress(r, b, r->backends[c->backend].ing);
+	ingroute__buf_puts(b, ",\"backend\":");
+	json_backend(r, b, c->backend);
+}
+
+/* ---- verdicts, straight from DESIGN 4.6 */
+
+static size_t measure(const ig_cand *c, const char *path)
+{
+	return c->path_len - (c->path_len > 0 && path[c->path_len - 1] == '/');
+}
+
+static int ci_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char x = a[i], y = b[i];
+
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x + 32);
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y + 32);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* 1 when a rule path of the given match kind accepts the request path;
+ * fold compares ASCII case-insensitively (for "case differs"). */
+static int accepts(int match, const char *rp, size_t rn, const char *p,
+                   size_t n, int fold)
+{
+	size_t key = rn;
+
+	if (match == IG_M_EXACT)
+		return rn == n && (fold ? ci_prefix(rp, p, n) : memcmp(rp, p, n) == 0);
+	if (match == IG_M_ELEMENT && key > 0 && rp[key - 1] == '/')
+		key--;
+	if (key > n || !(fold ? ci_prefix(rp, p, key) : memcmp(rp, p, key) == 0))
+		return 0;
+	return match == IG_M_STRING || key == 0 || key == n || p[key] == '/';
+}
+
+static const char *verdict(const ingroute_router *r, uint32_t ci, uint32_t best,
+                           const char *p, size_t n, const char **detail)
+{
+	const ig_cand *c = &r->cands[ci];
+	const char *rp = r->pool + c->path;
+	size_t rn = c->path_len;
+
+	*detail = NULL;
+	if (accepts(c->match, rp, rn, p, n, 0)) {
+		const ig_cand *w;
+
+		if (ci == best)
+			return "matched";
+		if (best == IG_NONE || r->cands[best].vhost != c->vhost) {
+			*detail = "another virtual host decided";
+			return "lost on precedence";
+		}
+		w = &r->cands[best];
+		if (measure(w, r->pool + w->path) > measure(c, rp))
+			return "shorter";
+		if (w->type == IG_PT_EXACT && c->type != IG_PT_EXACT)
+			return "lost to Exact";
+		if (w->type != c->type)
+			*detail = "Exact wins over Prefix, Prefix over ImplementationSpecific";
+		else if (w->path_len != rn)
+			*detail = "a path ending in '/' wins over one that does not";
+		else
+			*detail = "the winning Ingress comes first (older creationTimestamp, "
+			          "then namespace, then name)";
+		return "lost on precedence";
+	}
+	if (c->match == IG_M_EXACT && ((rn == n + 1 && rp[n] == '/' &&
+	                                memcmp(rp, p, n) == 0) ||
+	                               (n == rn + 1 && p[rn] == '/' &&
+	                                memcmp(rp, p, rn) == 0)))
+		return "trailing slash";
+	if (c->match == IG_M_ELEMENT && accepts(IG_M_STRING, rp,
+	                                        rn - (rn > 1 && rp[rn - 1] == '/'),
+	                                        p, n, 0))
+		return "element boundary";
+	if (accepts(c->match, rp, rn, p, n, 1))
+		return "case differs";
+	return "no match";
+}
+
+static void json_vhost_ref(const ingroute_router *r, ig_buf *b, uint32_t vh)
+{
+	const ig_vhost *v = &r->vhosts[vh];
+
+	ingroute__buf_printf(b, "{\"kind\":\"%s\",\"host\":", vhost_kind_name(v->kind));
+	ingroute__buf_json(b, r->pool + v->host, v->host_len);
+	ingroute__buf_puts(b, "}");
+}
+
+static const char *default_step(int source)
+{
+	switch (source) {
+	case INGROUTE_DEFAULT_VHOST:
+		return "the defaultBackend of the highest-precedence Ingress with "
+		       "rules for this virtual host";
+	case INGROUTE_DEFAULT_OPTION:
+		return "the global default backend option";
+	case INGROUTE_DEFAULT_RULELESS:
+		return "the defaultBackend of the highest-precedence Ingress without "
+		       "rules";
+	default:
+		return "the defaultBackend of the highest-precedence Ingress that has "
+		       "one";
+	}
+}
+
+int ingroute_router_explain(const ingroute_router *r, const char *host,
+                            size_t host_len, const char *path, size_t path_len,
+                            char **out, size_t *out_len)
+{
+	char nhost[IG_MAX_HOST + 1], npath[IG_MAX_PATH + 2];
+	size_t nhl, npl, k;
+	uint32_t chosen, tried[3], ntried = 0, best = IG_NONE, ci;
+	ingroute_match m;
+	int hclass, path_ok, rc;
+	ig_buf b;
+
+	if (!r || !out || (!host && host_len) || (!path && path_len))
+		return INGROUTE_EINVAL;
+	*out = NULL;
+	if (!host)
+		host = "";
+	if (!path)
+		path = "";
+	m.size = sizeof(m);
+	rc = ingroute__lookup(r, host, host_len, path, path_len, &m, nhost, &nhl,
+	                      npath, &npl, &chosen);
+	hclass = rc & IG_LOOKUP_HOST_NAME ? IG_HOST_NAME : IG_HOST_NONE;
+	path_ok = (rc & IG_LOOKUP_PATH_OK) != 0;
+
+	ingroute__buf_init(&b, &r->alloc);
+	ingroute__buf_puts(&b, "{\"request\":{\"host\":");
+	ingroute__buf_json(&b, host, host_len);
+	ingroute__buf_puts(&b, ",\"path\":");
+	ingroute__buf_json(&b, path, path_len);
+	ingroute__buf_puts(&b, "},\"normalized\":{\"host\":");
+	ingroute__buf_json(&b, nhost, hclass == IG_HOST_NAME ? nhl : 0);
+	ingroute__buf_puts(&b, ",\"path\":");
+	ingroute__buf_json(&b, npath, path_ok ? npl : 0);
+	ingroute__buf_printf(&b, ",\"normalization\":%s",
+	                     r->flags & INGROUTE_OPT_NO_NORMALIZE ? "false" : "true");
+	if (hclass != IG_HOST_NAME)
+		ingroute__buf_puts(&b, ",\"hostNote\":\"empty, an IP literal or not a "
+		                       "DNS name: only rules without a host apply\"");
+	if (!path_ok)
+		ingroute__buf_printf(&b, ",\"pathNote\":\"longer than %u bytes: no path "
+		                         "rule is consulted\"", IG_MAX_PATH);
+	ingroute__buf_puts(&b, "}");
+
+	/* 4.5: the virtual hosts in the order they are consulted. */
+	ingroute__buf_puts(&b, ",\"virtualHosts\":[");
+	{
+		const char *dot = hclass == IG_HOST_NAME ? memchr(nhost, '.', nhl) : NULL;
+		uint32_t e = hclass == IG_HOST_NAME ? ingroute__find_vhost(r, nhost, nhl, 0)
+		                                    : IG_NONE;
+		uint32_t w = dot && dot + 1 < nhost + nhl
+			? ingroute__find_vhost(r, dot + 1, (size_t)(nhost + nhl - dot - 1), 1)
+			: IG_NONE;
+		int first = 1;
+
+		if (hclass == IG_HOST_NAME) {
+			ingroute__buf_puts(&b, "{\"kind\":\"exact\",\"host\":");
+			ingroute__buf_json(&b, nhost, nhl);
+			ingroute__buf_printf(&b, ",\"exists\":%s}", e != IG_NONE ? "true" : "false");
+			first = 0;
+			if (e != IG_NONE)
+				tried[ntried++] = e;
+			if (dot && dot + 1 < nhost + nhl) {
+				ingroute__buf_puts(&b, ",{\"kind\":\"wildcard\",\"host\":\"*.");
+				ingroute__buf_put(&b, dot + 1, (size_t)(nhost + nhl - dot - 1));
+				ingroute__buf_printf(&b, "\",\"exists\":%s}",
+				                     w != IG_NONE ? "true" : "false");
+				if (w != IG_NONE)
+					tried[ntried++] = w;
+			}
+		}
+		ingroute__buf_printf(&b, "%s{\"kind\":\"any\",\"host\":\"\",\"exists\":%s}]",
+		                     first ? "" : ",",
+		                     r->any_vhost != IG_NONE ? "true" : "false");
+		if (r->any_vhost != IG_NONE)
+			tried[ntried++] = r->any_vhost;
+	}
+	ingroute__buf_puts(&b, ",\"virtualHost\":");
+	if (chosen == IG_NONE) {
+		ingroute__buf_puts(&b, "null,\"why\":\"no rule names this host, no "
+		                       "wildcard covers it, and there are no rules without "
+		                       "a host\"");
+	} else {
+		const ig_vhost *v = &r->vhosts[chosen];
+
+		json_vhost_ref(r, &b, chosen);
+		ingroute__buf_printf(&b, ",\"why\":\"%s\"",
+			m.decision == INGROUTE_DECISION_PATH && chosen != tried[0]
+			? "fall-through: the virtual hosts before it had no matching path"
+			: v->kind == IG_VH_EXACT ? "a rule host equals the request host"
+			: v->kind == IG_VH_WILDCARD
+			? "no rule host equals the request host; a wildcard covers its "
+			  "first label"
+			: "no rule host or wildcard covers the request host: the rules "
+			  "without a host apply");
+	}
+
+	/* Every candidate of the virtual hosts consulted, with its verdict. */
+	if (m.decision == INGROUTE_DECISION_PATH) {
+		for (k = 0; k < ntried; k++)
+			if (tried[k] == chosen) {
+				best = ingroute__best_in_vhost(r, chosen, npath, npl);
+				break;
+			}
+	}
+	ingroute__buf_puts(&b, ",\"candidates\":[");
+	{
+		uint32_t consulted = (r->flags & INGROUTE_OPT_FALLTHROUGH) ? ntried
+		                   : (ntried ? 1 : 0);
+		int first = 1;
+
+		for (k = 0; k < consulted; k++) {
+			const ig_vhost *v = &r->vhosts[tried[k]];
+
+			for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
+				const char *detail, *vd;
+
+				vd = path_ok ? verdict(r, ci, best, npath, npl, &detail)
+				             : (detail = "the request path is too long", "no match");
+				ingroute__buf_puts(&b, first ? "" : ",");
+				first = 0;
+				json_cand(r, &b, ci);
+				ingroute__buf_printf(&b, ",\"verdict\":\"%s\"", vd);
+				if (detail) {
+					ingroute__buf_puts(&b, ",\"detail\":");
+					ingroute__buf_json_cstr(&b, detail);
+				}
+				ingroute__buf_puts(&b, "}");
+			}
+			if (tried[k] == chosen && m.decision == INGROUTE_DECISION_PATH)
+				break;
+		}
+	}
+	ingroute__buf_puts(&b, "]");
+
+	ingroute__buf_puts(&b, ",\"default\":");
+	if (m.decision == INGROUTE_DECISION_DEFAULT) {
+		uint32_t bi = m.default_source == INGROUTE_DEFAULT_VHOST
+			? r->vhosts[chosen].default_backend : r->global_default;
+
+		ingroute__buf_puts(&b, "{\"step\":");
+		ingroute__buf_json_cstr(&b, default_step(m.default_source));
+		ingroute__buf_puts(&b, ",\"backend\":");
+		json_backend(r, &b, bi);
+		ingroute__buf_puts(&b, ",\"ingress\":");
+		json_ingress(r, &b, r->backends[bi].ing);
+		ingroute__buf_puts(&b, "}");
+	} else {
+		ingroute__buf_puts(&b, "null");
+	}
+	ingroute__buf_printf(&b, ",\"decision\":\"%s\",\"backend\":",
+	                     m.decision == INGROUTE_DECISION_PATH ? "path"
+	                     : m.decision == INGROUTE_DECISION_DEFAULT ? "default"
+	                                                               : "none");
+	if (m.decision == INGROUTE_DECISION_PATH)
+		json_backend(r, &b, r->cands[best].backend);
+	else if (m.decision == INGROUTE_DECISION_DEFAULT)
+		json_backend(r, &b, m.default_source == INGROUTE_DEFAULT_VHOST
+		                    ? r->vhosts[chosen].default_backend : r->global_default);
+	else
+		ingroute__buf_puts(&b, "null");
+	ingroute__buf_puts(&b, ",\"rule\":");
+	if (m.decision == INGROUTE_DECISION_PATH) {
+		ingroute__buf_puts(&b, "{\"host\":");
+		ingroute__buf_json_cstr(&b, m.rule_host);
+		ingroute__buf_puts(&b, ",\"path\":");
+		ingroute__buf_json_cstr(&b, m.rule_path);
+		ingroute__buf_printf(&b, ",\"pathType\":\"%s\"}", type_name(m.path_type));
+	} else {
+		ingroute__buf_puts(&b, "null");
+	}
+	ingroute__buf_puts(&b, "}");
+	rc = hand_out(r, &b, out, out_len);
+	ingroute__buf_free(&b);
+	return rc;
+}
+
+/* ---- dump */
+
+int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
+{
+	uint32_t *order, i, ci;
+	ig_buf b;
+	int rc;
+
+	if (!r || !out)
+		return INGROUTE_EINVAL;
+	*out = NULL;
+	order = ingroute__malloc(&r->alloc, (r->nvhosts ? r->nvhosts : 1) *
+	                                    sizeof(*order));
+	if (!order)
+		return INGROUTE_ENOMEM;
+	for (i = 0; i < r->nvhosts; i++)
+		order[i] = i;
+	/* By kind, then host. Insertion sort: qsort takes no context, and a
+	 * global comparator context would race between threads. */
+	for (i = 1; i < r->nvhosts; i++) {
+		uint32_t v = order[i], j = i;
+
+		while (j > 0) {
+			const ig_vhost *a = &r->vhosts[order[j - 1]], *c = &r->vhosts[v];
+
+			if (a->kind < c->kind || (a->kind == c->kind &&
+			    strcmp(r->pool + a->host, r->pool + c->host) <= 0))
+				break;
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
+
+	ingroute__buf_init(&b, &r->alloc);
+	ingroute__buf_puts(&b, "{\"virtualHosts\":[");
+	for (i = 0; i < r->nvhosts; i++) {
+		const ig_vhost *v = &r->vhosts[order[i]];
+
+		ingroute__buf_printf(&b, "%s{\"kind\":\"%s\",\"host\":", i ? "," : "",
+		                     vhost_kind_name(v->kind));
+		ingroute__buf_json(&b, r->pool + v->host, v->host_len);
+		ingroute__buf_puts(&b, ",\"paths\":[");
+		for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
+			const ig_cand *c = &r->cands[ci];
+
+			ingroute__buf_puts(&b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
+			ingroute__buf_json(&b, r->pool + c->path, c->path_len);
+			ingroute__buf_printf(&b, ",\"pathType\":\"%s\",\"ingress\":",
+			                     type_name(c->type));
+			json_ingress(r, &b, r->backends[c->backend].ing);
+			ingroute__buf_puts(&b, ",\"backend\":");
+			json_backend(r, &b, c->backend);
+			ingroute__buf_puts(&b, "}");
+		}
+		ingroute__buf_puts(&b, "],\"defaultBackend\":");
+		if (v->default_backend != IG_NONE) {
+			ingroute__buf_puts(&b, "{\"backend\":");
+			json_backend(r, &b, v->default_backend);
+			ingroute__buf_puts(&b, ",\"ingress\":");
+			json_ingress(r, &b, r->backends[v->default_backend].ing);
+			ingroute__buf_puts(&b, "}");
+		} else {
+			ingroute__buf_puts(&b, "null");
+		}
+		ingroute__buf_puts(&b, "}");
+	}
+	ingroute__buf_puts(&b, "],\"defaultBackend\":");
+	if (r->global_default != IG_NONE) {
+		ingroute__buf_puts(&b, "{\"source\":");
+		ingroute__buf_json_cstr(&b, default_step(r->global_source));
+		ingroute__buf_puts(&b, ",\"backend\":");
+		json_backend(r, &b, r->global_default);
+		ingroute__buf_puts(&b, ",\"ingress\":");
+		json_ingress(r, &b, r->backends[r->global_default].ing);
+		ingroute__buf_puts(&b, "}");
+	} else {
+		ingroute__buf_puts(&b, "null");
+	}
+	ingroute__buf_puts(&b, ",\"tls\":[");
+	for (i = 0; i < r->ntls; i++) {
+		const ig_tls_entry *e = &r->tls[i];
+
+		ingroute__buf_puts(&b, i ? ",{\"host\":" : "{\"host\":");
+		ingroute__buf_json_cstr(&b, r->pool + e->host);
+		ingroute__buf_puts(&b, ",\"secret\":{\"namespace\":");
+		ingroute__buf_json_cstr(&b, r->pool + r->ings[e->ing].ns);
+		ingroute__buf_puts(&b, ",\"name\":");
+		ingroute__buf_json_cstr(&b, r->pool + e->secret);
+		ingroute__buf_puts(&b, "},\"ingress\":");
+		json_ingress(r, &b, e->ing);
+		ingroute__buf_puts(&b, "}");
+	}
+	ingroute__buf_printf(&b, "],\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"
+	                     "\"paths\":%u,\"indexBytes\":%zu,\"totalBytes\":%zu}}",
+	                     r->nings, r->nvhosts, r->ncands, r->index_bytes,
+	                     r->total_bytes);
+	ingroute__free(&r->alloc, order);
+	rc = hand_out(r, &b, out, out_len);
+	ingroute__buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,300 @@
+/*
+ * The lookup: DESIGN 4.4 to 4.6 over the tables compile.c built. Nothing
+ * here allocates or writes to the router, so any number of threads may
+ * share one. The normalised host and path live in stack buffers.
+ */
+#include <string.h>
+
+#include "router.h"
+
+/* The first published layouts end with these members. */
+#define MATCH_V1_SIZE (offsetof(ingroute_match, default_source) + sizeof(int))
+#define TLS_V1_SIZE (offsetof(ingroute_tls_match, ingress_name) + sizeof(char *))
+
+size_t ingroute_max_path(void)
+{
+	return IG_MAX_PATH;
+}
+
+size_t ingroute_match_size(void)
+{
+	return sizeof(ingroute_match);
+}
+
+uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
+                              size_t n, int wildcard)
+{
+	const ig_host_slot *t = wildcard ? r->wild_hosts : r->exact_hosts;
+	uint64_t h = ingroute__hash(host, n, r->seed ^ (wildcard ? 1 : 0));
+	uint32_t i = (uint32_t)h & r->host_mask;
+	size_t skip = wildcard ? 2 : 0;
+
+	for (; t[i].vhost != IG_NONE; i = (i + 1) & r->host_mask) {
+		const ig_vhost *v = &r->vhosts[t[i].vhost];
+
+		if (t[i].hash == h && v->host_len - skip == n &&
+		    memcmp(r->pool + v->host + skip, host, n) == 0)
+			return t[i].vhost;
+	}
+	return IG_NONE;
+}
+
+/* The winning candidate of a virtual host for a path, or IG_NONE: the
+ * lowest candidate index among the exact-table hit and every trie node
+ * the path walks through whose rules accept it there. */
+uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
+                                 const char *path, size_t n)
+{
+	const ig_vhost *v = &r->vhosts[vh];
+	uint32_t best = IG_NONE, node, i = 0;
+
+	if (v->has_exact) {
+		uint64_t h = ingroute__hash(path, n, r->seed ^
+		                            ((uint64_t)(vh + 1) * 0x9e3779b97f4a7c15ull));
+		uint32_t s = (uint32_t)h & r->exact_mask;
+
+		for (; r->exact[s].vhost != IG_NONE; s = (s + 1) & r->exact_mask) {
+			const ig_cand *c = &r->cands[r->exact[s].cand];
+
+			if (r->exact[s].hash == h && r->exact[s].vhost == vh &&
+			    c->path_len == n && memcmp(r->pool + c->path, path, n) == 0) {
+				best = r->exact[s].cand;
+				break;
+			}
+		}
+	}
+	node = v->root;
+	if (node == IG_NONE)
+		return best;
+	for (;;) {
+		const ig_rnode *nd = &r->nodes[node];
+		uint32_t win = (i == 0 || i == n || path[i] == '/') ? nd->at_boundary
+		                                                    : nd->anywhere;
+		uint32_t k, end;
+
+		if (win < best)
+			best = win;
+		if (i == n || nd->nkids == 0)
+			break;
+		/* Children are sorted by first byte; a short scan beats a binary
+		 * search at the fan-outs paths have. */
+		end = nd->kids + nd->nkids;
+		for (k = nd->kids; k < end; k++)
+			if (r->firsts[k] >= (uint8_t)path[i])
+				break;
+		if (k == end || r->firsts[k] != (uint8_t)path[i])
+			break;
+		nd = &r->nodes[k];
+		if (nd->key_len > n - i ||
+		    memcmp(r->pool + nd->key, path + i, nd->key_len) != 0)
+			break;
+		i += nd->key_len;
+		node = k;
+	}
+	return best;
+}
+
+static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m)
+{
+	const ig_rbackend *rb = &r->backends[b];
+
+	m->backend_ns = ig_str_at(r, rb->ns);
+	if (rb->service != IG_NONE) {
+		m->backend_kind = INGROUTE_BACKEND_SERVICE;
+		m->service = ig_str_at(r, rb->service);
+		m->port_name = ig_str_at(r, rb->port_name);
+		m->port_number = rb->port_number;
+	} else {
+		m->backend_kind = INGROUTE_BACKEND_RESOURCE;
+		m->resource_api_group = ig_str_at(r, rb->api_group);
+		m->resource_kind = ig_str_at(r, rb->kind);
+		m->resource_name = ig_str_at(r, rb->name);
+	}
+	if (rb->ing != IG_NONE) {
+		m->ingress_ns = r->pool + r->ings[rb->ing].ns;
+		m->ingress_name = r->pool + r->ings[rb->ing].name;
+	}
+}
+
+int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
+                     const char *path, size_t plen, ingroute_match *m,
+                     char *nhost, size_t *nhost_len, char *npath,
+                     size_t *npath_len, uint32_t *vhost_out)
+{
+	uint32_t order[3], chosen = IG_NONE, best = IG_NONE, no = 0, k;
+	int hclass, path_ok, how;
+	const char *h = host, *p = path;
+
+	memset((char *)m + sizeof(m->size), 0, sizeof(*m) - sizeof(m->size));
+	if (r->flags & INGROUTE_OPT_NO_NORMALIZE) {
+		hclass = hlen == 0 || hlen > IG_MAX_HOST ? IG_HOST_NONE : IG_HOST_NAME;
+		path_ok = plen <= IG_MAX_PATH;
+		*nhost_len = hlen <= IG_MAX_HOST ? hlen : 0;
+		*npath_len = path_ok ? plen : 0;
+		if (*nhost_len)
+			memcpy(nhost, host, *nhost_len);
+		if (*npath_len)
+			memcpy(npath, path, *npath_len);
+	} else {
+		hclass = ingroute__normalize_host(host, hlen, nhost, nhost_len);
+		path_ok = ingroute__normalize_path(path, plen, npath, npath_len) == 0;
+		h = nhost;
+		p = npath;
+	}
+	hlen = *nhost_len;
+	plen = *npath_len;
+	how = (hclass == IG_HOST_NAME ? IG_LOOKUP_HOST_NAME : 0) |
+	      (path_ok ? IG_LOOKUP_PATH_OK : 0);
+
+	/* 4.5: exact host, then one-label wildcard, then host-less. */
+	if (hclass == IG_HOST_NAME) {
+		const char *dot = memchr(h, '.', hlen);
+
+		if ((order[no] = ingroute__find_vhost(r, h, hlen, 0)) != IG_NONE)
+			no++;
+		if (dot && dot + 1 < h + hlen &&
+		    (order[no] = ingroute__find_vhost(r, dot + 1,
+		                                      (size_t)(h + hlen - dot - 1), 1))
+		        != IG_NONE)
+			no++;
+	}
+	if (r->any_vhost != IG_NONE)
+		order[no++] = r->any_vhost;
+	if (no)
+		chosen = order[0];
+
+	if (path_ok) {
+		/* Without fall-through only the first virtual host is asked. */
+		uint32_t tries = (r->flags & INGROUTE_OPT_FALLTHROUGH) ? no : (no ? 1 : 0);
+
+		for (k = 0; k < tries && best == IG_NONE; k++) {
+			best = ingroute__best_in_vhost(r, order[k], p, plen);
+			if (best != IG_NONE)
+				chosen = order[k];
+		}
+	}
+	if (vhost_out)
+		*vhost_out = chosen;
+	if (best != IG_NONE) {
+		const ig_cand *c = &r->cands[best];
+		const ig_vhost *v = &r->vhosts[chosen];
+
+		m->decision = INGROUTE_DECISION_PATH;
+		m->vhost_kind = v->kind;
+		fill_backend(r, c->backend, m);
+		m->rule_host = r->pool + v->host;
+		m->rule_path = r->pool + c->path;
+		m->path_type = c->type;
+		return how;
+	}
+	/* 4.6 step 3: the chosen host's own default, else the global one. */
+	m->vhost_kind = chosen == IG_NONE ? INGROUTE_VHOST_NONE : r->vhosts[chosen].kind;
+	if (chosen != IG_NONE && r->vhosts[chosen].default_backend != IG_NONE) {
+		m->decision = INGROUTE_DECISION_DEFAULT;
+		m->default_source = INGROUTE_DEFAULT_VHOST;
+		fill_backend(r, r->vhosts[chosen].default_backend, m);
+	} else if (r->global_default != IG_NONE) {
+		m->decision = INGROUTE_DECISION_DEFAULT;
+		m->default_source = r->global_source;
+		fill_backend(r, r->global_default, m);
+	}
+	return how;
+}
+
+int ingroute_router_match(const ingroute_router *r, const char *host,
+                          size_t host_len, const char *path, size_t path_len,
+                          ingroute_match *out)
+{
+	char nhost[IG_MAX_HOST + 1], npath[IG_MAX_PATH + 2];
+	size_t nhl, npl;
+	ingroute_match m;
+
+	if (!r || !out || out->size < MATCH_V1_SIZE || (!host && host_len) ||
+	    (!path && path_len))
+		return INGROUTE_EINVAL;
+	m.size = out->size < sizeof(m) ? out->size : sizeof(m);
+	ingroute__lookup(r, host ? host : "", host_len, path ? path : "", path_len,
+	                 &m, nhost, &nhl, npath, &npl, NULL);
+	memcpy(out, &m, m.size);
+	return 0;
+}
+
+/* ---- TLS, DESIGN 4.8 */
+
+static const ig_tls_entry *tls_find(const ingroute_router *r, const char *h,
+                                    size_t n, int cls)
+{
+	size_t lo = 0, hi = r->ntls;
+
+	/* Entries are sorted by class, host and precedence: the first entry
+	 * not below (cls, h) is the best one for h, if it is h. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const ig_tls_entry *e = &r->tls[mid];
+		const char *eh = r->pool + e->host;
+		int ecls = !*eh ? 2 : eh[0] == '*' ? 1 : 0, c;
+
+		if (ecls != cls) {
+			c = ecls < cls ? -1 : 1;
+		} else {
+			size_t el = strlen(eh);
+
+			c = memcmp(eh, h, el < n ? el : n);
+			if (!c)
+				c = el < n ? -1 : el > n;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->ntls) {
+		const char *eh = r->pool + r->tls[lo].host;
+		int ecls = !*eh ? 2 : eh[0] == '*' ? 1 : 0;
+
+		if (ecls == cls && strlen(eh) == n && memcmp(eh, h, n) == 0)
+			return &r->tls[lo];
+	}
+	return NULL;
+}
+
+int ingroute_router_tls(const ingroute_router *r, const char *sni,
+                        size_t sni_len, ingroute_tls_match *out)
+{
+	char h[IG_MAX_HOST + 3];
+	const ig_tls_entry *e = NULL;
+	ingroute_tls_match t;
+	size_t n;
+
+	if (!r || !out || out->size < TLS_V1_SIZE || (!sni && sni_len))
+		return INGROUTE_EINVAL;
+	memset(&t, 0, sizeof(t));
+	t.size = out->size < sizeof(t) ? out->size : sizeof(t);
+	if (ingroute__normalize_host(sni ? sni : "", sni_len, h + 2, &n) ==
+	    IG_HOST_NAME) {
+		const char *dot = memchr(h + 2, '.', n);
+
+		e = tls_find(r, h + 2, n, 0);
+		if (!e && dot) {
+			/* "*." followed by the name without its first label. */
+			size_t sl = (size_t)(h + 2 + n - dot - 1);
+
+			memmove(h + 2, dot + 1, sl);
+			h[0] = '*';
+			h[1] = '.';
+			e = tls_find(r, h, sl + 2, 1);
+		}
+	}
+	if (!e)
+		e = tls_find(r, "", 0, 2);
+	if (e) {
+		t.found = 1;
+		t.secret_ns = r->pool + r->ings[e->ing].ns;
+		t.secret_name = r->pool + e->secret;
+		t.tls_host = r->pool + e->host;
+		t.ingress_ns = t.secret_ns;
+		t.ingress_name = r->pool + r->ings[e->ing].name;
+	}
+	memcpy(out, &t, t.size);
+	return 0;
+}

@@ -1,0 +1,181 @@
+/*
+ * The compiled router's layout, shared by compile.c (which builds it),
+ * match.c (which walks it) and explain.c (which prints it).
+ *
+ * Everything lives in a handful of flat arrays addressed by 32-bit
+ * indices, and every string in one pool addressed by 32-bit offsets, so the
+ * index stays small and a lookup touches few cache lines:
+ *
+ *   hosts     open addressing on XXH3(host, seed): exact hosts, and
+ *             wildcard hosts under the suffix after "*." (one probe each)
+ *   exact     open addressing on XXH3(path, seed ^ vhost): the best Exact
+ *             (and ImplementationSpecific-as-exact) candidate per path
+ *   nodes     per virtual host, a byte-wise radix trie over rule paths
+ *             (Prefix without its trailing '/'); children are contiguous
+ *             and their first bytes sit in a parallel array
+ *   cands     every path rule, sorted by virtual host and then by DESIGN
+ *             4.6 step 2 precedence, so "lowest index" means "wins"
+ *
+ * All of DESIGN 4.6's ordering is decided when compiling: a lookup only
+ * takes the lowest candidate index among the hits it walks past.
+ */
+#ifndef INGROUTE_ROUTER_H
+#define INGROUTE_ROUTER_H
+
+#include "internal.h"
+
+#define IG_NONE UINT32_MAX
+#define IG_MAX_PATH 8192u
+#define IG_MAX_HOST 253u
+
+/* A backend as results report it; strings are pool offsets (IG_NONE:
+ * absent). */
+typedef struct ig_rbackend {
+	uint32_t ns;
+	uint32_t service;
+	uint32_t port_name;
+	int32_t port_number;
+	uint32_t api_group;
+	uint32_t kind;
+	uint32_t name;
+	uint32_t ing;         /* declaring Ingress, IG_NONE for the option */
+} ig_rbackend;
+
+typedef struct ig_ring {
+	uint32_t ns;
+	uint32_t name;
+	uint32_t file;        /* IG_NONE for an unnamed buffer */
+	uint32_t line;
+	uint32_t col;
+} ig_ring;
+
+/* One path rule. Match semantics (how it is indexed) follow from `match`. */
+enum ig_cand_match {
+	IG_M_EXACT = 0,       /* byte-for-byte */
+	IG_M_ELEMENT = 1,     /* element-wise prefix */
+	IG_M_STRING = 2       /* string prefix */
+};
+
+typedef struct ig_cand {
+	uint32_t path;        /* pool offset of the rule path as written */
+	uint32_t path_len;
+	uint32_t backend;
+	uint32_t vhost;
+	uint8_t type;         /* enum ig_path_type */
+	uint8_t match;        /* enum ig_cand_match */
+	uint16_t rule;        /* rule and path index inside its Ingress, */
+	uint16_t pathidx;     /* for messages (saturated) */
+} ig_cand;
+
+typedef struct ig_rnode {
+	uint32_t key;         /* pool offset of the edge label */
+	uint32_t key_len;
+	uint32_t kids;        /* first child in nodes[], IG_NONE if leaf */
+	uint32_t nkids;
+	uint32_t at_boundary; /* best candidate when the request path has a
+	                       * segment boundary here, else IG_NONE */
+	uint32_t anywhere;    /* best string-prefix candidate here */
+} ig_rnode;
+
+enum ig_vhost_kind {
+	IG_VH_EXACT = INGROUTE_VHOST_EXACT,
+	IG_VH_WILDCARD = INGROUTE_VHOST_WILDCARD,
+	IG_VH_ANY = INGROUTE_VHOST_ANY
+};
+
+typedef struct ig_vhost {
+	uint32_t host;        /* pool offset: "a.b.c", "*.b.c", or "" */
+	uint32_t host_len;
+	uint32_t root;        /* trie root node, IG_NONE without trie paths */
+	uint32_t first_cand;  /* its candidates: [first_cand, +ncands) */
+	uint32_t ncands;
+	uint32_t default_backend;  /* IG_NONE: none of its own */
+	uint8_t kind;         /* enum ig_vhost_kind */
+	uint8_t has_exact;    /* any entries in the exact table */
+} ig_vhost;
+
+typedef struct ig_host_slot {
+	uint64_t hash;
+	uint32_t vhost;       /* IG_NONE: empty */
+	uint32_t pad;
+} ig_host_slot;
+
+typedef struct ig_exact_slot {
+	uint64_t hash;
+	uint32_t vhost;       /* IG_NONE: empty */
+	uint32_t cand;
+} ig_exact_slot;
+
+typedef struct ig_tls_entry {
+	uint32_t host;        /* "a.b.c", "*.b.c" or "" (no hosts) */
+	uint32_t secret;
+	uint32_t ing;
+} ig_tls_entry;
+
+struct ingroute_router {
+	ig_alloc alloc;
+	uint64_t seed;
+	unsigned int flags;
+	int impl_mode;
+	long refs;            /* only through __atomic builtins */
+
+	char *pool;
+	size_t pool_len;
+
+	ig_ring *ings;
+	uint32_t nings;
+	ig_rbackend *backends;
+	uint32_t nbackends;
+	ig_cand *cands;
+	uint32_t ncands;
+	ig_vhost *vhosts;
+	uint32_t nvhosts;
+	uint32_t any_vhost;   /* the host-less virtual host, IG_NONE if none */
+	ig_rnode *nodes;
+	uint8_t *firsts;      /* first byte of each node's label */
+	uint32_t nnodes;
+
+	ig_host_slot *exact_hosts;
+	ig_host_slot *wild_hosts;
+	uint32_t host_mask;   /* both host tables: size - 1 */
+	ig_exact_slot *exact;
+	uint32_t exact_mask;
+
+	/* sorted: exact hosts, then wildcards, then host-less entries, each
+	 * by Ingress precedence */
+	ig_tls_entry *tls;
+	uint32_t ntls;
+
+	uint32_t global_default;   /* backend index, IG_NONE */
+	uint8_t global_source;     /* enum ingroute_default_source */
+	size_t index_bytes;        /* bytes of the index, strings excluded */
+	size_t total_bytes;
+};
+
+static inline const char *ig_str_at(const ingroute_router *r, uint32_t off)
+{
+	return off == IG_NONE ? NULL : r->pool + off;
+}
+
+/* normalize.c: both write at most IG_MAX_HOST / IG_MAX_PATH bytes. */
+enum ig_host_class {
+	IG_HOST_NAME = 0,     /* may match rule hosts */
+	IG_HOST_NONE = 1      /* empty, an IP literal, or not a DNS name */
+};
+int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_len);
+int ingroute__normalize_path(const char *in, size_t n, char *out, size_t *out_len);
+
+/* match.c: the lookup, shared by match, explain and tls. It returns how
+ * the request normalised: */
+#define IG_LOOKUP_HOST_NAME 1   /* the host may match rule hosts */
+#define IG_LOOKUP_PATH_OK 2     /* the path was short enough to match */
+uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
+                              size_t n, int wildcard);
+uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
+                                 const char *path, size_t n);
+int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
+                      const char *path, size_t plen, ingroute_match *m,
+                     char *nhost, size_t *nhost_len, char *npath,
+                     size_t *npath_len, uint32_t *vhost_out);
+
+#endif
