@@ -419,25 +419,30 @@ static void report_shadows(cc *c)
 		const tcand *w = order[start];
 
 		for (i = start + 1; i < c->ncands; i++) {
-			const tcand *t = order[i];
+			const tcand *t = order[i], *twin = NULL;
 			const tvhost *v = &c->vhosts[t->vhost];
 			char field[96];
+			size_t k;
 
 			if (t->vhost != w->vhost || t->match != w->match ||
 			    bytes_cmp(t->path->path.s, cand_key_len(t), w->path->path.s,
 			              cand_key_len(w)) != 0)
 				break;
+			/* The same path and type earlier in the group beat it first. */
+			for (k = start; k < i && !twin; k++)
+				if (order[k]->type == t->type &&
+				    order[k]->path->path.len == t->path->path.len)
+					twin = order[k];
 			snprintf(field, sizeof(field), "spec.rules[%u].http.paths[%u]",
 			         t->rule, t->pathidx);
-			if (t->ing != w->ing && t->type == w->type &&
-			    t->path->path.len == w->path->path.len)
+			if (twin && twin->ing != t->ing)
 				warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_CONFLICT,
 				        "conflict: host \"%s\" %s \"%s\" is also routed by "
 				        "Ingress %s/%s, which wins (%s)",
 				        v->host_len ? v->host : "(any)", type_name(t->type),
 				        t->path->path.s ? t->path->path.s : "",
-				        w->ing->ns.s, w->ing->name.s,
-				        prec_reason(w->ing, t->ing));
+				        twin->ing->ns.s, twin->ing->name.s,
+				        prec_reason(twin->ing, t->ing));
 			else
 				warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_SHADOWED,
 				        "never matches: %s \"%s\" of Ingress %s/%s matches the "

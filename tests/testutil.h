@@ -17,7 +17,7 @@ typedef struct test_alloc {
 	int failed;       /* fail_at was reached */
 } test_alloc;
 
-static void *fault_malloc(void *ctx, size_t n)
+static inline void *fault_malloc(void *ctx, size_t n)
 {
 	test_alloc *t = ctx;
 	void *p;
@@ -32,7 +32,7 @@ static void *fault_malloc(void *ctx, size_t n)
 	return p;
 }
 
-static void *fault_realloc(void *ctx, void *old, size_t n)
+static inline void *fault_realloc(void *ctx, void *old, size_t n)
 {
 	test_alloc *t = ctx;
 	void *p;
@@ -47,7 +47,7 @@ static void *fault_realloc(void *ctx, void *old, size_t n)
 	return p;
 }
 
-static void fault_free(void *ctx, void *p)
+static inline void fault_free(void *ctx, void *p)
 {
 	test_alloc *t = ctx;
 
@@ -57,7 +57,7 @@ static void fault_free(void *ctx, void *p)
 	}
 }
 
-static void test_alloc_init(test_alloc *t, ingroute_allocator *a, size_t fail_at)
+static inline void test_alloc_init(test_alloc *t, ingroute_allocator *a, size_t fail_at)
 {
 	t->calls = 0;
 	t->fail_at = fail_at;
@@ -69,7 +69,7 @@ static void test_alloc_init(test_alloc *t, ingroute_allocator *a, size_t fail_at
 	a->ctx = t;
 }
 
-static char *test_read_file(const char *path, size_t *len)
+static inline char *test_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;

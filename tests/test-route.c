@@ -1,0 +1,256 @@
+/*
+ * The routing spec tables of tests/data/route (format in its README): one
+ * cmocka test per case. Every row is answered twice, by the compiled
+ * router and by the reference matcher, and both must say what the table
+ * says.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ingroute.h"
+#include "reference.h"
+#include "routefmt.h"
+#include "testutil.h"
+
+typedef struct tcase {
+	char *dir;
+	char *manifest;
+	char *expect;
+} tcase;
+
+static void fmt_ref(char *out, size_t n, const ref_answer *a,
+                    const ref_options *o)
+{
+	char be[600];
+
+	if (a->decision == INGROUTE_DECISION_NONE) {
+		snprintf(out, n, "none");
+		return;
+	}
+	if (!a->backend) {
+		snprintf(out, n, "default %s via option", o->default_backend);
+		return;
+	}
+	fmt_backend(be, sizeof(be), a->ing->ns.s, a->backend->has_service
+	            ? a->backend->service.s : NULL, a->backend->port_number,
+	            a->backend->port_name.len ? a->backend->port_name.s : NULL,
+	            a->backend->api_group.s, a->backend->kind.s,
+	            a->backend->res_name.s);
+	if (a->decision == INGROUTE_DECISION_PATH)
+		snprintf(out, n, "path %s via %s/%s %s %s %s", be, a->ing->ns.s,
+		         a->ing->name.s, *a->rule_host ? a->rule_host : "-",
+		         fmt_type(a->path_type), a->rule_path);
+	else
+		snprintf(out, n, "default %s via %s/%s", be, a->ing->ns.s,
+		         a->ing->name.s);
+}
+
+static void apply_options(ingroute_options *opts, ref_options *ro, char *words)
+{
+	char *save = NULL, *w;
+
+	for (w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (strcmp(w, "--class") == 0) {
+			opts->ingress_class = strtok_r(NULL, " \t", &save);
+		} else if (strcmp(w, "--default-class") == 0) {
+			opts->flags |= INGROUTE_OPT_DEFAULT_CLASS;
+		} else if (strcmp(w, "--impl-specific") == 0) {
+			const char *m = strtok_r(NULL, " \t", &save);
+
+			assert_non_null(m);
+			opts->impl_specific = strcmp(m, "exact") == 0 ? INGROUTE_IMPL_EXACT
+				: strcmp(m, "string-prefix") == 0 ? INGROUTE_IMPL_STRING_PREFIX
+				: INGROUTE_IMPL_PREFIX;
+		} else if (strcmp(w, "--fallthrough") == 0) {
+			opts->flags |= INGROUTE_OPT_FALLTHROUGH;
+		} else if (strcmp(w, "--no-normalize") == 0) {
+			opts->flags |= INGROUTE_OPT_NO_NORMALIZE;
+		} else if (strcmp(w, "--default-backend") == 0) {
+			opts->default_backend = strtok_r(NULL, " \t", &save);
+		} else if (strcmp(w, "--namespace") == 0) {
+			opts->default_namespace = strtok_r(NULL, " \t", &save);
+		} else {
+			fail_msg("unknown option %s", w);
+		}
+	}
+	ro->flags = opts->flags;
+	ro->impl = opts->impl_specific;
+	ro->default_backend = opts->default_backend;
+}
+
+static size_t unhost(const char *s)
+{
+	return strcmp(s, "-") == 0 ? 0 : strlen(s);
+}
+
+static void run_case(void **state)
+{
+	const tcase *tc = *state;
+	ingroute_options opts = INGROUTE_OPTIONS_INIT;
+	ref_options ro = { 0, 0, NULL };
+	ingroute_ruleset *rs = NULL;
+	ingroute_router *r = NULL;
+	ingroute_diags *d = NULL;
+	char path[4096], *exp, *data, *line, *save = NULL, *words = NULL;
+	size_t len, elen, i, rows = 0;
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->expect);
+	exp = test_read_file(path, &elen);
+	assert_non_null(exp);
+	/* Options first: they shape the ruleset. */
+	for (line = exp; (line = strstr(line, "options: ")) != NULL; line++)
+		if (line == exp || line[-1] == '\n') {
+			char *end = strchr(line, '\n');
+
+			/* words stays alive: the options point into it */
+			words = strndup(line + 9, end ? (size_t)(end - line - 9)
+			                              : strlen(line + 9));
+			apply_options(&opts, &ro, words);
+			break;
+		}
+	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->manifest);
+	data = test_read_file(path, &len);
+	assert_non_null(data);
+	assert_int_equal(ingroute_ruleset_new(&rs, &opts), 0);
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, data, len, tc->manifest, d), 0);
+	assert_int_equal(ingroute_router_compile(&r, rs, d), 0);
+	if (ingroute_diags_count_severity(d, INGROUTE_ERROR)) {
+		for (i = 0; i < ingroute_diags_count(d); i++) {
+			char b[2048];
+
+			ingroute_diags_format(d, i, b, sizeof(b));
+			print_error("  %s\n", b);
+		}
+		fail_msg("%s: the manifest does not load cleanly", tc->manifest);
+	}
+
+	for (line = strtok_r(exp, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char host[2048], req[8192], want[2048], got[2048], ref[2048];
+		char *arrow = strstr(line, " => ");
+
+		if (strncmp(line, "route: ", 7) == 0 && arrow) {
+			ingroute_match m;
+			ref_answer a;
+
+			if (sscanf(line + 7, "%2047s %8191s", host, req) != 2)
+				fail_msg("%s: bad row: %s", tc->expect, line);
+			snprintf(want, sizeof(want), "%s", arrow + 4);
+			m.size = sizeof(m);
+			assert_int_equal(ingroute_router_match(r, host, unhost(host), req,
+			                                       strlen(req), &m), 0);
+			fmt_match(got, sizeof(got), &m);
+			ref_match(rs, &ro, host, unhost(host), req, strlen(req), &a);
+			fmt_ref(ref, sizeof(ref), &a, &ro);
+			ref_answer_free(&a);
+			if (strcmp(got, want) != 0) {
+				print_error("%s: %s %s\n  want   %s\n  router %s\n",
+				            tc->expect, host, req, want, got);
+				bad = 1;
+			}
+			if (strcmp(ref, want) != 0) {
+				print_error("%s: %s %s\n  want      %s\n  reference %s\n",
+				            tc->expect, host, req, want, ref);
+				bad = 1;
+			}
+			rows++;
+		} else if (strncmp(line, "tls: ", 5) == 0 && arrow) {
+			ingroute_tls_match t;
+
+			if (sscanf(line + 5, "%2047s", host) != 1)
+				fail_msg("%s: bad row: %s", tc->expect, line);
+			t.size = sizeof(t);
+			assert_int_equal(ingroute_router_tls(r, host, unhost(host), &t), 0);
+			if (t.found)
+				snprintf(got, sizeof(got), "%s/%s via %s/%s", t.secret_ns,
+				         t.secret_name, t.ingress_ns, t.ingress_name);
+			else
+				snprintf(got, sizeof(got), "none");
+			if (strcmp(got, arrow + 4) != 0) {
+				print_error("%s: tls %s\n  want   %s\n  router %s\n",
+				            tc->expect, host, arrow + 4, got);
+				bad = 1;
+			}
+			rows++;
+		}
+	}
+	if (bad)
+		fail_msg("%s: see the rows above", tc->expect);
+	assert_true(rows > 0);
+	ingroute_router_unref(r);
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+	free(data);
+	free(exp);
+	free(words);
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n > k && strcmp(s + n - k, suf) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct CMUnitTest *tests;
+	tcase *cases = NULL;
+	size_t n = 0, i;
+	int a, rc;
+
+	for (a = 1; a < argc; a++) {
+		struct dirent **ents;
+		int k, m = scandir(argv[a], &ents, NULL, alphasort);
+
+		if (m < 0) {
+			perror(argv[a]);
+			return 1;
+		}
+		for (k = 0; k < m; k++) {
+			const char *f = ents[k]->d_name;
+
+			if (has_suffix(f, ".yaml") || has_suffix(f, ".json")) {
+				char exp[1024];
+
+				snprintf(exp, sizeof(exp), "%.*s.expect",
+				         (int)(strrchr(f, '.') - f), f);
+				cases = realloc(cases, (n + 1) * sizeof(*cases));
+				cases[n].dir = strdup(argv[a]);
+				cases[n].manifest = strdup(f);
+				cases[n].expect = strdup(exp);
+				n++;
+			}
+			free(ents[k]);
+		}
+		free(ents);
+	}
+	if (n == 0) {
+		fprintf(stderr, "no cases found\n");
+		return 1;
+	}
+	tests = calloc(n, sizeof(*tests));
+	for (i = 0; i < n; i++) {
+		tests[i].name = cases[i].manifest;
+		tests[i].test_func = run_case;
+		tests[i].initial_state = &cases[i];
+	}
+	rc = _cmocka_run_group_tests("routing tables", tests, n, NULL, NULL);
+	for (i = 0; i < n; i++) {
+		free(cases[i].dir);
+		free(cases[i].manifest);
+		free(cases[i].expect);
+	}
+	free(cases);
+	free(tests);
+	return rc;
+}
