@@ -414,7 +414,7 @@ static void report_shadows(cc *c)
 	}
 	for (i = 0; i < c->ncands; i++)
 		order[i] = &c->cands[i];
-	qsort(order, c->ncands, sizeof(*order), shadow_cmp);
+	ig_sort(order, c->ncands, sizeof(*order), shadow_cmp);
 	for (start = 0; start < c->ncands; start = i) {
 		const tcand *w = order[start];
 
@@ -576,7 +576,7 @@ static uint32_t flatten(cc *c, uint32_t root, uint32_t *queue, kid *kids)
 			kids[k].first = (unsigned char)c->pool.data[c->tnodes[ch].key];
 			kids[k].node = ch;
 		}
-		qsort(kids, k, sizeof(*kids), kid_cmp);
+		ig_sort(kids, k, sizeof(*kids), kid_cmp);
 		for (ch = 0; ch < k; ch++) {
 			queue[tail++] = kids[ch].node;
 			c->tnodes[kids[ch].node].final = r->nnodes++;
@@ -856,7 +856,7 @@ static void build_tls(cc *c)
 			}
 		}
 	}
-	qsort(t, m, sizeof(*t), tls_cmp);
+	ig_sort(t, m, sizeof(*t), tls_cmp);
 	for (i = 0; i < m; i++)
 		r->tls[i] = t[i].e;
 	r->ntls = (uint32_t)m;
@@ -945,7 +945,7 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		if (ingroute__ruleset_serves(rs, c.view.items[i]))
 			c.ings[c.nings++] = c.view.items[i];
 	if (!c.oom)
-		qsort(c.ings, c.nings, sizeof(*c.ings), prec_cmp);
+		ig_sort(c.ings, c.nings, sizeof(*c.ings), prec_cmp);
 	r->nings = c.nings;
 	r->ings = alloc_array(&c, c.nings, sizeof(ig_ring));
 	for (p = 0; p < c.nings && !c.oom; p++) {
@@ -959,7 +959,7 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		gather_ingress(&c, p);
 	}
 	if (!c.oom) {
-		qsort(c.cands, c.ncands, sizeof(tcand), cand_cmp);
+		ig_sort(c.cands, c.ncands, sizeof(tcand), cand_cmp);
 		for (i = 0; i < c.ncands; i++)
 			c.cands[i].index = (uint32_t)i;
 		report_shadows(&c);

@@ -318,7 +318,7 @@ static int find_duplicate(builder *b, ig_node *map)
 	for (i = 0; i < pairs; i++)
 		if (map->u.kids[2 * i]->type == IG_SCALAR)
 			keys[nk++] = map->u.kids[2 * i];
-	qsort(keys, nk, sizeof(*keys), key_cmp);
+	ig_sort(keys, nk, sizeof(*keys), key_cmp);
 	for (i = 1; i < nk; i++)
 		if (same_key(keys[i - 1], keys[i]) &&
 		    (!map->dup || key_cmp(&keys[i], &map->dup) < 0))

@@ -12,6 +12,8 @@
 
 #include "ingroute.h"
 
+#include <stdlib.h>
+
 #define IG_UNUSED(x) ((void)(x))
 #define IG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -24,6 +26,14 @@
 #define IG_LIKELY(x) (x)
 #define IG_UNLIKELY(x) (x)
 #endif
+
+/* qsort, which must not be handed a NULL array even to sort nothing. */
+static inline void ig_sort(void *base, size_t n, size_t size,
+                           int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 /* ---------------------------------------------------------------- alloc.c */
 

@@ -577,7 +577,7 @@ static int stage_dir(stage *st, const char *path)
 	}
 	closedir(dir);
 	if (rc == 0)
-		qsort(names, n, sizeof(*names), cmp_names);
+		ig_sort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n && rc == 0; i++) {
 		struct stat sb;
 
