@@ -241,7 +241,8 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
                             size_t host_len, const char *path, size_t path_len,
                             char **out, size_t *out_len)
 {
-	char nhost[IG_MAX_HOST + 1], npath[IG_MAX_PATH + 2];
+	char nhost[IG_MAX_HOST + 1], pathbuf[IG_MAX_PATH + 2];
+	const char *npath;
 	size_t nhl, npl, k;
 	uint32_t chosen, tried[3], ntried = 0, best = IG_NONE, ci;
 	ingroute_match m;
@@ -257,7 +258,7 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 		path = "";
 	m.size = sizeof(m);
 	rc = ingroute__lookup(r, host, host_len, path, path_len, &m, nhost, &nhl,
-	                      npath, &npl, &chosen);
+	                      pathbuf, &npath, &npl, &chosen);
 	hclass = rc & IG_LOOKUP_HOST_NAME ? IG_HOST_NAME : IG_HOST_NONE;
 	path_ok = (rc & IG_LOOKUP_PATH_OK) != 0;
 

@@ -119,7 +119,8 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
                      const char *path, size_t plen, ingroute_match *m,
                      char *nhost, size_t *nhost_len, char *npath,
-                     size_t *npath_len, uint32_t *vhost_out)
+                     const char **npath_out, size_t *npath_len,
+                     uint32_t *vhost_out)
 {
 	uint32_t order[3], chosen = IG_NONE, best = IG_NONE, no = 0, k;
 	int hclass, path_ok, how;
@@ -133,16 +134,16 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 		*npath_len = path_ok ? plen : 0;
 		if (*nhost_len)
 			memcpy(nhost, host, *nhost_len);
-		if (*npath_len)
-			memcpy(npath, path, *npath_len);
 	} else {
 		hclass = ingroute__normalize_host(host, hlen, nhost, nhost_len);
-		path_ok = ingroute__normalize_path(path, plen, npath, npath_len) == 0;
+		path_ok = ingroute__normalize_path(path, plen, npath, &p,
+		                                   npath_len) == 0;
 		h = nhost;
-		p = npath;
 	}
 	hlen = *nhost_len;
 	plen = *npath_len;
+	if (npath_out)
+		*npath_out = p;
 	how = (hclass == IG_HOST_NAME ? IG_LOOKUP_HOST_NAME : 0) |
 	      (path_ok ? IG_LOOKUP_PATH_OK : 0);
 
@@ -214,7 +215,7 @@ int ingroute_router_match(const ingroute_router *r, const char *host,
 		return INGROUTE_EINVAL;
 	m.size = out->size < sizeof(m) ? out->size : sizeof(m);
 	ingroute__lookup(r, host ? host : "", host_len, path ? path : "", path_len,
-	                 &m, nhost, &nhl, npath, &npl, NULL);
+	                 &m, nhost, &nhl, npath, NULL, &npl, NULL);
 	memcpy(out, &m, m.size);
 	return 0;
 }

@@ -8,56 +8,86 @@
 
 #include "router.h"
 
+/* Byte classes for hosts: what a DNS name may hold, with upper case
+ * folded; one table lookup per byte keeps this off the profile. */
+enum { H_BAD = 0, H_LOWER, H_DIGIT, H_UPPER, H_DOT, H_COLON };
+
+static const unsigned char host_class[256] = {
+	['-'] = H_LOWER, ['.'] = H_DOT, [':'] = H_COLON,
+	['0'] = H_DIGIT, ['1'] = H_DIGIT, ['2'] = H_DIGIT, ['3'] = H_DIGIT,
+	['4'] = H_DIGIT, ['5'] = H_DIGIT, ['6'] = H_DIGIT, ['7'] = H_DIGIT,
+	['8'] = H_DIGIT, ['9'] = H_DIGIT,
+	['a'] = H_LOWER, ['b'] = H_LOWER, ['c'] = H_LOWER, ['d'] = H_LOWER,
+	['e'] = H_LOWER, ['f'] = H_LOWER, ['g'] = H_LOWER, ['h'] = H_LOWER,
+	['i'] = H_LOWER, ['j'] = H_LOWER, ['k'] = H_LOWER, ['l'] = H_LOWER,
+	['m'] = H_LOWER, ['n'] = H_LOWER, ['o'] = H_LOWER, ['p'] = H_LOWER,
+	['q'] = H_LOWER, ['r'] = H_LOWER, ['s'] = H_LOWER, ['t'] = H_LOWER,
+	['u'] = H_LOWER, ['v'] = H_LOWER, ['w'] = H_LOWER, ['x'] = H_LOWER,
+	['y'] = H_LOWER, ['z'] = H_LOWER,
+	['A'] = H_UPPER, ['B'] = H_UPPER, ['C'] = H_UPPER, ['D'] = H_UPPER,
+	['E'] = H_UPPER, ['F'] = H_UPPER, ['G'] = H_UPPER, ['H'] = H_UPPER,
+	['I'] = H_UPPER, ['J'] = H_UPPER, ['K'] = H_UPPER, ['L'] = H_UPPER,
+	['M'] = H_UPPER, ['N'] = H_UPPER, ['O'] = H_UPPER, ['P'] = H_UPPER,
+	['Q'] = H_UPPER, ['R'] = H_UPPER, ['S'] = H_UPPER, ['T'] = H_UPPER,
+	['U'] = H_UPPER, ['V'] = H_UPPER, ['W'] = H_UPPER, ['X'] = H_UPPER,
+	['Y'] = H_UPPER, ['Z'] = H_UPPER,
+};
+
 int ingroute__normalize_host(const char *in, size_t n, char *out,
                              size_t *out_len)
 {
-	const char *colon = NULL;
-	size_t i, colons = 0, label = 0;
-	int digits_only = 1;
+	size_t i, label = 0;
+	int alpha = 0;
 
 	*out_len = 0;
-	if (n == 0 || in[0] == '[')
-		return IG_HOST_NONE;   /* empty, or an IPv6 literal */
-	for (i = 0; i < n; i++)
-		if (in[i] == ':') {
-			colons++;
-			colon = in + i;
-		}
-	if (colons > 1)
-		return IG_HOST_NONE;   /* a bare IPv6 address */
-	if (colon) {
-		const char *p;
+	for (i = 0; i < n && i <= IG_MAX_HOST + 1; i++) {
+		unsigned char c = (unsigned char)in[i];
 
-		for (p = colon + 1; p < in + n; p++)
-			if (*p < '0' || *p > '9')
-				return IG_HOST_NONE;
-		n = (size_t)(colon - in);
-	}
-	if (n && in[n - 1] == '.')
-		n--;
-	if (n == 0 || n > IG_MAX_HOST)
-		return IG_HOST_NONE;
-	for (i = 0; i < n; i++) {
-		char c = in[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c + ('a' - 'A'));
-		if (c == '.') {
+		switch (host_class[c]) {
+		case H_LOWER:
+			alpha = 1;
+			label++;
+			out[i] = (char)c;
+			break;
+		case H_DIGIT:
+			label++;
+			out[i] = (char)c;
+			break;
+		case H_UPPER:
+			alpha = 1;
+			label++;
+			out[i] = (char)(c + ('a' - 'A'));
+			break;
+		case H_DOT:
 			if (label == 0)
 				return IG_HOST_NONE;   /* an empty label */
 			label = 0;
-		} else if ((c >= 'a' && c <= 'z') || c == '-') {
-			digits_only = 0;
-			label++;
-		} else if (c >= '0' && c <= '9') {
-			label++;
-		} else {
-			return IG_HOST_NONE;       /* not a byte of a DNS name */
+			out[i] = '.';
+			break;
+		case H_COLON: {
+			/* ":port": digits only; a second ':' is a bare IPv6. */
+			size_t k;
+
+			for (k = i + 1; k < n; k++)
+				if (in[k] < '0' || in[k] > '9')
+					return IG_HOST_NONE;
+			n = i;
+			goto end;
 		}
-		out[i] = c;
+		default:
+			return IG_HOST_NONE;   /* '[' (IPv6), '_', '*', ... */
+		}
 	}
-	if (label == 0 || digits_only)
-		return IG_HOST_NONE;           /* "a." or an IPv4 literal */
+	if (i < n)
+		return IG_HOST_NONE;           /* too long */
+end:
+	/* One trailing dot is dropped ("a.b." is "a.b"). */
+	if (n && out[n - 1] == '.') {
+		n--;
+		label = n && out[n - 1] != '.';
+	}
+	if (n == 0 || n > IG_MAX_HOST || label == 0 || !alpha)
+		return IG_HOST_NONE;           /* empty, "a..", or an IPv4 literal */
 	*out_len = n;
 	return IG_HOST_NAME;
 }
@@ -119,10 +149,46 @@ static size_t remove_dot_segments(char *p, size_t n)
 	return w;
 }
 
+/* 1 when a path needs no normalising: it starts with '/' and holds no
+ * '%', '?', '#', "//", or dot segment. Most requests take this path and
+ * are matched in place, without a copy. */
+static int path_is_normal(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || p[0] != '/')
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c == '%' || c == '?' || c == '#')
+			return 0;
+		if (c == '/' && i + 1 < n) {
+			char d = p[i + 1];
+
+			if (d == '/')
+				return 0;
+			if (d == '.' && (i + 2 == n || p[i + 2] == '/' ||
+			                 (p[i + 2] == '.' && (i + 3 == n || p[i + 3] == '/'))))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 int ingroute__normalize_path(const char *in, size_t n, char *out,
-                             size_t *out_len)
+                             const char **res, size_t *out_len)
 {
 	size_t i, w = 0, m;
+
+	if (path_is_normal(in, n)) {
+		if (n > IG_MAX_PATH)
+			return -1;
+		*res = in;
+		*out_len = n;
+		return 0;
+	}
+	*res = out;
 
 	for (i = 0; i < n; i++)
 		if (in[i] == '?' || in[i] == '#')

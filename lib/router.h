@@ -163,7 +163,9 @@ enum ig_host_class {
 	IG_HOST_NONE = 1      /* empty, an IP literal, or not a DNS name */
 };
 int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_len);
-int ingroute__normalize_path(const char *in, size_t n, char *out, size_t *out_len);
+/* Sets *res to in itself when the path is already normal, else to out. */
+int ingroute__normalize_path(const char *in, size_t n, char *out,
+                             const char **res, size_t *out_len);
 
 /* match.c: the lookup, shared by match, explain and tls. It returns how
  * the request normalised: */
@@ -174,8 +176,9 @@ uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
 uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
                                  const char *path, size_t n);
 int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
-                      const char *path, size_t plen, ingroute_match *m,
+                     const char *path, size_t plen, ingroute_match *m,
                      char *nhost, size_t *nhost_len, char *npath,
-                     size_t *npath_len, uint32_t *vhost_out);
+                     const char **npath_out, size_t *npath_len,
+                     uint32_t *vhost_out);
 
 #endif

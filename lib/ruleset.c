@@ -287,21 +287,51 @@ typedef struct stage {
 	ig_object **objs;
 	size_t n, cap;
 	size_t nclasses;
+	uint32_t *index;      /* objs position + 1 by (kind, ns, name) */
+	size_t index_cap;
 } stage;
 
-/* Index of an object of this load with o's key, or -1. */
-static long staged_twin(const stage *st, const ig_object *o)
+static uint64_t staged_hash(const ig_object *o)
 {
-	size_t i = st->n;
+	return key_hash(o->ns.s, o->ns.len, o->name.s, o->name.len) ^ o->kind;
+}
 
-	while (i-- > 0) {
-		const ig_object *p = st->objs[i];
+/* The slot of o's key in the stage's index (found, or empty). */
+static size_t staged_slot(const stage *st, const ig_object *o)
+{
+	size_t mask = st->index_cap - 1, i = (size_t)staged_hash(o) & mask;
 
-		if (p->kind == o->kind && same_key(p, o->ns.s, o->ns.len, o->name.s,
-		                                   o->name.len))
-			return (long)i;
+	while (st->index[i]) {
+		const ig_object *p = st->objs[st->index[i] - 1];
+
+		if (p->kind == o->kind &&
+		    same_key(p, o->ns.s, o->ns.len, o->name.s, o->name.len))
+			break;
+		i = (i + 1) & mask;
 	}
-	return -1;
+	return i;
+}
+
+/* Keeps the index at most half full; 0 or INGROUTE_ENOMEM. */
+static int staged_reserve(stage *st)
+{
+	size_t ncap, i;
+	uint32_t *old = st->index, ocap = (uint32_t)st->index_cap;
+
+	if ((st->n + 1) * 2 <= st->index_cap)
+		return 0;
+	ncap = st->index_cap ? st->index_cap * 2 : 64;
+	st->index = ingroute__calloc(&st->rs->alloc, ncap, sizeof(*st->index));
+	if (!st->index) {
+		st->index = old;
+		return INGROUTE_ENOMEM;
+	}
+	st->index_cap = ncap;
+	for (i = 0; i < ocap; i++)
+		if (old[i])
+			st->index[staged_slot(st, st->objs[old[i] - 1])] = old[i];
+	ingroute__free(&st->rs->alloc, old);
+	return 0;
 }
 
 static void replaced_note(stage *st, const ig_object *o, const ig_object *prev)
@@ -324,7 +354,7 @@ static int on_object(void *ctx, ig_object *o, int valid)
 {
 	stage *st = ctx;
 	ig_object **in_rs;
-	long twin;
+	size_t slot;
 
 	if (!valid) {
 		ingroute__object_free(o);
@@ -332,18 +362,20 @@ static int on_object(void *ctx, ig_object *o, int valid)
 	}
 	if (!o->ns.s)
 		o->ns.s = "";
-	/* A later object of the same load takes the earlier one's slot. */
-	twin = staged_twin(st, o);
-	if (twin >= 0) {
-		replaced_note(st, o, st->objs[twin]);
-		ingroute__object_free(st->objs[twin]);
-		st->objs[twin] = o;
-		return 0;
-	}
 	if (ingroute__grow(&st->rs->alloc, (void **)&st->objs, &st->cap, st->n + 1,
-	                   sizeof(*st->objs)) < 0) {
+	                   sizeof(*st->objs)) < 0 || staged_reserve(st) < 0) {
 		ingroute__object_free(o);
 		return INGROUTE_ENOMEM;
+	}
+	/* A later object of the same load takes the earlier one's slot. */
+	slot = staged_slot(st, o);
+	if (st->index[slot]) {
+		ig_object **twin = &st->objs[st->index[slot] - 1];
+
+		replaced_note(st, o, *twin);
+		ingroute__object_free(*twin);
+		*twin = o;
+		return 0;
 	}
 	in_rs = o->kind == IG_OBJ_INGRESS
 		? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
@@ -351,6 +383,7 @@ static int on_object(void *ctx, ig_object *o, int valid)
 	if (in_rs)
 		replaced_note(st, o, *in_rs);
 	st->objs[st->n++] = o;
+	st->index[slot] = (uint32_t)st->n;
 	if (o->kind == IG_OBJ_CLASS)
 		st->nclasses++;
 	return 0;
@@ -447,6 +480,7 @@ static int stage_finish(stage *st, int rc)
 	if (rc == 0)
 		class_notes(st);
 	ingroute__free(&rs->alloc, st->objs);
+	ingroute__free(&rs->alloc, st->index);
 	return rc;
 }
 
