@@ -608,6 +608,27 @@ INGROUTE_API int ingroute_router_dump(const ingroute_router *router,
  * @since 0.1 */
 INGROUTE_API void ingroute_free(void *ptr);
 
+/**
+ * Normalises a Host header as lookups do (DESIGN 4.4): drops ":port" and
+ * one trailing dot, lowercases. Writes at most cap bytes (no NUL) and
+ * returns the length; returns 0 when the host can only match rules
+ * without a host (empty, an IP literal, not a DNS name). Allocates
+ * nothing. @since 0.1
+ */
+INGROUTE_API size_t ingroute_normalize_host(const char *host, size_t len,
+                                            char *out, size_t cap);
+
+/**
+ * Normalises a request path as lookups do (DESIGN 4.4): cuts the query and
+ * fragment, decodes escapes of unreserved characters, removes dot
+ * segments, merges runs of '/'. Writes at most cap bytes (no NUL) and
+ * returns the length, which is never more than len + 1; returns 0 when
+ * the path is longer than ingroute_max_path() or does not fit in cap.
+ * Allocates nothing. @since 0.1
+ */
+INGROUTE_API size_t ingroute_normalize_path(const char *path, size_t len,
+                                            char *out, size_t cap);
+
 /** sizeof(ingroute_match) of this library, for FFI. @since 0.1 */
 INGROUTE_API size_t ingroute_match_size(void);
 

@@ -222,3 +222,33 @@ int ingroute__normalize_path(const char *in, size_t n, char *out,
 	*out_len = m;
 	return 0;
 }
+
+size_t ingroute_normalize_host(const char *host, size_t len, char *out,
+                               size_t cap)
+{
+	char buf[IG_MAX_HOST + 2];
+	size_t n;
+
+	if ((!host && len) || (!out && cap) ||
+	    ingroute__normalize_host(host ? host : "", len, buf, &n) != IG_HOST_NAME)
+		return 0;
+	if (n > cap)
+		return 0;
+	memcpy(out, buf, n);
+	return n;
+}
+
+size_t ingroute_normalize_path(const char *path, size_t len, char *out,
+                               size_t cap)
+{
+	char buf[IG_MAX_PATH + 2];
+	const char *res;
+	size_t n;
+
+	if ((!path && len) || (!out && cap) ||
+	    ingroute__normalize_path(path ? path : "", len, buf, &res, &n) != 0 ||
+	    n > cap)
+		return 0;
+	memcpy(out, res, n);
+	return n;
+}

@@ -100,7 +100,7 @@ static void run_case(void **state)
 	ingroute_router *r = NULL;
 	ingroute_diags *d = NULL;
 	char path[4096], *exp, *data, *line, *save = NULL, *words = NULL;
-	size_t len, elen, i, rows = 0;
+	size_t len = 0, elen = 0, i, rows = 0;
 	int bad = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->expect);

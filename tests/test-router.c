@@ -597,7 +597,7 @@ static void test_conflicts(void **state)
 static void test_oom_compile_explain_dump(void **state)
 {
 	char *text;
-	size_t len, n, failures = 0;
+	size_t len = 0, n, failures = 0;
 	int done = 0;
 
 	(void)state;

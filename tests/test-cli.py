@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""The ingroute command-line tool, run as a user would run it, on the
+shipped example manifests: text and JSON output, exit codes, targets from
+arguments and from standard input, and help for every command.
+
+usage: test-cli.py PATH/TO/ingroute PATH/TO/examples/manifests
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+CLI, MANIFESTS = sys.argv[1], sys.argv[2]
+results = []
+
+
+def run(*args, stdin=None):
+    p = subprocess.run([CLI, *args], input=stdin, capture_output=True,
+                       text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def case(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+    except AssertionError as e:
+        results.append((fn.__name__, e))
+    except Exception as e:  # a crash of the test itself is a failure too
+        results.append((fn.__name__, e))
+    return fn
+
+
+def eq(got, want):
+    assert got == want, "\n got: %r\nwant: %r" % (got, want)
+
+
+SERVED = ["--class", "public", "-f", MANIFESTS]
+
+
+@case
+def check_reports_the_invalid_ingress_and_exits_1():
+    code, out, _ = run("check", *SERVED)
+    eq(code, 1)
+    lines = out.splitlines()
+    assert (MANIFESTS + "/legacy.yaml:27:15: error: Ingress legacy/blog: "
+            "spec.rules[0].http.paths[0].path: Invalid value: \"blog\": "
+            "must be an absolute path") in lines, out
+    assert any("Ingress legacy/admin: spec.ingressClassName: not served: "
+               "class \"internal\" is not \"public\"" in l for l in lines), out
+    eq(lines[-1], "5 Ingresses served, 1 skipped (class), 1 invalid; "
+       "5 virtual hosts, 11 paths; 0 conflicts, 0 shadowed rules")
+
+
+@case
+def check_json_and_a_clean_input_exit_0():
+    code, out, _ = run("check", "--json", *SERVED)
+    eq(code, 1)
+    doc = json.loads(out)
+    eq(doc["summary"]["served"], 5)
+    eq(doc["summary"]["invalid"], 1)
+    eq(doc["summary"]["errors"], 1)
+    err = [d for d in doc["diagnostics"] if d["severity"] == "error"][0]
+    eq((err["line"], err["column"], err["namespace"], err["name"], err["field"]),
+       (27, 15, "legacy", "blog", "spec.rules[0].http.paths[0].path"))
+    code, out, _ = run("check", "-f", MANIFESTS + "/shop.yaml")
+    eq(code, 0)
+    assert out.endswith("2 Ingresses served, 0 skipped (class), 0 invalid; "
+                        "3 virtual hosts, 8 paths; 0 conflicts, 0 shadowed "
+                        "rules\n"), out
+
+
+MATCHES = [
+    ("https://shop.example.com/cart/42",
+     "shop/cart:8080 (Ingress shop/storefront, shop.example.com Prefix /cart)"),
+    ("https://shop.example.com/cart/checkout",
+     "shop/checkout:https (Ingress shop/storefront, shop.example.com Exact "
+     "/cart/checkout)"),
+    ("http://SHOP.example.com:8080/cart/./checkout?step=2",
+     "shop/checkout:https (Ingress shop/storefront, shop.example.com Exact "
+     "/cart/checkout)"),
+    ("shop.example.com/cartx",
+     "shop/storefront:80 (Ingress shop/storefront, shop.example.com Prefix /)"),
+    ("shop.example.com/static/app.js",
+     "resource shop/Bucket.storage.example.com/shop-assets (Ingress "
+     "shop/storefront, shop.example.com ImplementationSpecific /static/)"),
+    ("https://api.example.com/v1",
+     "shop/api-v1:http (Ingress shop/shop-api, api.example.com Prefix /v1/)"),
+    ("https://api.example.com/v3",
+     "default shop/api-gateway:8080 (Ingress shop/shop-api)"),
+    ("https://pr-7.preview.example.com/x",
+     "platform/preview-router:80 (Ingress platform/previews, "
+     "*.preview.example.com Prefix /)"),
+    ("https://a.b.preview.example.com/x",
+     "default platform/not-found:80 (Ingress platform/default-backend)"),
+    ("https://admin.example.com/",
+     "default platform/not-found:80 (Ingress platform/default-backend)"),
+    ("/healthz", "default platform/not-found:80 (Ingress platform/default-backend)"),
+    ("docs.example.com/healthz",
+     "docs/health:8081 (Ingress docs/docs, docs.example.com Exact /healthz)"),
+]
+
+
+@case
+def match_text_lines():
+    code, out, err = run("match", *SERVED, *[t for t, _ in MATCHES])
+    eq(code, 0)
+    eq(out.splitlines(), ["%s -> %s" % m for m in MATCHES])
+    assert "legacy.yaml:27:15: error" in err, err
+
+
+@case
+def match_without_a_default_says_404():
+    code, out, _ = run("match", "-q", "-f", MANIFESTS + "/docs.json",
+                       "https://nowhere.example.com/")
+    eq((code, out), (0, "https://nowhere.example.com/ -> no match (404)\n"))
+    # shop-api's defaultBackend is the last resort for every host
+    # (DESIGN 4.6 step 3: "else of any Ingress with one").
+    code, out, _ = run("match", "-q", "-f", MANIFESTS + "/shop.yaml",
+                       "https://nowhere.example.com/")
+    eq(out, "https://nowhere.example.com/ -> default shop/api-gateway:8080 "
+       "(Ingress shop/shop-api)\n")
+
+
+@case
+def match_json_lines_have_exactly_the_keys():
+    targets = ["https://Shop.Example.com/cart/../cart/checkout",
+               "shop.example.com/static/x", "https://api.example.com/v9",
+               "https://nowhere.org/"]
+    code, out, _ = run("match", "--json", "-q", "-f", MANIFESTS + "/shop.yaml",
+                       "-f", MANIFESTS + "/docs.json", *targets)
+    eq(code, 0)
+    docs = [json.loads(l) for l in out.splitlines()]
+    eq(len(docs), 4)
+    for d in docs:
+        eq(sorted(d), sorted(["target", "host", "path", "decision", "backend",
+                              "ingress", "rule"]))
+    eq(docs[0], {"target": targets[0], "host": "shop.example.com",
+                 "path": "/cart/checkout", "decision": "path",
+                 "backend": {"service": {"name": "checkout",
+                                         "port": {"name": "https"}}},
+                 "ingress": {"namespace": "shop", "name": "storefront"},
+                 "rule": {"host": "shop.example.com", "path": "/cart/checkout",
+                          "pathType": "Exact"}})
+    eq(docs[1]["backend"], {"resource": {"apiGroup": "storage.example.com",
+                                         "kind": "Bucket",
+                                         "name": "shop-assets"}})
+    eq((docs[2]["decision"], docs[2]["rule"], docs[2]["ingress"]),
+       ("default", None, {"namespace": "shop", "name": "shop-api"}))
+    eq((docs[3]["decision"], docs[3]["rule"], docs[3]["ingress"]),
+       ("default", None, {"namespace": "shop", "name": "shop-api"}))
+    code, out, _ = run("match", "--json", "-q", "-f", MANIFESTS + "/docs.json",
+                       "https://nowhere.org/")
+    d = json.loads(out)
+    eq((d["decision"], d["backend"], d["ingress"], d["rule"], d["host"],
+        d["path"]), ("none", None, None, None, "nowhere.org", "/"))
+
+
+@case
+def match_reads_targets_from_stdin():
+    lines = ["https://shop.example.com/cart/1", "", "docs.example.com/healthz\r",
+             "/x"]
+    code, out, _ = run("match", "-q", *SERVED, stdin="\n".join(lines) + "\n")
+    eq(code, 0)
+    eq([l.split(" -> ")[0] for l in out.splitlines()],
+       ["https://shop.example.com/cart/1", "docs.example.com/healthz", "/x"])
+    code, out2, _ = run("match", "-q", *SERVED, "-", stdin="\n".join(lines))
+    eq(out2, out)
+    many = "".join("shop.example.com/cart/%d\n" % i for i in range(20000))
+    code, out, _ = run("match", "-q", *SERVED, stdin=many)
+    eq((code, len(out.splitlines())), (0, 20000))
+    assert out.splitlines()[-1].startswith("shop.example.com/cart/19999 -> "
+                                           "shop/cart:8080"), out[-200:]
+
+
+@case
+def manifests_from_stdin():
+    with open(os.path.join(MANIFESTS, "shop.yaml")) as f:
+        text = f.read()
+    code, out, _ = run("match", "-f", "-", "shop.example.com/cart", stdin=text)
+    eq(code, 0)
+    assert out.startswith("shop.example.com/cart -> shop/cart:8080"), out
+    code, _, err = run("match", "-f", "-", stdin=text)
+    eq(code, 2)
+    assert "standard input already holds the manifests" in err, err
+
+
+@case
+def unloadable_input_exits_1():
+    code, _, err = run("match", "-f", "/nonexistent/x.yaml", "/")
+    eq(code, 1)
+    assert "/nonexistent/x.yaml: error: cannot open: No such file or directory" in err, err
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as f:
+        f.write("kind: [unclosed\n")
+        f.flush()
+        code, _, err = run("dump", "-f", f.name)
+        eq(code, 1)
+        assert "the manifests could not be loaded" in err, err
+        code, out, _ = run("check", "-f", f.name)
+        eq(code, 1)
+        assert ": error: " in out, out
+
+
+@case
+def usage_errors_exit_2():
+    for args in (["match", "/"], ["frobnicate"], [],
+                 ["match", "--impl-specific", "fuzzy", "-f", MANIFESTS],
+                 ["match", "--default-backend", "oops", "-f", MANIFESTS],
+                 ["explain", "-f", MANIFESTS], ["dump", "-f", MANIFESTS, "x"],
+                 ["match", "--no-such-flag", "-f", MANIFESTS]):
+        code, _, _ = run(*args)
+        eq((args, code), (args, 2))
+
+
+@case
+def every_command_has_help():
+    for cmd in ("check", "match", "explain", "dump"):
+        code, out, _ = run(cmd, "--help")
+        eq(code, 0)
+        assert out.startswith("usage: ingroute " + cmd), out
+        assert "--filename" in out and "--impl-specific" in out, out
+    code, out, _ = run("--help")
+    eq(code, 0)
+    assert "commands:" in out
+    code, out, _ = run("--version")
+    eq((code, out.startswith("ingroute ")), (0, True))
+
+
+@case
+def explain_text_and_json():
+    code, out, _ = run("explain", *SERVED, "https://shop.example.com/cartx")
+    eq(code, 0)
+    assert "element boundary       /cart" in out, out
+    assert "* matched                /  " in out, out
+    assert out.rstrip().endswith("decision     path -> shop/storefront:80 "
+                                 "(shop.example.com Prefix /)"), out
+    code, out, _ = run("explain", "--json", *SERVED, "https://x.org/")
+    doc = json.loads(out)
+    eq((doc["decision"], doc["default"]["ingress"]),
+       ("default", {"namespace": "platform", "name": "default-backend"}))
+
+
+@case
+def dump_text_and_json():
+    code, out, _ = run("dump", *SERVED)
+    eq(code, 0)
+    assert "*.preview.example.com (wildcard)" in out, out
+    assert "global default -> platform/not-found:80" in out, out
+    code, out, _ = run("dump", "--json", *SERVED)
+    doc = json.loads(out)
+    eq(doc["stats"]["paths"], 11)
+    eq([v["host"] for v in doc["virtualHosts"]],
+       ["api.example.com", "docs.example.com", "shop.example.com",
+        "www.shop.example.com", "*.preview.example.com"])
+
+
+@case
+def options_reach_the_router():
+    # Without a class every Ingress is served, the "internal" one included.
+    code, out, _ = run("match", "-q", "-f", MANIFESTS, "https://admin.example.com/")
+    assert "legacy/admin:80" in out, out
+    code, out, _ = run("match", "-q", "--impl-specific", "exact", *SERVED,
+                       "shop.example.com/static/x")
+    assert "shop/storefront:80" in out, out
+    code, out, _ = run("match", "-q", "--no-normalize", *SERVED,
+                       "https://SHOP.example.com/cart")
+    assert "default platform/not-found:80" in out, out
+    code, out, _ = run("match", "-q", "--default-backend", "ops/fallback:8080",
+                       "-f", MANIFESTS + "/docs.json", "https://x.org/")
+    eq(out, "https://x.org/ -> default ops/fallback:8080 (--default-backend)\n")
+
+
+failed = [(n, e) for n, e in results if e is not None]
+for name, err in failed:
+    print("FAIL %s: %s" % (name, err))
+print("%d passed, %d failed" % (len(results) - len(failed), len(failed)))
+sys.exit(1 if failed else 0)

@@ -1,0 +1,819 @@
+/*
+ * ingroute: see where a request goes, and why, given Ingress manifests.
+ *
+ *   ingroute check   [-f PATH]... [options]             validate
+ *   ingroute match   [-f PATH]... [options] [TARGET...] route targets
+ *   ingroute explain [-f PATH]... [options] TARGET      why this backend
+ *   ingroute dump    [-f PATH]... [options]             the compiled table
+ *
+ * Everything is done through the public API, as a proxy would.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingroute.h"
+#include "json.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct cli {
+	const char *cmd;
+	const char **files;
+	size_t nfiles;
+	int json;
+	int quiet;
+	ingroute_options opts;
+	ingroute_ruleset *rs;
+	ingroute_diags *diags;
+	ingroute_router *router;
+	int load_failed;
+	int stdin_used;
+} cli;
+
+/* ---- help */
+
+static const char common_help[] =
+	"  -f, --filename PATH     manifests: a file, a directory (*.yaml, *.yml,\n"
+	"                          *.json), or - for standard input; repeatable\n"
+	"      --class NAME        serve only Ingresses of this class\n"
+	"      --default-class     the class given is the cluster's default\n"
+	"      --namespace NS      namespace of objects that name none [default]\n"
+	"      --impl-specific M   ImplementationSpecific paths match as prefix\n"
+	"                          (element-wise, the default), exact, or\n"
+	"                          string-prefix\n"
+	"      --fallthrough       try exact host, wildcard host, then rules\n"
+	"                          without a host for a path\n"
+	"      --no-normalize      compare Host and path exactly as given\n"
+	"      --default-backend NS/SERVICE:PORT\n"
+	"                          the global default backend\n"
+	"      --strict            any invalid object fails the load\n"
+	"  -h, --help              this help\n";
+
+static const struct {
+	const char *name, *usage, *about;
+} commands[] = {
+	{ "check", "ingroute check -f PATH... [--json] [options]",
+	  "Load and validate manifests as the Kubernetes API server would, and\n"
+	  "report every problem as FILE:LINE:COL: SEVERITY: Ingress NS/NAME:\n"
+	  "FIELD: MESSAGE, then a summary. Exits 1 when any error was found.\n"
+	  "      --json              diagnostics and summary as one JSON object\n" },
+	{ "match", "ingroute match -f PATH... [--json] [options] [TARGET...]",
+	  "Route each TARGET: a URL (https://HOST[:PORT]/PATH[?QUERY]), HOST/PATH,\n"
+	  "or /PATH (no Host). With no TARGET, or -, targets are read from\n"
+	  "standard input, one per line. One line out per target:\n"
+	  "  TARGET -> NS/SERVICE:PORT (Ingress NS/NAME, HOST PATHTYPE PATH)\n"
+	  "  TARGET -> default NS/SERVICE:PORT (Ingress NS/NAME)\n"
+	  "  TARGET -> no match (404)\n"
+	  "Diagnostics go to standard error. Exits 1 only when the manifests\n"
+	  "could not be loaded.\n"
+	  "      --json              one JSON object per line: target, host, path,\n"
+	  "                          decision, backend, ingress, rule\n"
+	  "  -q, --quiet             no diagnostics on standard error\n" },
+	{ "explain", "ingroute explain -f PATH... [--json] [options] TARGET",
+	  "Explain how TARGET is routed: the normalised request, the virtual host\n"
+	  "chosen and why, every candidate path with its verdict, the default\n"
+	  "backend step if taken, and the decision.\n"
+	  "      --json              the library's explain JSON, unchanged\n" },
+	{ "dump", "ingroute dump -f PATH... [--json] [options]",
+	  "Print the compiled table: virtual hosts, their paths in precedence\n"
+	  "order with backends, default backends, and TLS.\n"
+	  "      --json              the library's dump JSON, unchanged\n" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: ingroute COMMAND -f PATH... [options] [ARGS]\n\n"
+	           "Route HTTP requests the way Kubernetes Ingress says they should be\n"
+	           "routed, and tell why.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "\n'ingroute COMMAND --help' describes a command; 'ingroute "
+	           "--version' prints the version.\n");
+}
+
+static int command_help(const char *cmd, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, cmd) == 0) {
+			fprintf(f, "usage: %s\n\n%s%s", commands[i].usage,
+			        commands[i].about, common_help);
+			return EXIT_OK;
+		}
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- loading */
+
+static char *read_stream(FILE *f, size_t *len)
+{
+	size_t cap = 65536, n = 0, got;
+	char *buf = malloc(cap), *p;
+
+	if (!buf)
+		return NULL;
+	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (!(p = realloc(buf, cap *= 2))) {
+				free(buf);
+				return NULL;
+			}
+			buf = p;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
+static void print_diags(cli *c, FILE *f, size_t from)
+{
+	size_t i, n = ingroute_diags_count(c->diags);
+	size_t need = 1024;
+	char *line = malloc(need);
+
+	for (i = from; line && i < n; i++) {
+		size_t len = ingroute_diags_format(c->diags, i, line, need);
+
+		if (len >= need) {
+			char *p = realloc(line, need = len + 1);
+
+			if (!p)
+				break;
+			line = p;
+			ingroute_diags_format(c->diags, i, line, need);
+		}
+		fprintf(f, "%s\n", line);
+	}
+	free(line);
+}
+
+static int load(cli *c)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ingroute_ruleset_new(&c->rs, &c->opts)) != 0 ||
+	    (rc = ingroute_diags_new(&c->diags, NULL)) != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < c->nfiles; i++) {
+		if (strcmp(c->files[i], "-") == 0) {
+			size_t len;
+			char *data = read_stream(stdin, &len);
+
+			c->stdin_used = 1;
+			if (!data) {
+				fprintf(stderr, "ingroute: cannot read standard input\n");
+				return -1;
+			}
+			rc = ingroute_ruleset_load_buffer(c->rs, data, len, "<stdin>",
+			                                  c->diags);
+			free(data);
+		} else {
+			rc = ingroute_ruleset_load_path(c->rs, c->files[i], c->diags);
+		}
+		if (rc != 0)
+			c->load_failed = 1;
+	}
+	rc = ingroute_router_compile(&c->router, c->rs, c->diags);
+	if (rc != 0) {
+		fprintf(stderr, "ingroute: cannot compile: %s\n", ingroute_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- targets */
+
+/* Splits a target into Host and path (both point into t). */
+static void split_target(const char *t, const char **host, size_t *hlen,
+                         const char **path, size_t *plen)
+{
+	const char *h = t, *end;
+
+	if (strncmp(t, "http://", 7) == 0)
+		h = t + 7;
+	else if (strncmp(t, "https://", 8) == 0)
+		h = t + 8;
+	else if (t[0] == '/') {
+		*host = "";
+		*hlen = 0;
+		*path = t;
+		*plen = strlen(t);
+		return;
+	}
+	end = h + strcspn(h, "/?#");
+	/* userinfo@ is not part of the Host header */
+	{
+		const char *at = memchr(h, '@', (size_t)(end - h));
+
+		if (at)
+			h = at + 1;
+	}
+	*host = h;
+	*hlen = (size_t)(end - h);
+	*path = *end ? end : "/";
+	*plen = strlen(*path);
+}
+
+static void text_backend(const ingroute_match *m)
+{
+	if (m->backend_kind == INGROUTE_BACKEND_SERVICE) {
+		if (m->port_name)
+			printf("%s/%s:%s", m->backend_ns, m->service, m->port_name);
+		else
+			printf("%s/%s:%d", m->backend_ns, m->service, m->port_number);
+	} else {
+		/* kubectl's KIND.GROUP/NAME notation */
+		printf("resource %s/%s%s%s/%s", m->backend_ns, m->resource_kind,
+		       m->resource_api_group ? "." : "",
+		       m->resource_api_group ? m->resource_api_group : "",
+		       m->resource_name);
+	}
+}
+
+static const char *type_name(int t)
+{
+	return t == INGROUTE_PATH_EXACT ? "Exact" : t == INGROUTE_PATH_PREFIX
+	       ? "Prefix" : "ImplementationSpecific";
+}
+
+static void json_backend(const ingroute_match *m)
+{
+	if (m->decision == INGROUTE_DECISION_NONE) {
+		fputs("null", stdout);
+	} else if (m->backend_kind == INGROUTE_BACKEND_SERVICE) {
+		fputs("{\"service\":{\"name\":", stdout);
+		json_put_str(stdout, m->service);
+		if (m->port_name) {
+			fputs(",\"port\":{\"name\":", stdout);
+			json_put_str(stdout, m->port_name);
+			fputs("}}}", stdout);
+		} else {
+			printf(",\"port\":{\"number\":%d}}}", m->port_number);
+		}
+	} else {
+		fputs("{\"resource\":{", stdout);
+		if (m->resource_api_group) {
+			fputs("\"apiGroup\":", stdout);
+			json_put_str(stdout, m->resource_api_group);
+			fputs(",", stdout);
+		}
+		fputs("\"kind\":", stdout);
+		json_put_str(stdout, m->resource_kind);
+		fputs(",\"name\":", stdout);
+		json_put_str(stdout, m->resource_name);
+		fputs("}}", stdout);
+	}
+}
+
+static void route_one(cli *c, const char *target, size_t tlen)
+{
+	const char *host, *path;
+	size_t hlen, plen;
+	ingroute_match m;
+	char *t = malloc(tlen + 1);
+
+	if (!t)
+		return;
+	memcpy(t, target, tlen);
+	t[tlen] = '\0';
+	split_target(t, &host, &hlen, &path, &plen);
+	m.size = sizeof(m);
+	ingroute_router_match(c->router, host, hlen, path, plen, &m);
+	if (c->json) {
+		char nh[256], *np = malloc(plen + 2);
+		size_t nhl, npl;
+
+		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE) {
+			nhl = 0;
+			npl = 0;
+		} else {
+			nhl = ingroute_normalize_host(host, hlen, nh, sizeof(nh));
+			npl = np ? ingroute_normalize_path(path, plen, np, plen + 2) : 0;
+		}
+		fputs("{\"target\":", stdout);
+		json_put_strn(stdout, t, tlen);
+		fputs(",\"host\":", stdout);
+		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)
+			json_put_strn(stdout, host, hlen);
+		else
+			json_put_strn(stdout, nh, nhl);
+		fputs(",\"path\":", stdout);
+		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)
+			json_put_strn(stdout, path, plen);
+		else
+			json_put_strn(stdout, np ? np : "", npl);
+		printf(",\"decision\":\"%s\",\"backend\":",
+		       m.decision == INGROUTE_DECISION_PATH ? "path"
+		       : m.decision == INGROUTE_DECISION_DEFAULT ? "default" : "none");
+		json_backend(&m);
+		fputs(",\"ingress\":", stdout);
+		if (m.ingress_ns) {
+			fputs("{\"namespace\":", stdout);
+			json_put_str(stdout, m.ingress_ns);
+			fputs(",\"name\":", stdout);
+			json_put_str(stdout, m.ingress_name);
+			fputs("}", stdout);
+		} else {
+			fputs("null", stdout);
+		}
+		fputs(",\"rule\":", stdout);
+		if (m.decision == INGROUTE_DECISION_PATH) {
+			fputs("{\"host\":", stdout);
+			json_put_str(stdout, m.rule_host);
+			fputs(",\"path\":", stdout);
+			json_put_str(stdout, m.rule_path);
+			printf(",\"pathType\":\"%s\"}", type_name(m.path_type));
+		} else {
+			fputs("null", stdout);
+		}
+		fputs("}\n", stdout);
+		free(np);
+	} else {
+		fwrite(t, 1, tlen, stdout);
+		fputs(" -> ", stdout);
+		if (m.decision == INGROUTE_DECISION_NONE) {
+			fputs("no match (404)\n", stdout);
+		} else if (m.decision == INGROUTE_DECISION_PATH) {
+			text_backend(&m);
+			printf(" (Ingress %s/%s, %s %s %s)\n", m.ingress_ns, m.ingress_name,
+			       *m.rule_host ? m.rule_host : "any host",
+			       type_name(m.path_type), m.rule_path);
+		} else {
+			fputs("default ", stdout);
+			text_backend(&m);
+			if (m.ingress_ns)
+				printf(" (Ingress %s/%s)\n", m.ingress_ns, m.ingress_name);
+			else
+				fputs(" (--default-backend)\n", stdout);
+		}
+	}
+	free(t);
+}
+
+static int cmd_match(cli *c, int argc, char **argv)
+{
+	int i, from_stdin = argc == 0;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0)
+			from_stdin = 1;
+		else
+			route_one(c, argv[i], strlen(argv[i]));
+	}
+	if (from_stdin) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		if (c->stdin_used) {
+			fprintf(stderr, "ingroute: standard input already holds the "
+			                "manifests (-f -); give targets as arguments\n");
+			return EXIT_USAGE;
+		}
+		while ((n = getline(&line, &cap, stdin)) > 0) {
+			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				n--;
+			if (n > 0)
+				route_one(c, line, (size_t)n);
+		}
+		free(line);
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+/* ---- explain */
+
+static void text_json_backend(const json *b)
+{
+	const json *svc = json_get(b, "service"), *res = json_get(b, "resource");
+	const char *ns = json_str(b, "namespace");
+
+	if (svc) {
+		const json *port = json_get(svc, "port");
+
+		printf("%s/%s:", ns ? ns : "", json_str(svc, "name"));
+		if (json_str(port, "name"))
+			printf("%s", json_str(port, "name"));
+		else if (json_get(port, "number"))
+			printf("%d", (int)json_get(port, "number")->num);
+	} else if (res) {
+		printf("resource %s/%s%s%s/%s", ns ? ns : "", json_str(res, "kind"),
+		       json_str(res, "apiGroup") ? "." : "",
+		       json_str(res, "apiGroup") ? json_str(res, "apiGroup") : "",
+		       json_str(res, "name"));
+	} else {
+		fputs("none", stdout);
+	}
+}
+
+static void text_json_ingress(const json *i)
+{
+	if (i && i->type == J_OBJ)
+		printf("Ingress %s/%s", json_str(i, "namespace"), json_str(i, "name"));
+	else
+		fputs("--default-backend", stdout);
+}
+
+static int cmd_explain(cli *c, int argc, char **argv)
+{
+	const char *host, *path;
+	size_t hlen, plen;
+	char *out = NULL;
+	json *j;
+	const json *k, *v;
+	int rc;
+
+	if (argc != 1) {
+		fprintf(stderr, "ingroute explain: give exactly one TARGET\n");
+		return EXIT_USAGE;
+	}
+	split_target(argv[0], &host, &hlen, &path, &plen);
+	if ((rc = ingroute_router_explain(c->router, host, hlen, path, plen, &out,
+	                                  NULL)) != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if (c->json) {
+		printf("%s\n", out);
+		ingroute_free(out);
+		return EXIT_OK;
+	}
+	j = json_parse(out);
+	ingroute_free(out);
+	if (!j) {
+		fprintf(stderr, "ingroute: unreadable explain output\n");
+		return EXIT_FAIL;
+	}
+	k = json_get(j, "normalized");
+	printf("target       %s\n", argv[0]);
+	printf("host         %s%s\n", *json_str(k, "host") ? json_str(k, "host")
+	                                                   : "(none)",
+	       json_str(k, "hostNote") ? "  -- only rules without a host apply" : "");
+	printf("path         %s%s\n", json_str(k, "path"),
+	       json_str(k, "pathNote") ? "  -- too long: no path rule applies" : "");
+	fputs("looked for   ", stdout);
+	for (k = json_get(j, "virtualHosts")->kids; k; k = k->next)
+		printf(" %s%s%s", *json_str(k, "host") ? json_str(k, "host")
+		                                       : "rules without a host",
+		       json_get(k, "exists")->num ? "" : " (none)", k->next ? "," : "");
+	fputs("\n", stdout);
+	v = json_get(j, "virtualHost");
+	if (v && v->type == J_OBJ)
+		printf("chosen       %s: %s\n", *json_str(v, "host") ? json_str(v, "host")
+		                                                     : "any host",
+		       json_str(j, "why"));
+	else
+		printf("chosen       none: %s\n", json_str(j, "why"));
+	k = json_get(j, "candidates");
+	if (k && k->kids) {
+		puts("candidates   (in precedence order)");
+		for (k = k->kids; k; k = k->next) {
+			const char *vd = json_str(k, "verdict");
+
+			printf("  %s %-22s %-24s %-8s -> ",
+			       strcmp(vd, "matched") == 0 ? "*" : " ", vd,
+			       json_str(k, "path"), json_str(k, "pathType"));
+			text_json_backend(json_get(k, "backend"));
+			fputs("  (", stdout);
+			text_json_ingress(json_get(k, "ingress"));
+			printf("%s%s)\n", json_str(k, "detail") ? "; " : "",
+			       json_str(k, "detail") ? json_str(k, "detail") : "");
+		}
+	}
+	v = json_get(j, "default");
+	if (v && v->type == J_OBJ)
+		printf("default      %s\n", json_str(v, "step"));
+	printf("decision     %s", json_str(j, "decision"));
+	if (strcmp(json_str(j, "decision"), "none") != 0) {
+		fputs(" -> ", stdout);
+		text_json_backend(json_get(j, "backend"));
+		v = json_get(j, "rule");
+		if (v && v->type == J_OBJ)
+			printf(" (%s %s %s)", *json_str(v, "host") ? json_str(v, "host")
+			                                           : "any host",
+			       json_str(v, "pathType"), json_str(v, "path"));
+	} else {
+		fputs(" (404)", stdout);
+	}
+	fputs("\n", stdout);
+	json_free(j);
+	return EXIT_OK;
+}
+
+/* ---- dump */
+
+static int cmd_dump(cli *c)
+{
+	char *out = NULL;
+	const json *k, *p, *d;
+	json *j;
+	int rc;
+
+	if ((rc = ingroute_router_dump(c->router, &out, NULL)) != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+		return EXIT_FAIL;
+	}
+	if (c->json) {
+		printf("%s\n", out);
+		ingroute_free(out);
+		return EXIT_OK;
+	}
+	j = json_parse(out);
+	ingroute_free(out);
+	if (!j)
+		return EXIT_FAIL;
+	for (k = json_get(j, "virtualHosts")->kids; k; k = k->next) {
+		printf("%s (%s)\n", *json_str(k, "host") ? json_str(k, "host") : "any host",
+		       json_str(k, "kind"));
+		for (p = json_get(k, "paths")->kids; p; p = p->next) {
+			printf("  %-22s %-28s -> ", json_str(p, "pathType"), json_str(p, "path"));
+			text_json_backend(json_get(p, "backend"));
+			fputs("  (", stdout);
+			text_json_ingress(json_get(p, "ingress"));
+			fputs(")\n", stdout);
+		}
+		d = json_get(k, "defaultBackend");
+		if (d && d->type == J_OBJ) {
+			printf("  %-22s %-28s -> ", "default", "");
+			text_json_backend(json_get(d, "backend"));
+			fputs("  (", stdout);
+			text_json_ingress(json_get(d, "ingress"));
+			fputs(")\n", stdout);
+		}
+	}
+	d = json_get(j, "defaultBackend");
+	if (d && d->type == J_OBJ) {
+		fputs("global default -> ", stdout);
+		text_json_backend(json_get(d, "backend"));
+		fputs("  (", stdout);
+		text_json_ingress(json_get(d, "ingress"));
+		printf("; %s)\n", json_str(d, "source"));
+	} else {
+		puts("global default: none (unmatched requests get 404)");
+	}
+	k = json_get(j, "tls");
+	if (k && k->kids) {
+		puts("tls");
+		for (k = k->kids; k; k = k->next) {
+			const json *s = json_get(k, "secret");
+
+			printf("  %-40s -> secret %s/%s  (", *json_str(k, "host")
+			       ? json_str(k, "host") : "(every name)",
+			       json_str(s, "namespace"), json_str(s, "name"));
+			text_json_ingress(json_get(k, "ingress"));
+			fputs(")\n", stdout);
+		}
+	}
+	json_free(j);
+	return EXIT_OK;
+}
+
+/* ---- check */
+
+static int cmd_check(cli *c)
+{
+	size_t i, n = ingroute_diags_count(c->diags), served = 0, skipped = 0;
+	size_t invalid = 0, conflicts = 0, shadowed = 0, paths = 0, hosts = 0;
+	size_t errors = ingroute_diags_count_severity(c->diags, INGROUTE_ERROR);
+	char **seen = calloc(n + 1, sizeof(char *));
+	char *dump = NULL;
+	json *j = NULL;
+
+	for (i = 0; i < ingroute_ruleset_count(c->rs); i++) {
+		ingroute_ingress_info in;
+
+		in.size = sizeof(in);
+		ingroute_ruleset_get(c->rs, i, &in);
+		if (in.served)
+			served++;
+		else
+			skipped++;
+	}
+	/* Invalid Ingresses: distinct namespace/name among error reports. */
+	for (i = 0; seen && i < n; i++) {
+		ingroute_diag d;
+		char key[600];
+		size_t k;
+
+		d.size = sizeof(d);
+		ingroute_diags_get(c->diags, i, &d);
+		if (d.code == INGROUTE_D_CONFLICT)
+			conflicts++;
+		if (d.code == INGROUTE_D_SHADOWED)
+			shadowed++;
+		if (d.severity != INGROUTE_ERROR || !d.kind || strcmp(d.kind, "Ingress"))
+			continue;
+		snprintf(key, sizeof(key), "%s/%s", d.ns ? d.ns : "", d.name ? d.name : "");
+		for (k = 0; k < invalid && strcmp(seen[k], key); k++)
+			;
+		if (k == invalid)
+			seen[invalid++] = strdup(key);
+	}
+	if (ingroute_router_dump(c->router, &dump, NULL) == 0)
+		j = json_parse(dump);
+	ingroute_free(dump);
+	if (j) {
+		const json *st = json_get(j, "stats");
+
+		paths = (size_t)json_get(st, "paths")->num;
+		hosts = (size_t)json_get(st, "virtualHosts")->num;
+	}
+	json_free(j);
+
+	if (c->json) {
+		fputs("{\"diagnostics\":[", stdout);
+		for (i = 0; i < n; i++) {
+			static const char *const sev[] = { "note", "warning", "error" };
+			ingroute_diag d;
+
+			d.size = sizeof(d);
+			ingroute_diags_get(c->diags, i, &d);
+			printf("%s{\"severity\":\"%s\",\"code\":%d,\"file\":", i ? "," : "",
+			       sev[d.severity], d.code);
+			json_put_str(stdout, d.file);
+			printf(",\"line\":%u,\"column\":%u,\"kind\":", d.line, d.column);
+			json_put_str(stdout, d.kind);
+			fputs(",\"namespace\":", stdout);
+			json_put_str(stdout, d.ns);
+			fputs(",\"name\":", stdout);
+			json_put_str(stdout, d.name);
+			fputs(",\"field\":", stdout);
+			json_put_str(stdout, d.field);
+			fputs(",\"message\":", stdout);
+			json_put_str(stdout, d.message);
+			fputs("}", stdout);
+		}
+		printf("],\"summary\":{\"served\":%zu,\"skipped\":%zu,\"invalid\":%zu,"
+		       "\"virtualHosts\":%zu,\"paths\":%zu,\"conflicts\":%zu,"
+		       "\"shadowed\":%zu,\"errors\":%zu,\"warnings\":%zu}}\n",
+		       served, skipped, invalid, hosts, paths, conflicts, shadowed,
+		       errors, ingroute_diags_count_severity(c->diags, INGROUTE_WARNING));
+	} else {
+		print_diags(c, stdout, 0);
+		printf("%zu Ingress%s served, %zu skipped (class), %zu invalid; "
+		       "%zu virtual host%s, %zu path%s; %zu conflict%s, %zu shadowed "
+		       "rule%s\n",
+		       served, served == 1 ? "" : "es", skipped, invalid, hosts,
+		       hosts == 1 ? "" : "s", paths, paths == 1 ? "" : "s", conflicts,
+		       conflicts == 1 ? "" : "s", shadowed, shadowed == 1 ? "" : "s");
+	}
+	for (i = 0; seen && i < invalid; i++)
+		free(seen[i]);
+	free(seen);
+	return errors || c->load_failed ? EXIT_FAIL : EXIT_OK;
+}
+
+/* ---- main */
+
+enum {
+	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
+	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION
+};
+
+static const struct option long_opts[] = {
+	{ "filename", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "strict", no_argument, NULL, O_STRICT },
+	{ "class", required_argument, NULL, O_CLASS },
+	{ "default-class", no_argument, NULL, O_DEFAULT_CLASS },
+	{ "namespace", required_argument, NULL, O_NAMESPACE },
+	{ "impl-specific", required_argument, NULL, O_IMPL },
+	{ "fallthrough", no_argument, NULL, O_FALLTHROUGH },
+	{ "no-normalize", no_argument, NULL, O_NO_NORMALIZE },
+	{ "default-backend", required_argument, NULL, O_DEFAULT_BACKEND },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	cli c;
+	int opt, rc = EXIT_OK;
+
+	memset(&c, 0, sizeof(c));
+	ingroute_options_init(&c.opts, sizeof(c.opts));
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("ingroute %s\n", ingroute_version_string());
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0)
+		return argc > 2 ? command_help(argv[2], stdout) : (usage(stdout), EXIT_OK);
+	c.cmd = argv[1];
+	if (strcmp(c.cmd, "check") && strcmp(c.cmd, "match") &&
+	    strcmp(c.cmd, "explain") && strcmp(c.cmd, "dump")) {
+		fprintf(stderr, "ingroute: unknown command '%s'\n", c.cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c.files = calloc((size_t)argc, sizeof(char *));
+	if (!c.files)
+		return EXIT_FAIL;
+	argv++;
+	argc--;
+	while ((opt = getopt_long(argc, argv, "+f:hq", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f': c.files[c.nfiles++] = optarg; break;
+		case 'h': free(c.files); return command_help(c.cmd, stdout);
+		case 'q': c.quiet = 1; break;
+		case O_JSON: c.json = 1; break;
+		case O_STRICT: c.opts.flags |= INGROUTE_OPT_STRICT; break;
+		case O_CLASS: c.opts.ingress_class = optarg; break;
+		case O_DEFAULT_CLASS: c.opts.flags |= INGROUTE_OPT_DEFAULT_CLASS; break;
+		case O_NAMESPACE: c.opts.default_namespace = optarg; break;
+		case O_FALLTHROUGH: c.opts.flags |= INGROUTE_OPT_FALLTHROUGH; break;
+		case O_NO_NORMALIZE: c.opts.flags |= INGROUTE_OPT_NO_NORMALIZE; break;
+		case O_DEFAULT_BACKEND: c.opts.default_backend = optarg; break;
+		case O_VERSION:
+			printf("ingroute %s\n", ingroute_version_string());
+			free(c.files);
+			return EXIT_OK;
+		case O_IMPL:
+			if (strcmp(optarg, "prefix") == 0)
+				c.opts.impl_specific = INGROUTE_IMPL_PREFIX;
+			else if (strcmp(optarg, "exact") == 0)
+				c.opts.impl_specific = INGROUTE_IMPL_EXACT;
+			else if (strcmp(optarg, "string-prefix") == 0)
+				c.opts.impl_specific = INGROUTE_IMPL_STRING_PREFIX;
+			else {
+				fprintf(stderr, "ingroute: --impl-specific takes prefix, exact "
+				                "or string-prefix\n");
+				free(c.files);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			fprintf(stderr, "Try 'ingroute %s --help'.\n", c.cmd);
+			free(c.files);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (c.nfiles == 0) {
+		fprintf(stderr, "ingroute %s: no manifests; give -f FILE, -f DIR or "
+		                "-f - (standard input)\n", c.cmd);
+		free(c.files);
+		return EXIT_USAGE;
+	}
+	if ((strcmp(c.cmd, "check") == 0 || strcmp(c.cmd, "dump") == 0) && argc > 0) {
+		fprintf(stderr, "ingroute %s: unexpected argument '%s'\n", c.cmd, argv[0]);
+		free(c.files);
+		return EXIT_USAGE;
+	}
+	if (c.opts.default_backend) {
+		ingroute_ruleset *probe;
+
+		if (ingroute_ruleset_new(&probe, &c.opts) == INGROUTE_EINVAL) {
+			fprintf(stderr, "ingroute: --default-backend takes NAMESPACE/"
+			                "SERVICE:PORT\n");
+			free(c.files);
+			return EXIT_USAGE;
+		}
+		ingroute_ruleset_free(probe);
+	}
+	if (load(&c) != 0) {
+		rc = EXIT_FAIL;
+	} else if (strcmp(c.cmd, "check") == 0) {
+		rc = cmd_check(&c);
+	} else {
+		if (!c.quiet)
+			print_diags(&c, stderr, 0);
+		if (c.load_failed) {
+			fprintf(stderr, "ingroute: the manifests could not be loaded\n");
+			rc = EXIT_FAIL;
+		} else if (strcmp(c.cmd, "match") == 0) {
+			rc = cmd_match(&c, argc, argv);
+		} else if (strcmp(c.cmd, "explain") == 0) {
+			rc = cmd_explain(&c, argc, argv);
+		} else {
+			rc = cmd_dump(&c);
+		}
+	}
+	ingroute_router_unref(c.router);
+	ingroute_diags_free(c.diags);
+	ingroute_ruleset_free(c.rs);
+	free(c.files);
+	return rc;
+}
