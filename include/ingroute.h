@@ -165,11 +165,14 @@ typedef struct ingroute_options {
 	size_t max_diagnostics;
 	/** Allocator for everything made from this ruleset; NULL: malloc. */
 	const ingroute_allocator *allocator;
+	/** Bytes reached through YAML aliases in one document: what decoding
+	 * would copy again for each reference [16 MiB]. */
+	size_t max_alias_bytes;
 } ingroute_options;
 
 /** Static initialiser: all defaults. @since 0.1 */
 #define INGROUTE_OPTIONS_INIT { sizeof(ingroute_options), 0, NULL, NULL, 0, \
-	NULL, 0, 0, 0, 0, 0, 0, NULL }
+	NULL, 0, 0, 0, 0, 0, 0, NULL, 0 }
 
 /**
  * Sets *opts to the defaults for a struct of `size` bytes (pass

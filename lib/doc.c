@@ -44,6 +44,7 @@ typedef struct builder {
 	size_t nanchors, cap_anchors;
 	size_t nodes;
 	size_t alias_nodes;
+	uint64_t alias_bytes;
 	ig_node *root;
 } builder;
 
@@ -75,6 +76,10 @@ static ig_pos offset_pos(const char *data, size_t len, size_t off)
 	return p;
 }
 
+/* Memory a node stands for when an alias repeats it: its bytes plus a
+ * node's worth of bookkeeping each. */
+#define NODE_COST 48u
+
 static int limit(builder *b, ig_pos pos, const char *what, size_t max)
 {
 	ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, pos, NULL,
@@ -93,51 +98,103 @@ static int in_list(const char *s, size_t n, const char *const *list)
 	return 0;
 }
 
-static int all_digits(const char *s, size_t n, int hex)
+/* strconv.ParseInt(s, 0, 64) as go-yaml v2 calls it, after it has removed
+ * every '_': a sign, then 0x/0o/0b or a leading 0 (octal) or decimal.
+ * Returns 0, 1 when the value only fits an unsigned 64-bit integer, or -1
+ * when s is no integer. */
+int ingroute__parse_int(const char *s, size_t n, int64_t *out)
 {
-	size_t i;
+	uint64_t v = 0, max;
+	size_t i = 0, start;
+	int neg = 0, base = 10;
 
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	if (i + 1 < n && s[i] == '0') {
+		char p = s[i + 1];
 
-		if (c == '_')
-			continue;
-		if (!(c >= '0' && c <= '9') &&
-		    !(hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))))
-			return 0;
+		if (p == 'x' || p == 'X')
+			base = 16, i += 2;
+		else if (p == 'o' || p == 'O')
+			base = 8, i += 2;
+		else if (p == 'b' || p == 'B')
+			base = 2, i += 2;
+		else
+			base = 8, i += 1;
 	}
-	return 1;
+	start = i;
+	for (; i < n; i++) {
+		int c = (unsigned char)s[i], d;
+
+		d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		  : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+		if (d >= base)
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (i == start && !(base == 8 && start > 0 && s[start - 1] == '0'))
+		return -1;   /* no digits ("0x"), except a lone "0" */
+	max = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (v > max) {
+		if (neg)
+			return -1;
+		*out = INT64_MAX;
+		return 1;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
 }
 
+/* go-yaml v2's yamlStyleFloat: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? */
 static int is_float(const char *s, size_t n)
 {
 	size_t i = 0, digits = 0;
 
-	if (n && (s[0] == '-' || s[0] == '+'))
+	if (i < n && (s[i] == '-' || s[i] == '+'))
 		i++;
-	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-		i++, digits++;
 	if (i < n && s[i] == '.') {
 		i++;
-		while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		while (i < n && s[i] >= '0' && s[i] <= '9')
 			i++, digits++;
-	} else if (i == n || (s[i] != 'e' && s[i] != 'E')) {
-		return 0;
+	} else {
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++, digits++;
+		if (digits && i < n && s[i] == '.')
+			for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+				;
 	}
 	if (!digits)
 		return 0;
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t e;
+
 		i++;
 		if (i < n && (s[i] == '-' || s[i] == '+'))
 			i++;
-		if (i == n)
+		for (e = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == e)
 			return 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
 	}
 	return i == n;
+}
+
+/* Copies s without '_' into buf (cap bytes); returns the length, or cap
+ * when it does not fit. */
+static size_t strip_underscores(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '_')
+			continue;
+		if (k == cap)
+			return cap;
+		buf[k++] = s[i];
+	}
+	return k;
 }
 
 static int resolve_plain(const char *s, size_t n)
@@ -150,8 +207,9 @@ static int resolve_plain(const char *s, size_t n)
 	static const char *const floats[] = {
 		".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
 		"-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN", NULL };
-	const char *d = s;
-	size_t dn = n;
+	char buf[400];
+	size_t k;
+	int64_t v;
 
 	if (in_list(s, n, nulls))
 		return IG_S_NULL;
@@ -159,18 +217,18 @@ static int resolve_plain(const char *s, size_t n)
 		return IG_S_BOOL;
 	if (in_list(s, n, floats))
 		return IG_S_FLOAT;
-	if (dn && (d[0] == '-' || d[0] == '+'))
-		d++, dn--;
-	if (dn > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X') &&
-	    all_digits(d + 2, dn - 2, 1))
+	/* Only scalars starting with a digit, a sign or '.' may be numbers;
+	 * past a few hundred digits go-yaml's float parsing overflows and
+	 * they stay strings. */
+	if (n == 0 || !((s[0] >= '0' && s[0] <= '9') || s[0] == '-' ||
+	                s[0] == '+' || s[0] == '.'))
+		return IG_S_STR;
+	k = strip_underscores(s, n, buf, sizeof(buf));
+	if (k == sizeof(buf))
+		return IG_S_STR;
+	if (ingroute__parse_int(buf, k, &v) >= 0)
 		return IG_S_INT;
-	if (dn > 2 && d[0] == '0' && (d[1] == 'b') && all_digits(d + 2, dn - 2, 0))
-		return IG_S_INT;
-	if (dn && d[0] != '_' && all_digits(d, dn, 0))
-		return IG_S_INT;
-	if (is_float(s, n))
-		return IG_S_FLOAT;
-	return IG_S_STR;
+	return is_float(buf, k) ? IG_S_FLOAT : IG_S_STR;
 }
 
 static int resolve_tag(const char *tag)
@@ -273,6 +331,7 @@ static ig_node *new_node(builder *b, int type, yaml_mark_t m)
 	n->type = (uint8_t)type;
 	n->pos = mark_pos(m);
 	n->weight = 1;
+	n->bytes = NODE_COST;
 	return n;
 }
 
@@ -333,33 +392,58 @@ static int is_merge_key(const ig_node *k)
 	       k->u.str[0] == '<' && k->u.str[1] == '<';
 }
 
-static int has_key(ig_node *const *pairs, size_t n, const ig_node *key)
+/* The merged mapping being built: pairs in out[], with a hash set over
+ * their scalar keys so each assignment costs one probe. */
+typedef struct merged {
+	ig_node **out;
+	size_t n;          /* entries used in out (2 per pair) */
+	uint32_t *set;     /* pair index + 1 */
+	size_t mask;
+	uint64_t hashed;   /* key bytes hashed so far, for the limit */
+} merged;
+
+/* go-yaml v2 assigns in document order: a later key, own or merged,
+ * overwrites an earlier one. */
+static void merge_set(merged *m, ig_node *k, ig_node *v)
 {
 	size_t i;
 
-	for (i = 0; i < n; i += 2)
-		if (pairs[i]->type == IG_SCALAR && key->type == IG_SCALAR &&
-		    pairs[i]->n == key->n &&
-		    memcmp(pairs[i]->u.str, key->u.str, key->n) == 0)
-			return 1;
-	return 0;
+	if (k->type != IG_SCALAR) {
+		m->out[m->n++] = k;
+		m->out[m->n++] = v;
+		return;
+	}
+	m->hashed += k->n;
+	i = (size_t)ingroute__hash(k->u.str, k->n, 0) & m->mask;
+	for (; m->set[i]; i = (i + 1) & m->mask) {
+		ig_node **pair = &m->out[2 * (m->set[i] - 1)];
+
+		if (pair[0] == k || (pair[0]->n == k->n &&
+		                     memcmp(pair[0]->u.str, k->u.str, k->n) == 0)) {
+			pair[1] = v;
+			return;
+		}
+	}
+	m->set[i] = (uint32_t)(m->n / 2 + 1);
+	m->out[m->n++] = k;
+	m->out[m->n++] = v;
 }
 
 /* YAML merge keys ("<<: *defaults"), which Kubernetes' YAML reader
- * applies and libyaml leaves to its user. The mapping's own keys win, then
- * earlier merge sources over later ones. The quadratic key checks are
- * bounded: sources come through aliases, whose size is limited. */
+ * (go-yaml v2) applies and libyaml leaves to its user: pairs are taken in
+ * document order, a merge source's pairs where the "<<" stands, and a
+ * list of sources from its last to its first. Returns 0 or a status. */
 static int apply_merges(builder *b, frame *f)
 {
-	size_t first = f->first, count = b->npending - first, i, j, n = 0;
-	size_t cap = count, work = 0;
-	ig_node **out, **kids = b->pending + first;
+	size_t first = f->first, count = b->npending - first, i, j, cap = count;
 	const ig_node *bad = NULL;
+	ig_node **kids;
+	merged m;
 	int merges = 0;
 
-	for (i = 0; i + 1 < count; i += 2)
-		if (is_merge_key(kids[i])) {
-			const ig_node *v = kids[i + 1];
+	for (i = first; i + 1 < b->npending; i += 2)
+		if (is_merge_key(b->pending[i])) {
+			const ig_node *v = b->pending[i + 1];
 
 			merges = 1;
 			if (v->type == IG_MAP)
@@ -370,63 +454,64 @@ static int apply_merges(builder *b, frame *f)
 		}
 	if (!merges)
 		return 0;
-	out = ingroute__malloc(b->alloc, cap * sizeof(*out));
-	if (!out)
+	kids = b->pending + first;
+	memset(&m, 0, sizeof(m));
+	for (m.mask = 16; m.mask < cap; m.mask *= 2)
+		;
+	m.out = ingroute__malloc(b->alloc, cap * sizeof(*m.out));
+	m.set = ingroute__calloc(b->alloc, m.mask, sizeof(*m.set));
+	m.mask--;
+	if (!m.out || !m.set) {
+		ingroute__free(b->alloc, m.out);
+		ingroute__free(b->alloc, m.set);
 		return INGROUTE_ENOMEM;
-	for (i = 0; i + 1 < count; i += 2)
-		if (!is_merge_key(kids[i])) {
-			out[n++] = kids[i];
-			out[n++] = kids[i + 1];
-		}
-	for (i = 0; i + 1 < count; i += 2) {
-		const ig_node *v = kids[i + 1], *const *src;
-		size_t nsrc, s;
+	}
+	for (i = 0; i + 1 < count && !bad; i += 2) {
+		ig_node *v = kids[i + 1];
+		size_t s, nsrc;
 
-		if (!is_merge_key(kids[i]))
+		if (!is_merge_key(kids[i])) {
+			merge_set(&m, kids[i], v);
 			continue;
+		}
 		if (v->type == IG_MAP) {
-			src = (const ig_node *const *)&kids[i + 1];
-			nsrc = 1;
-		} else if (v->type == IG_SEQ) {
-			src = (const ig_node *const *)v->u.kids;
-			nsrc = v->n;
-		} else {
-			nsrc = 0, src = NULL;
+			for (j = 0; j + 1 < v->n; j += 2)
+				merge_set(&m, v->u.kids[j], v->u.kids[j + 1]);
+			continue;
 		}
-		if (v->type == IG_SCALAR || (v->type == IG_SEQ && nsrc == 0)) {
+		nsrc = v->type == IG_SEQ ? v->n : 0;
+		if (nsrc == 0)
 			bad = v;
-			break;
-		}
-		for (s = 0; s < nsrc && !bad; s++) {
-			if (src[s]->type != IG_MAP) {
-				bad = src[s];
+		for (s = nsrc; s-- > 0 && !bad;) {
+			const ig_node *src = v->u.kids[s];
+
+			if (src->type != IG_MAP) {
+				bad = src;
 				break;
 			}
-			for (j = 0; j + 1 < src[s]->n; j += 2) {
-				work += n;
-				if (work > 10000000) {
-					ingroute__free(b->alloc, out);
-					return limit(b, kids[i]->pos, "key comparisons for merges",
-					             10000000);
-				}
-				if (!has_key(out, n, src[s]->u.kids[j])) {
-					out[n++] = src[s]->u.kids[j];
-					out[n++] = src[s]->u.kids[j + 1];
-				}
-			}
+			for (j = 0; j + 1 < src->n; j += 2)
+				merge_set(&m, src->u.kids[j], src->u.kids[j + 1]);
 		}
 	}
+	if (!bad && m.hashed > b->lim->alias_bytes) {
+		ingroute__free(b->alloc, m.out);
+		ingroute__free(b->alloc, m.set);
+		return limit(b, f->node->pos, "bytes reached through aliases",
+		             b->lim->alias_bytes);
+	}
 	if (bad) {
-		ingroute__free(b->alloc, out);
+		ingroute__free(b->alloc, m.out);
+		ingroute__free(b->alloc, m.set);
 		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, bad->pos, NULL,
 		               "a merge key (<<) takes a mapping or a list of "
 		               "mappings");
 		return INGROUTE_ESYNTAX;
 	}
 	b->npending = first;
-	for (i = 0; i < n; i++)
-		b->pending[b->npending++] = out[i];
-	ingroute__free(b->alloc, out);
+	for (i = 0; i < m.n; i++)
+		b->pending[b->npending++] = m.out[i];
+	ingroute__free(b->alloc, m.out);
+	ingroute__free(b->alloc, m.set);
 	return 0;
 }
 
@@ -469,9 +554,18 @@ static int close_collection(builder *b)
 	int rc;
 
 	if (n->type == IG_MAP) {
-		/* The merged pairs can outgrow the pending stack's room. */
+		/* Duplicates are a property of what was written, so they are
+		 * found before merge keys add pairs. */
+		ig_node view;
 		size_t extra = 0;
 
+		memset(&view, 0, sizeof(view));
+		view.n = (uint32_t)(b->npending - f->first);
+		view.u.kids = b->npending > f->first ? b->pending + f->first : NULL;
+		if (view.u.kids && find_duplicate(b, &view) < 0)
+			return INGROUTE_ENOMEM;
+		n->dup = view.dup;
+		/* The merged pairs can outgrow the pending stack's room. */
 		for (i = f->first; i + 1 < b->npending; i += 2)
 			if (is_merge_key(b->pending[i]))
 				extra += b->pending[i + 1]->weight;
@@ -484,7 +578,6 @@ static int close_collection(builder *b)
 	}
 	b->depth--;
 	count = b->npending - f->first;
-
 	if (count > UINT32_MAX)
 		return limit(b, n->pos, "nodes in a document", b->lim->nodes);
 	n->n = (uint32_t)count;
@@ -495,11 +588,11 @@ static int close_collection(builder *b)
 	if (count)
 		memcpy(n->u.kids, b->pending + f->first, count * sizeof(ig_node *));
 	b->npending = f->first;
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		w += n->u.kids[i]->weight;
+		n->bytes += n->u.kids[i]->bytes;
+	}
 	n->weight = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
-	if (n->type == IG_MAP && find_duplicate(b, n) < 0)
-		return INGROUTE_ENOMEM;
 	return f->anchor ? anchor_set(b, f->anchor, n) : 0;
 }
 
@@ -520,6 +613,7 @@ static int on_scalar(builder *b, const yaml_event_t *ev)
 	if (!n->u.str)
 		return INGROUTE_ENOMEM;
 	n->n = (uint32_t)len;
+	n->bytes += len;
 	if (ev->data.scalar.tag &&
 	    resolve_tag((const char *)ev->data.scalar.tag) >= 0)
 		kind = resolve_tag((const char *)ev->data.scalar.tag);
@@ -546,10 +640,16 @@ static int on_alias(builder *b, const yaml_event_t *ev)
 		               (const char *)ev->data.alias.anchor);
 		return INGROUTE_ESYNTAX;
 	}
+	/* An alias costs what it repeats, in nodes and in bytes: decoding
+	 * copies the strings it reaches once per reference. */
 	b->alias_nodes += target->weight;
+	b->alias_bytes += target->bytes;
 	if (b->alias_nodes > b->lim->alias_nodes)
 		return limit(b, mark_pos(ev->start_mark),
 		             "nodes reached through aliases", b->lim->alias_nodes);
+	if (b->alias_bytes > b->lim->alias_bytes)
+		return limit(b, mark_pos(ev->start_mark),
+		             "bytes reached through aliases", b->lim->alias_bytes);
 	return add_child(b, target);
 }
 
@@ -563,6 +663,7 @@ static void reset_document(builder *b)
 	b->depth = 0;
 	b->nodes = 0;
 	b->alias_nodes = 0;
+	b->alias_bytes = 0;
 	b->root = NULL;
 }
 

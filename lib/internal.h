@@ -146,6 +146,7 @@ struct ig_node {
 	ig_pos pos;
 	uint32_t n;          /* scalar: bytes; seq: items; map: 2 * pairs */
 	uint32_t weight;     /* nodes in this subtree, aliases expanded */
+	uint64_t bytes;      /* its scalar bytes and bookkeeping, likewise */
 	union {
 		const char *str;     /* NUL-terminated, may also hold NULs */
 		ig_node **kids;
@@ -158,6 +159,7 @@ typedef struct ig_limits {
 	size_t depth;
 	size_t nodes;
 	size_t alias_nodes;
+	size_t alias_bytes;
 	size_t scalar_bytes;
 } ig_limits;
 
@@ -169,6 +171,10 @@ typedef int (*ig_doc_fn)(void *ctx, const ig_node *root);
 int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
                         const char *data, size_t len, ig_diag_ctx *dc,
                         ig_doc_fn fn, void *ctx);
+
+/* Integers as go-yaml v2 reads them (see doc.c); 0, 1 (fits only
+ * unsigned 64 bits) or -1. */
+int ingroute__parse_int(const char *s, size_t n, int64_t *out);
 
 /* Looks a key up in a mapping node; NULL if absent or not a mapping. */
 const ig_node *ingroute__map_get(const ig_node *map, const char *key);

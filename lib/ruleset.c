@@ -22,7 +22,7 @@
 
 /* The first published layouts end with these members. */
 #define OPTIONS_V1_SIZE \
-	(offsetof(ingroute_options, allocator) + sizeof(const ingroute_allocator *))
+	(offsetof(ingroute_options, max_alias_bytes) + sizeof(size_t))
 #define INFO_V1_SIZE \
 	(offsetof(ingroute_ingress_info, has_default_backend) + sizeof(int))
 
@@ -127,6 +127,7 @@ int ingroute_ruleset_new(ingroute_ruleset **out, const ingroute_options *user)
 	rs->lim.depth = o.max_depth ? o.max_depth : 64;
 	rs->lim.nodes = o.max_nodes ? o.max_nodes : 4000000;
 	rs->lim.alias_nodes = o.max_alias_nodes ? o.max_alias_nodes : 100000;
+	rs->lim.alias_bytes = o.max_alias_bytes ? o.max_alias_bytes : 16u << 20;
 	rs->lim.scalar_bytes = o.max_scalar_bytes ? o.max_scalar_bytes : 1u << 20;
 	rs->max_diagnostics = o.max_diagnostics ? o.max_diagnostics : 10000;
 	if (oom) {

@@ -30,7 +30,7 @@ static const struct expect table[] = {
 	OFF(ingroute_allocator, free_fn, 16),
 	OFF(ingroute_allocator, ctx, 24),
 
-	SZ(ingroute_options, 104),
+	SZ(ingroute_options, 112),
 	OFF(ingroute_options, size, 0),
 	OFF(ingroute_options, flags, 8),
 	OFF(ingroute_options, ingress_class, 16),
@@ -44,6 +44,7 @@ static const struct expect table[] = {
 	OFF(ingroute_options, max_scalar_bytes, 80),
 	OFF(ingroute_options, max_diagnostics, 88),
 	OFF(ingroute_options, allocator, 96),
+	OFF(ingroute_options, max_alias_bytes, 104),
 
 	SZ(ingroute_diag, 72),
 	OFF(ingroute_diag, size, 0),
@@ -88,8 +89,8 @@ int main(void)
 	/* The library's own answer must match too, or FFI users who trust
 	 * ingroute_options_size() see a different struct from C users. */
 	n++;
-	if (ingroute_options_size() != 104) {
-		printf("FAIL ingroute_options_size(): %zu, frozen at 104\n",
+	if (ingroute_options_size() != 112) {
+		printf("FAIL ingroute_options_size(): %zu, frozen at 112\n",
 		       ingroute_options_size());
 		failed++;
 	}
