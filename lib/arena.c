@@ -41,6 +41,8 @@ void *ingroute__arena_alloc(ig_arena *ar, size_t n)
 	size_t size, want;
 	char *p;
 
+	if (n > SIZE_MAX - sizeof(ig_arena_chunk) - 8)
+		return NULL;
 	n = (n + 7u) & ~(size_t)7u;
 	if (n == 0)
 		n = 8;

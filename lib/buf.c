@@ -103,11 +103,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Values longer than this are quoted up to it and then "...": a message
+ * names a value, it need not carry a megabyte of it. */
+#define QUOTE_MAX 1024u
+
 void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k;
+	size_t i = 0, k, full = n;
 
+	if (n > QUOTE_MAX)
+		n = QUOTE_MAX;
 	ingroute__buf_put(b, "\"", 1);
 	while (i < n) {
 		unsigned char c = s[i];
@@ -142,7 +148,7 @@ void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 			i += k;
 		}
 	}
-	ingroute__buf_put(b, "\"", 1);
+	ingroute__buf_put(b, full > n ? "\"..." : "\"", full > n ? 4 : 1);
 }
 
 void ingroute__buf_json(ig_buf *b, const char *str, size_t n)

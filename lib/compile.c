@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "router.h"
@@ -123,8 +122,8 @@ static int prec_cmp(const void *x, const void *y)
 
 	if (a->has_ts != b->has_ts)
 		return a->has_ts ? -1 : 1;
-	if (a->has_ts && a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
+	if (a->has_ts && (r = ig_ts_cmp(a->ts, a->ts_nsec, b->ts, b->ts_nsec)) != 0)
+		return r;
 	if ((r = bytes_cmp(a->ns.s, a->ns.len, b->ns.s, b->ns.len)) != 0)
 		return r;
 	if ((r = bytes_cmp(a->name.s, a->name.len, b->name.s, b->name.len)) != 0)
@@ -139,7 +138,7 @@ static const char *prec_reason(const ig_object *a, const ig_object *b)
 		return "it comes first in the Ingress";
 	if (a->has_ts != b->has_ts)
 		return "it has a creationTimestamp";
-	if (a->has_ts && a->ts != b->ts)
+	if (a->has_ts && ig_ts_cmp(a->ts, a->ts_nsec, b->ts, b->ts_nsec) != 0)
 		return "its creationTimestamp is older";
 	if (a->ns.len != b->ns.len || memcmp(a->ns.s, b->ns.s, a->ns.len))
 		return "its namespace sorts first";
@@ -660,17 +659,6 @@ static void router_free(ingroute_router *r)
 	ingroute__free(&a, r);
 }
 
-static uint64_t fresh_seed(const void *salt)
-{
-	uint64_t s = 0;
-
-	/* Seeded per router so crafted Host headers cannot aim at a bucket. */
-	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s))
-		s = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)salt ^
-		    (uint64_t)clock();
-	return s;
-}
-
 static void build_tables(cc *c)
 {
 	ingroute_router *r = c->r;
@@ -929,7 +917,8 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	r->alloc = *c.a;
 	c.a = &r->alloc;
 	c.r = r;
-	r->seed = fresh_seed(r);
+	/* Seeded per router so crafted Host headers cannot aim at a bucket. */
+	r->seed = ingroute__random_seed(r);
 	r->flags = c.view.flags;
 	r->impl_mode = c.view.impl_specific;
 	r->refs = 1;

@@ -21,6 +21,7 @@ typedef struct dec {
 	ig_diag_ctx *dc;
 	ig_object *obj;
 	ig_buf path;        /* the field path being decoded */
+	ig_str ts;          /* metadata.creationTimestamp as written */
 	size_t errors;
 	int oom;
 } dec;
@@ -198,52 +199,51 @@ static int read_str(dec *d, const ig_node *n, ig_str *out)
 	return 1;
 }
 
-/* Reads a YAML 1.1 integer: decimal, 0x hex, 0b binary, with '_'. */
-static int parse_int(const char *s, size_t n, int64_t *out)
+static void out_of_range(dec *d, const ig_node *n)
 {
-	int neg = 0, base = 10;
-	uint64_t v = 0, lim;
-	size_t i = 0;
-
-	if (i < n && (s[i] == '-' || s[i] == '+'))
-		neg = s[i++] == '-';
-	if (i + 1 < n && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X'))
-		base = 16, i += 2;
-	else if (i + 1 < n && s[i] == '0' && s[i + 1] == 'b')
-		base = 2, i += 2;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < n; i++) {
-		int c = (unsigned char)s[i], dgt;
-
-		if (c == '_')
-			continue;
-		dgt = isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : 99;
-		if (dgt >= base)
-			return -1;
-		if (v > (lim - (uint64_t)dgt) / (uint64_t)base)
-			return -1;
-		v = v * (uint64_t)base + (uint64_t)dgt;
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
+	d->errors++;
+	ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos, cur_path(d),
+	               "Invalid value: %.*s: out of range for a 32-bit integer",
+	               n->n > 64 ? 64 : (int)n->n, n->u.str);
 }
 
+/* Kubernetes reads YAML by turning it into JSON, so a port number is
+ * whatever survives that trip into an int32: YAML 1.1 integers (0x50,
+ * 0120 octal, 1_000), and floats with no fraction (80.0 becomes 80). */
 static int read_int32(dec *d, const ig_node *n, int32_t *out)
 {
+	char buf[400];
+	size_t i, k = 0;
 	int64_t v;
 
 	*out = 0;
 	if (is_null(n))
 		return 0;
-	if (n->type != IG_SCALAR || n->skind != IG_S_INT) {
+	if (n->type != IG_SCALAR ||
+	    (n->skind != IG_S_INT && n->skind != IG_S_FLOAT)) {
 		type_error(d, n, "an integer");
 		return -1;
 	}
-	if (parse_int(n->u.str, n->n, &v) < 0 || v < INT32_MIN || v > INT32_MAX) {
-		d->errors++;
-		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos,
-		               cur_path(d), "Invalid value: %.*s: out of range for a "
-		               "32-bit integer", n->n > 64 ? 64 : (int)n->n, n->u.str);
+	for (i = 0; i < n->n && k < sizeof(buf) - 1; i++)
+		if (n->u.str[i] != '_')
+			buf[k++] = n->u.str[i];
+	buf[k] = '\0';
+	if (n->skind == IG_S_FLOAT) {
+		char *end;
+		double f = strtod(buf, &end);
+
+		if (end != buf + k || f != f || f != (double)(int64_t)f ||
+		    f < -1e18 || f > 1e18) {
+			type_error(d, n, "an integer");
+			return -1;
+		}
+		v = (int64_t)f;
+	} else if (ingroute__parse_int(buf, k, &v) != 0) {
+		out_of_range(d, n);
+		return -1;
+	}
+	if (v < INT32_MIN || v > INT32_MAX) {
+		out_of_range(d, n);
 		return -1;
 	}
 	*out = (int32_t)v;
@@ -305,8 +305,9 @@ static int field_str(dec *d, const ig_node *map, const char *name, ig_str *out)
 /* Allocates an array for a sequence's items in the object's arena. */
 static void *items(dec *d, const ig_node *seq, size_t elem)
 {
-	void *p = ingroute__arena_zalloc(&d->obj->arena,
-	                                 (seq->n ? seq->n : 1) * elem);
+	size_t count = seq->n ? seq->n : 1;
+	void *p = count > SIZE_MAX / elem ? NULL
+		: ingroute__arena_zalloc(&d->obj->arena, count * elem);
 
 	if (!p)
 		d->oom = 1;
@@ -395,7 +396,9 @@ static void decode_path(dec *d, const ig_node *n, ig_path *p)
 	if (field_str(d, n, "pathType", &p->path_type_str) > 0) {
 		p->path_type = IG_PT_OTHER;
 		for (i = 0; i < IG_ARRAY_LEN(path_types); i++)
-			if (strcmp(p->path_type_str.s, path_types[i].name) == 0)
+			if (p->path_type_str.len == strlen(path_types[i].name) &&
+			    memcmp(p->path_type_str.s, path_types[i].name,
+			           p->path_type_str.len) == 0)
 				p->path_type = (uint8_t)path_types[i].type;
 	}
 	mark = push_field(d, "backend");
@@ -456,7 +459,11 @@ static void decode_tls(dec *d, const ig_node *n, ig_tls *t)
 		for (i = 0; i < hosts->n && !d->oom; i++) {
 			size_t m2 = push_index(d, i);
 
-			read_str(d, hosts->u.kids[i], &t->hosts[i]);
+			/* null decodes to "", which validation then rejects */
+			if (read_str(d, hosts->u.kids[i], &t->hosts[i]) == 0) {
+				t->hosts[i].s = "";
+				t->hosts[i].pos = hosts->u.kids[i]->pos;
+			}
 			pop(d, m2);
 		}
 	}
@@ -559,8 +566,21 @@ static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
 		char key[256];
 		size_t mark;
 
-		if (read_str(d, k, &kv->key) <= 0)
+		/* YAML-to-JSON conversion makes number and boolean keys strings
+		 * ("8080: x" is key "8080"); other keys must be strings. */
+		if (k->type == IG_SCALAR && (k->skind == IG_S_INT ||
+		                             k->skind == IG_S_BOOL ||
+		                             k->skind == IG_S_FLOAT)) {
+			kv->key.s = ingroute__arena_strndup(&d->obj->arena, k->u.str, k->n);
+			kv->key.len = k->n;
+			kv->key.pos = k->pos;
+			if (!kv->key.s) {
+				d->oom = 1;
+				continue;
+			}
+		} else if (read_str(d, k, &kv->key) <= 0) {
 			continue;
+		}
 		snprintf(key, sizeof(key), "%.*s", k->n > 200 ? 200 : (int)k->n,
 		         k->u.str);
 		mark = push_field(d, key);
@@ -579,7 +599,6 @@ static void decode_metadata(dec *d, const ig_node *meta)
 {
 	ig_object *o = d->obj;
 	const ig_node *n;
-	ig_str ts;
 	size_t mark = push_field(d, "metadata");
 
 	o->meta_pos = meta ? meta->pos : o->pos;
@@ -602,18 +621,8 @@ static void decode_metadata(dec *d, const ig_node *meta)
 			decode_string_map(d, n, &o->labels, &o->nlabels);
 			pop(d, m2);
 		}
-		if (field_str(d, meta, "creationTimestamp", &ts) > 0) {
-			if (ingroute__parse_rfc3339(ts.s, ts.len, &o->ts) == 0) {
-				o->has_ts = 1;
-			} else {
-				size_t m2 = push_field(d, "creationTimestamp");
-
-				ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_TYPE,
-				               ts.pos, cur_path(d),
-				               "not an RFC 3339 time; ignored for precedence");
-				pop(d, m2);
-			}
-		}
+		/* Parsed, and complained about, once the object is named. */
+		field_str(d, meta, "creationTimestamp", &d->ts);
 	}
 	pop(d, mark);
 }
@@ -670,11 +679,19 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		o->ns.s = NULL;
 		o->ns.len = 0;
 		def = ingroute__object_annotation(o, "ingressclass.kubernetes.io/is-default-class");
-		o->is_default = def && strcmp(def->s, "true") == 0;
+		o->is_default = def && def->len == 4 && memcmp(def->s, "true", 4) == 0;
 	}
 	/* Diagnostics from here on name the object. */
 	dc->ns = o->ns.s;
 	dc->name = o->name.s ? o->name.s : "";
+	if (d.ts.s) {
+		if (ingroute__parse_rfc3339(d.ts.s, d.ts.len, &o->ts, &o->ts_nsec) == 0)
+			o->has_ts = 1;
+		else
+			ingroute__diag(dc, INGROUTE_WARNING, INGROUTE_D_TYPE, d.ts.pos,
+			               "metadata.creationTimestamp",
+			               "not an RFC 3339 time; ignored for precedence");
+	}
 	if (kind == IG_OBJ_INGRESS)
 		decode_ingress_spec(&d, ingroute__map_get(node, "spec"));
 	else
@@ -696,44 +713,73 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	return rc;
 }
 
-static int decode_object(walk *w, const ig_node *node, const char *list_kind,
-                         const char *list_version);
+/* A kind or apiVersion as written: bytes and length (NULs included). */
+typedef struct span {
+	const char *s;
+	size_t n;
+} span;
 
-static void skipped(walk *w, const ig_node *node, int severity,
-                    const char *kind, const char *version, const char *why)
+static int span_is(span a, const char *lit)
+{
+	return a.s && a.n == strlen(lit) && memcmp(a.s, lit, a.n) == 0;
+}
+
+/* Copies at most cap - 1 bytes of s for a message, NUL bytes written as
+ * \x00 so that "Ingress\0x" is not shown as "Ingress". */
+static const char *printable(const char *s, size_t n, char *buf, size_t cap)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n && w + 5 < cap; i++) {
+		if (s[i] == '\0') {
+			memcpy(buf + w, "\\x00", 4);
+			w += 4;
+		} else {
+			buf[w++] = s[i];
+		}
+	}
+	buf[w] = '\0';
+	return buf;
+}
+
+/* Lists nest (a List of Lists), and aliases can make them nest deeper
+ * than the text does; the walk is recursive, so it is bounded. */
+#define MAX_LIST_NESTING 16
+
+static int decode_object(walk *w, const ig_node *node, span list_kind,
+                         span list_version, int depth);
+
+static void skipped(walk *w, const ig_node *node, int severity, span kind,
+                    span version, const char *why)
 {
 	const ig_node *meta = ingroute__map_get(node, "metadata");
 	const ig_node *ns = ingroute__map_get(meta, "namespace");
 	const ig_node *name = ingroute__map_get(meta, "name");
 	ig_diag_ctx *dc = w->dc;
 	const char *sk = dc->kind, *sn = dc->ns, *sm = dc->name;
-	char nsbuf[256], namebuf[256];
+	char kindbuf[128], nsbuf[256], namebuf[256], verbuf[128];
 
-	dc->kind = kind;
+	dc->kind = printable(kind.s, kind.n, kindbuf, sizeof(kindbuf));
 	dc->ns = NULL;
 	dc->name = NULL;
-	if (ns && ns->type == IG_SCALAR) {
-		snprintf(nsbuf, sizeof(nsbuf), "%.*s", ns->n > 200 ? 200 : (int)ns->n,
-		         ns->u.str);
-		dc->ns = nsbuf;
-	}
-	if (name && name->type == IG_SCALAR) {
-		snprintf(namebuf, sizeof(namebuf), "%.*s",
-		         name->n > 200 ? 200 : (int)name->n, name->u.str);
-		dc->name = namebuf;
-	}
+	if (ns && ns->type == IG_SCALAR)
+		dc->ns = printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf));
+	if (name && name->type == IG_SCALAR)
+		dc->name = printable(name->u.str, name->n, namebuf, sizeof(namebuf));
 	ingroute__diag(dc, severity, INGROUTE_D_SKIPPED_KIND, node->pos, NULL,
-	               "skipped: %s (apiVersion %s)", why, version ? version : "none");
+	               "skipped: %s (apiVersion %s)", why, version.s
+	               ? printable(version.s, version.n, verbuf, sizeof(verbuf))
+	               : "none");
 	dc->kind = sk;
 	dc->ns = sn;
 	dc->name = sm;
 }
 
-static int decode_list(walk *w, const ig_node *items_node, const char *kind,
-                       const char *version)
+static int decode_list(walk *w, const ig_node *items_node, span kind,
+                       span version, int depth)
 {
-	char item_kind[128];
-	size_t klen = strlen(kind), i;
+	span item_kind = { NULL, 0 };
+	size_t i;
 	int rc;
 
 	if (items_node->type != IG_SEQ) {
@@ -742,29 +788,46 @@ static int decode_list(walk *w, const ig_node *items_node, const char *kind,
 		               describe(items_node));
 		return 0;
 	}
+	if (depth >= MAX_LIST_NESTING) {
+		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, items_node->pos,
+		               "items", "lists nested more than %d deep",
+		               MAX_LIST_NESTING);
+		return INGROUTE_ELIMIT;
+	}
 	/* Items of a typed list (IngressList) may leave out their kind; those
 	 * of a plain List must name it. */
-	item_kind[0] = '\0';
-	if (strcmp(kind, "List") != 0 && klen - 4 < sizeof(item_kind))
-		snprintf(item_kind, sizeof(item_kind), "%.*s", (int)(klen - 4), kind);
+	if (!span_is(kind, "List")) {
+		item_kind.s = kind.s;
+		item_kind.n = kind.n - 4;
+	}
 	for (i = 0; i < items_node->n; i++) {
 		const ig_node *item = items_node->u.kids[i];
 
 		if (is_null(item))
 			continue;
-		rc = decode_object(w, item, item_kind[0] ? item_kind : NULL, version);
+		rc = decode_object(w, item, item_kind, version, depth + 1);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int decode_object(walk *w, const ig_node *node, const char *list_kind,
-                         const char *list_version)
+static span scalar_span(const ig_node *n, span fallback)
 {
-	const ig_node *kn, *vn, *items_node;
-	char kind[128], version[128];
-	const char *k, *v;
+	span s = fallback;
+
+	if (n && n->type == IG_SCALAR && n->skind == IG_S_STR && n->n) {
+		s.s = n->u.str;
+		s.n = n->n;
+	}
+	return s;
+}
+
+static int decode_object(walk *w, const ig_node *node, span list_kind,
+                         span list_version, int depth)
+{
+	const ig_node *items_node;
+	span k, v;
 
 	if (node->type != IG_MAP) {
 		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_OBJECT, node->pos, NULL,
@@ -772,34 +835,20 @@ static int decode_object(walk *w, const ig_node *node, const char *list_kind,
 		               describe(node));
 		return 0;
 	}
-	kn = ingroute__map_get(node, "kind");
-	vn = ingroute__map_get(node, "apiVersion");
-	k = list_kind;
-	v = list_version;
-	if (kn && kn->type == IG_SCALAR && kn->skind == IG_S_STR && kn->n) {
-		snprintf(kind, sizeof(kind), "%.*s", kn->n > 100 ? 100 : (int)kn->n,
-		         kn->u.str);
-		k = kind;
-	}
-	if (vn && vn->type == IG_SCALAR && vn->skind == IG_S_STR && vn->n) {
-		snprintf(version, sizeof(version), "%.*s",
-		         vn->n > 100 ? 100 : (int)vn->n, vn->u.str);
-		v = version;
-	}
-	if (!k) {
+	k = scalar_span(ingroute__map_get(node, "kind"), list_kind);
+	v = scalar_span(ingroute__map_get(node, "apiVersion"), list_version);
+	if (!k.s) {
 		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_OBJECT, node->pos, NULL,
 		               "Object 'Kind' is missing");
 		return 0;
 	}
 	items_node = ingroute__map_get(node, "items");
-	if (items_node && strlen(k) >= 4 && strcmp(k + strlen(k) - 4, "List") == 0)
-		return decode_list(w, items_node, k, v);
-	if (strcmp(k, "Ingress") == 0 || strcmp(k, "IngressClass") == 0) {
-		int is_ingress = k[7] == '\0';
-
-		if (v && strcmp(v, "networking.k8s.io/v1") == 0)
-			return decode_typed(w, node, is_ingress ? IG_OBJ_INGRESS
-			                                        : IG_OBJ_CLASS);
+	if (items_node && k.n >= 4 && memcmp(k.s + k.n - 4, "List", 4) == 0)
+		return decode_list(w, items_node, k, v, depth);
+	if (span_is(k, "Ingress") || span_is(k, "IngressClass")) {
+		if (span_is(v, "networking.k8s.io/v1"))
+			return decode_typed(w, node, k.n == 7 ? IG_OBJ_INGRESS
+			                                      : IG_OBJ_CLASS);
 		skipped(w, node, INGROUTE_WARNING, k, v,
 		        "only networking.k8s.io/v1 is read");
 		return 0;
@@ -819,7 +868,11 @@ int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
 	w.dc = dc;
 	w.fn = fn;
 	w.ctx = ctx;
-	return decode_object(&w, root, NULL, NULL);
+	{
+		span none = { NULL, 0 };
+
+		return decode_object(&w, root, none, none, 0);
+	}
 }
 
 void ingroute__object_free(ig_object *o)

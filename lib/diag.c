@@ -170,9 +170,41 @@ size_t ingroute_diags_format(const ingroute_diags *d, size_t index, char *buf,
 	return len;
 }
 
+/* Copies s with control bytes written as escapes (\n, \x1b, ...): text
+ * from a manifest must not be able to start a line of its own or drive a
+ * terminal when a diagnostic is printed. */
 static const char *dup_str(ingroute_diags *d, const char *s)
 {
-	return s ? ingroute__arena_strndup(&d->arena, s, strlen(s)) : NULL;
+	size_t n, extra = 0, i, w = 0;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			extra += 3;
+	if (!extra)
+		return ingroute__arena_strndup(&d->arena, s, n);
+	p = ingroute__arena_alloc(&d->arena, n + extra + 1);
+	if (!p)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			static const char hex[] = "0123456789abcdef";
+
+			p[w++] = '\\';
+			p[w++] = 'x';
+			p[w++] = hex[c >> 4];
+			p[w++] = hex[c & 15];
+		} else {
+			p[w++] = (char)c;
+		}
+	}
+	p[w] = '\0';
+	return p;
 }
 
 static int push(ingroute_diags *d, int severity, int code, ig_pos pos,

@@ -251,7 +251,7 @@ static int resolve_tag(const char *tag)
 static size_t anchor_slot(const builder *b, const char *name, size_t len)
 {
 	size_t mask = b->cap_anchors - 1;
-	size_t i = (size_t)ingroute__hash(name, len, 0) & mask;
+	size_t i = (size_t)ingroute__hash(name, len, ingroute__process_seed()) & mask;
 
 	while (b->anchors[i].name &&
 	       (b->anchors[i].len != len || memcmp(b->anchors[i].name, name, len)))
@@ -414,7 +414,7 @@ static void merge_set(merged *m, ig_node *k, ig_node *v)
 		return;
 	}
 	m->hashed += k->n;
-	i = (size_t)ingroute__hash(k->u.str, k->n, 0) & m->mask;
+	i = (size_t)ingroute__hash(k->u.str, k->n, ingroute__process_seed()) & m->mask;
 	for (; m->set[i]; i = (i + 1) & m->mask) {
 		ig_node **pair = &m->out[2 * (m->set[i] - 1)];
 

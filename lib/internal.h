@@ -264,7 +264,8 @@ typedef struct ig_object {
 	uint32_t nlabels;
 	ig_pos labels_pos;
 	uint8_t has_ts;
-	int64_t ts;            /* creationTimestamp, ns since the epoch */
+	int64_t ts;            /* creationTimestamp: seconds since the epoch */
+	int32_t ts_nsec;       /* and nanoseconds */
 	uint64_t seq;          /* arrival order in the ruleset */
 
 	/* Ingress */
@@ -333,10 +334,24 @@ int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o);
 /* ----------------------------------------------------------------- hash.c */
 
 uint64_t ingroute__hash(const void *data, size_t len, uint64_t seed);
+/* A fresh random seed (getrandom, else time and addresses). */
+uint64_t ingroute__random_seed(const void *salt);
+/* One random seed for the life of the process, for keyed indexes. */
+uint64_t ingroute__process_seed(void);
 
 /* ----------------------------------------------------------------- time.c */
 
-/* Parses an RFC 3339 time into ns since the epoch; -1 when malformed. */
-int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *out);
+/* Parses an RFC 3339 time (years 0001 to 9999, as Go's time package
+ * takes) into seconds and nanoseconds since the epoch; -1 when malformed. */
+int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *sec,
+                            int32_t *nsec);
+
+/* Orders two timestamps: <0, 0, >0. */
+static inline int ig_ts_cmp(int64_t as, int32_t an, int64_t bs, int32_t bn)
+{
+	if (as != bs)
+		return as < bs ? -1 : 1;
+	return an < bn ? -1 : an > bn;
+}
 
 #endif /* INGROUTE_INTERNAL_H */

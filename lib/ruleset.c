@@ -159,10 +159,12 @@ void ingroute_ruleset_free(ingroute_ruleset *rs)
 
 /* ---- the namespace/name index */
 
+/* Seeded per process: crafted names cannot be made to collide. */
 static uint64_t key_hash(const char *ns, size_t nslen, const char *name,
                          size_t namelen)
 {
-	return ingroute__hash(name, namelen, ingroute__hash(ns, nslen, 0));
+	return ingroute__hash(name, namelen,
+	                      ingroute__hash(ns, nslen, ingroute__process_seed()));
 }
 
 static int same_key(const ig_object *o, const char *ns, size_t nslen,
@@ -502,8 +504,13 @@ static int io_error(stage *st, const char *path, const char *what, int err)
 	ig_pos none = { 0, 0 };
 
 	st->dc.file = path;
+	char msg[256];
+
+	/* strerror() may use a shared buffer; loads run on many threads. */
+	if (strerror_r(err, msg, sizeof(msg)) != 0)
+		snprintf(msg, sizeof(msg), "error %d", err);
 	ingroute__diag(&st->dc, INGROUTE_ERROR, INGROUTE_D_IO, none, NULL,
-	               "cannot %s: %s", what, strerror(err));
+	               "cannot %s: %s", what, msg);
 	return st->dc.oom ? INGROUTE_ENOMEM : INGROUTE_EIO;
 }
 
@@ -524,9 +531,18 @@ static int stage_file(stage *st, const char *path)
 		return rc;
 	}
 	/* Size from stat is a hint (pipes and /proc say 0); the limit is
-	 * enforced on what is actually read. */
-	cap = sb.st_size > 0 && (uint64_t)sb.st_size < st->rs->lim.input_bytes
-		? (size_t)sb.st_size + 1 : 65536;
+	 * enforced on what is actually read, which stops one byte past it. */
+	if ((uint64_t)sb.st_size > st->rs->lim.input_bytes) {
+		ig_pos none = { 0, 0 };
+
+		close(fd);
+		st->dc.file = path;
+		ingroute__diag(&st->dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, none, NULL,
+		               "input of %lld bytes exceeds the limit of %zu bytes",
+		               (long long)sb.st_size, st->rs->lim.input_bytes);
+		return INGROUTE_ELIMIT;
+	}
+	cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536;
 	for (;;) {
 		ssize_t got;
 
@@ -536,6 +552,8 @@ static int stage_file(stage *st, const char *path)
 
 			if (len > st->rs->lim.input_bytes)
 				break;
+			if (ncap > st->rs->lim.input_bytes + 1)
+				ncap = st->rs->lim.input_bytes + 1;
 			p = ingroute__realloc(a, data, ncap);
 			if (!p) {
 				ingroute__free(a, data);
@@ -688,7 +706,8 @@ static int class_served(const ingroute_ruleset *rs, const ig_object *o,
 		return 1;
 	}
 	if (o->class_name.s) {
-		int ok = strcmp(o->class_name.s, want) == 0;
+		int ok = o->class_name.len == strlen(want) &&
+		         memcmp(o->class_name.s, want, o->class_name.len) == 0;
 
 		*reason = ok ? "spec.ingressClassName is the configured class"
 		             : "spec.ingressClassName names another class";
@@ -696,7 +715,7 @@ static int class_served(const ingroute_ruleset *rs, const ig_object *o,
 	}
 	ann = ingroute__object_annotation(o, "kubernetes.io/ingress.class");
 	if (ann) {
-		int ok = strcmp(ann->s, want) == 0;
+		int ok = ann->len == strlen(want) && memcmp(ann->s, want, ann->len) == 0;
 
 		*reason = ok ? "the kubernetes.io/ingress.class annotation is the "
 		               "configured class"

@@ -34,10 +34,11 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *out)
+int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *sec,
+                            int32_t *nsec)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, mo, d, h, mi, sec, oh, om;
+	int y, mo, d, h, mi, ss, oh, om;
 	int64_t frac = 0, scale = 1000000000, t;
 	size_t i = 19;
 
@@ -46,10 +47,12 @@ int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *out)
 	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 	    digits(s, n, 11, 2, &h) || s[13] != ':' ||
 	    digits(s, n, 14, 2, &mi) || s[16] != ':' ||
-	    digits(s, n, 17, 2, &sec))
+	    digits(s, n, 17, 2, &ss))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
-	    mi > 59 || sec > 60)
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || ss > 60)
+		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
 		return -1;
 	if (s[i] == '.') {
 		size_t start = ++i;
@@ -64,7 +67,7 @@ int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *out)
 		if (i == start)
 			return -1;
 	}
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + ss;
 	if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
 		i++;
 	} else if (i < n && (s[i] == '+' || s[i] == '-')) {
@@ -80,6 +83,9 @@ int ingroute__parse_rfc3339(const char *s, size_t n, int64_t *out)
 	}
 	if (i != n)
 		return -1;
-	*out = t * 1000000000 + frac;
+	/* Seconds and nanoseconds apart: years 1 to 9999 overflow an int64
+	 * count of nanoseconds. */
+	*sec = t;
+	*nsec = (int32_t)frac;
 	return 0;
 }

@@ -644,6 +644,43 @@ static void validate_meta(val *v, const ig_object *o)
 		       "Too long: must have at most 262144 bytes");
 }
 
+/* IngressClass spec.controller: at most 250 bytes, and
+ * IsDomainPrefixedPath (a DNS subdomain, '/', then RFC 3986 path bytes). */
+static void validate_controller(val *v, const ig_object *o)
+{
+	static const char f[] = "spec.controller";
+	const ig_str *c = &o->controller;
+	const char *slash;
+	size_t i, hl;
+	msgs ms;
+
+	if (!c->len) {
+		required(v, c->s ? c->pos : o->spec_pos, f, "");
+		return;
+	}
+	if (c->len > 250)
+		report(v, c->pos, f, "Too long: may not be more than 250 bytes");
+	slash = memchr(c->s, '/', c->len);
+	if (!slash || slash == c->s || slash + 1 == c->s + c->len) {
+		invalid_str(v, c->pos, f, c->s, c->len, "must be a domain-prefixed "
+		            "path (such as \"acme.io/foo\")");
+		return;
+	}
+	hl = (size_t)(slash - c->s);
+	memset(&ms, 0, sizeof(ms));
+	dns1123_subdomain(c->s, hl, &ms);
+	for (i = 0; i < (size_t)ms.n; i++)
+		invalid_str(v, c->pos, f, c->s, hl, ms.m[i]);
+	for (i = hl + 1; i < c->len; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		            "0123456789/-._~%!$&'()*+,;=:", c->s[i]) || !c->s[i]) {
+			invalid_str(v, c->pos, f, slash + 1, c->len - hl - 1,
+			            "Invalid path (regex used for validation is "
+			            "'[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')");
+			break;
+		}
+}
+
 size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
 {
 	val v;
@@ -653,9 +690,7 @@ size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
 	v.errors = 0;
 	validate_meta(&v, o);
 	if (o->kind == IG_OBJ_CLASS) {
-		if (!o->controller.len)
-			required(&v, o->controller.s ? o->controller.pos : o->spec_pos,
-			         "spec.controller", "");
+		validate_controller(&v, o);
 		return v.errors;
 	}
 	if (o->nrules == 0 && !o->default_backend)

@@ -207,8 +207,8 @@ static int ing_before(const ig_object *a, const ig_object *b)
 
 	if (a->has_ts != b->has_ts)
 		return a->has_ts;
-	if (a->has_ts && a->ts != b->ts)
-		return a->ts < b->ts;
+	if (a->has_ts && (a->ts != b->ts || a->ts_nsec != b->ts_nsec))
+		return a->ts != b->ts ? a->ts < b->ts : a->ts_nsec < b->ts_nsec;
 	c = strcmp(a->ns.s, b->ns.s);
 	if (c)
 		return c < 0;

@@ -573,6 +573,24 @@ static void test_alias_bomb(void **state)
 	assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
 }
 
+/* One alias to a large scalar costs its bytes, not one node: decoding
+ * copies what every reference reaches. */
+static void test_alias_byte_bomb(void **state)
+{
+	size_t big = 900 * 1024, n = big + 4096, len = 0, i;
+	char *text = malloc(n);
+
+	(void)state;
+	len += (size_t)sprintf(text, "x: &p /");
+	memset(text + len, 'a', big);
+	len += big;
+	len += (size_t)sprintf(text + len, "\npaths:\n");
+	for (i = 0; i < 40; i++)
+		len += (size_t)sprintf(text + len, "- *p\n");
+	expect_limit(NULL, text, len, "bytes reached through aliases");
+	free(text);
+}
+
 static void test_aliases_within_limits(void **state)
 {
 	static const char text[] =
@@ -805,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_many_ingresses),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_alias_bomb),
+		cmocka_unit_test(test_alias_byte_bomb),
 		cmocka_unit_test(test_aliases_within_limits),
 		cmocka_unit_test(test_self_alias),
 		cmocka_unit_test(test_bad_bytes),
