@@ -153,13 +153,16 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 
 		if ((order[no] = ingroute__find_vhost(r, h, hlen, 0)) != IG_NONE)
 			no++;
-		if (dot && dot + 1 < h + hlen &&
+		/* Without fall-through an exact host ends the search. */
+		if ((no == 0 || (r->flags & INGROUTE_OPT_FALLTHROUGH)) &&
+		    dot && dot + 1 < h + hlen &&
 		    (order[no] = ingroute__find_vhost(r, dot + 1,
 		                                      (size_t)(h + hlen - dot - 1), 1))
 		        != IG_NONE)
 			no++;
 	}
-	if (r->any_vhost != IG_NONE)
+	if (r->any_vhost != IG_NONE &&
+	    (no == 0 || (r->flags & INGROUTE_OPT_FALLTHROUGH)))
 		order[no++] = r->any_vhost;
 	if (no)
 		chosen = order[0];

@@ -1,0 +1,58 @@
+/*
+ * Seeded workload generator for the benchmarks: Ingress manifests (YAML
+ * and JSON) of a given size and a shuffled request trace over them.
+ * The same seed gives the same bytes on every machine.
+ */
+#ifndef INGROUTE_BENCH_GEN_H
+#define INGROUTE_BENCH_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gen_params {
+	size_t paths;          /* total path rules */
+	size_t paths_per_host; /* per Ingress (one host each) */
+	unsigned wildcard_pct; /* hosts that are "*." wildcards */
+	unsigned exact_pct;    /* paths that are Exact (the rest Prefix) */
+	unsigned min_segs, max_segs;
+	unsigned default_pct;  /* Ingresses with a defaultBackend */
+	unsigned hit_pct;      /* requests that hit a path rule */
+	size_t requests;       /* trace length */
+	uint64_t seed;
+} gen_params;
+
+enum req_kind {
+	REQ_EXACT_HIT,      /* an Exact rule's path */
+	REQ_PREFIX_HIT,     /* below a Prefix rule */
+	REQ_WILDCARD_HIT,   /* a Prefix rule of a wildcard host */
+	REQ_PATH_MISS,      /* a known host, an unknown path */
+	REQ_HOST_MISS,      /* an unknown host */
+	REQ_KINDS
+};
+
+typedef struct gen_request {
+	char *host;
+	size_t host_len;
+	char *path;
+	size_t path_len;
+	int kind;              /* enum req_kind */
+} gen_request;
+
+typedef struct workload {
+	char *yaml;
+	size_t yaml_len;
+	char *json;
+	size_t json_len;
+	gen_request *reqs;
+	size_t nreqs;
+	size_t ingresses, hosts, paths;
+	char *strings;         /* storage of the trace's strings */
+} workload;
+
+/* W1 and W2 of DESIGN 8; paths sets the size of a scale-series point. */
+void gen_defaults(gen_params *p, size_t paths);
+/* 0, or -1 on allocation failure. */
+int gen_workload(const gen_params *p, workload *w);
+void gen_free(workload *w);
+
+#endif
