@@ -55,6 +55,7 @@ typedef struct cc {
 	ig_diag_ctx dc;
 	ig_ruleset_view view;
 	int oom;
+	int limit;        /* more virtual hosts than the layout addresses */
 
 	ig_buf pool;
 	const ig_object **ings;     /* served, by precedence */
@@ -201,8 +202,7 @@ static uint32_t vhost_get(cc *c, int kind, const char *host, size_t n)
 
 /* ---- backends */
 
-static uint32_t add_backend(cc *c, const ig_backend *b, uint32_t ing,
-                            const ig_object *o)
+static uint32_t add_backend(cc *c, const ig_backend *b, const ig_object *o)
 {
 	ig_rbackend *rb;
 
@@ -212,8 +212,8 @@ static uint32_t add_backend(cc *c, const ig_backend *b, uint32_t ing,
 	rb = &c->backends[c->nbackends];
 	memset(rb, 0xff, sizeof(*rb));
 	rb->port_number = 0;
-	rb->ing = ing;
 	rb->ns = pool_add(c, o->ns.s, o->ns.len);
+	rb->ing_name = pool_add(c, o->name.s, o->name.len);
 	if (b->has_service) {
 		rb->service = pool_str(c, &b->service);
 		rb->port_name = b->port_name.len ? pool_str(c, &b->port_name) : IG_NONE;
@@ -241,7 +241,7 @@ static uint32_t option_backend(cc *c, const char *s)
 	rb = &c->backends[c->nbackends];
 	memset(rb, 0xff, sizeof(*rb));
 	rb->port_number = 0;
-	rb->ing = IG_NONE;
+	rb->ing_name = IG_NONE;
 	rb->ns = pool_add(c, s, (size_t)(slash - s));
 	rb->service = pool_add(c, slash + 1, (size_t)(colon - slash - 1));
 	for (p = colon + 1; *p; p++) {
@@ -656,7 +656,59 @@ static void router_free(ingroute_router *r)
 	ingroute__free(&a, r->wild_hosts);
 	ingroute__free(&a, r->exact);
 	ingroute__free(&a, r->tls);
+	ingroute__free(&a, r->blob);
 	ingroute__free(&a, r);
+}
+
+/* The first min(4, n) bytes of a key, little-endian, as the lookup
+ * reads a request path. */
+static uint32_t fingerprint(const char *k, size_t n)
+{
+	uint32_t fp = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 4; i++)
+		fp |= (uint32_t)(unsigned char)k[i] << (8 * i);
+	return fp;
+}
+
+/* Lays out a small host's rules: [ig_sentry x n][key bytes]. */
+static void build_region(cc *c, ig_buf *blob, ig_vhost *v)
+{
+	ingroute_router *r = c->r;
+	size_t at, keys, k;
+	uint32_t i;
+
+	/* 8-byte aligned, so the entries can be read in place. */
+	while (blob->len % 8)
+		ingroute__buf_put(blob, "", 1);
+	at = blob->len;
+	keys = at + (size_t)v->ncands * sizeof(ig_sentry);
+	v->region = (uint32_t)at;
+	for (i = 0; i < v->ncands; i++) {
+		ig_sentry e;
+
+		memset(&e, 0, sizeof(e));
+		ingroute__buf_put(blob, (const char *)&e, sizeof(e));
+	}
+	for (i = 0, k = keys; i < v->ncands && !blob->failed; i++) {
+		const tcand *t = &c->cands[v->first_cand + i];
+		const char *key = r->pool + r->cands[v->first_cand + i].path;
+		size_t kl = cand_key_len(t);
+		ig_sentry e;
+
+		e.fp = fingerprint(key, kl);
+		e.key_off = (uint32_t)k;
+		e.cand = v->first_cand + i;
+		e.key_len = (uint16_t)kl;
+		e.match = t->match;
+		e.pad = 0;
+		ingroute__buf_put(blob, key, kl);
+		if (!blob->failed)
+			memcpy(blob->data + at + i * sizeof(ig_sentry), &e, sizeof(e));
+		k += kl;
+	}
+	r->index_bytes += (size_t)v->ncands * sizeof(ig_sentry);
 }
 
 static void build_tables(cc *c)
@@ -664,8 +716,13 @@ static void build_tables(cc *c)
 	ingroute_router *r = c->r;
 	uint32_t i, *queue;
 	size_t nexact = 0, hsize;
+	ig_buf blob;
 	kid *kids;
 
+	if (c->nvhosts >= IG_MAX_VHOSTS) {
+		c->limit = 1;
+		return;
+	}
 	/* Candidates, in their final order. */
 	r->ncands = (uint32_t)c->ncands;
 	r->cands = alloc_array(c, c->ncands, sizeof(ig_cand));
@@ -683,9 +740,9 @@ static void build_tables(cc *c)
 		v->root = IG_NONE;
 		v->first_cand = 0;
 		v->ncands = 0;
+		v->region = IG_NONE;
 		v->default_backend = t->default_obj
-			? add_backend(c, t->default_obj->default_backend, t->default_ing,
-			              t->default_obj)
+			? add_backend(c, t->default_obj->default_backend, t->default_obj)
 			: IG_NONE;
 		if (t->kind == IG_VH_ANY)
 			r->any_vhost = i;
@@ -701,14 +758,8 @@ static void build_tables(cc *c)
 		rc->path = pool_add(c, t->path->path.s ? t->path->path.s : "",
 		                    t->path->path.len);
 		rc->path_len = t->path->path.len;
-		rc->backend = add_backend(c, &t->path->backend, t->prec, t->ing);
-		rc->vhost = t->vhost;
-		rc->type = t->type;
-		rc->match = t->match;
-		rc->rule = (uint16_t)(t->rule > 0xffff ? 0xffff : t->rule);
-		rc->pathidx = (uint16_t)(t->pathidx > 0xffff ? 0xffff : t->pathidx);
-		if (t->match == IG_M_EXACT)
-			nexact++;
+		rc->backend = add_backend(c, &t->path->backend, t->ing);
+		rc->vt = t->vhost << 8 | (uint32_t)t->type << 2 | t->match;
 	}
 	if (c->oom)
 		return;
@@ -716,7 +767,32 @@ static void build_tables(cc *c)
 	 * it stands (it is handed to the router, moved or not, at the end). */
 	r->pool = c->pool.data;
 
-	/* The exact-path table: the first (best) candidate per path. */
+	/* Small hosts get a region; the others the exact table and a trie. */
+	ingroute__buf_init(&blob, c->a);
+	for (i = 0; i < r->nvhosts && !blob.failed; i++) {
+		ig_vhost *v = &r->vhosts[i];
+		uint32_t k;
+
+		v->small = v->ncands > 0 && v->ncands <= IG_SMALL_VHOST;
+		for (k = v->first_cand; v->small && k < v->first_cand + v->ncands; k++)
+			if (cand_key_len(&c->cands[k]) > 0xffff)
+				v->small = 0;
+		if (v->small)
+			build_region(c, &blob, v);
+		else
+			for (k = v->first_cand; k < v->first_cand + v->ncands; k++)
+				nexact += c->cands[k].match == IG_M_EXACT;
+	}
+	if (blob.failed) {
+		ingroute__buf_free(&blob);
+		c->oom = 1;
+		return;
+	}
+	r->blob = blob.data;
+	r->blob_len = blob.len;
+
+	/* The exact-path table of the large hosts: the best candidate per
+	 * path. */
 	hsize = pow2_above(nexact);
 	r->exact_mask = (uint32_t)(hsize - 1);
 	r->exact = alloc_array(c, hsize, sizeof(ig_exact_slot));
@@ -726,36 +802,37 @@ static void build_tables(cc *c)
 		r->exact[i].vhost = IG_NONE;
 	for (i = 0; i < r->ncands; i++) {
 		const ig_cand *rc = &r->cands[i];
+		uint32_t vh = IG_CAND_VHOST(rc), s;
 		uint64_t h;
-		uint32_t s;
 
-		if (rc->match != IG_M_EXACT)
+		if (IG_CAND_MATCH(rc) != IG_M_EXACT || r->vhosts[vh].small)
 			continue;
-		r->vhosts[rc->vhost].has_exact = 1;
+		r->vhosts[vh].has_exact = 1;
 		h = ingroute__hash(r->pool + rc->path, rc->path_len,
-		                   r->seed ^ ((uint64_t)(rc->vhost + 1) * 0x9e3779b97f4a7c15ull));
+		                   r->seed ^ ((uint64_t)(vh + 1) * 0x9e3779b97f4a7c15ull));
 		for (s = (uint32_t)h & r->exact_mask; r->exact[s].vhost != IG_NONE;
 		     s = (s + 1) & r->exact_mask) {
 			const ig_cand *o = &r->cands[r->exact[s].cand];
 
-			if (r->exact[s].hash == h && r->exact[s].vhost == rc->vhost &&
+			if (r->exact[s].hash == h && r->exact[s].vhost == vh &&
 			    o->path_len == rc->path_len &&
 			    memcmp(r->pool + o->path, r->pool + rc->path, rc->path_len) == 0)
 				break;
 		}
 		if (r->exact[s].vhost == IG_NONE) {
 			r->exact[s].hash = h;
-			r->exact[s].vhost = rc->vhost;
+			r->exact[s].vhost = vh;
 			r->exact[s].cand = i;
 		}
 	}
 
-	/* Tries: build per virtual host, then lay out flat. */
+	/* Tries of the large hosts: build, then lay out flat. */
 	for (i = 0; i < r->nvhosts && !c->oom; i++) {
 		ig_vhost *v = &r->vhosts[i];
 		uint32_t k, root = IG_NONE;
 
-		for (k = v->first_cand; k < v->first_cand + v->ncands && !c->oom; k++) {
+		for (k = v->first_cand; !v->small && k < v->first_cand + v->ncands &&
+		     !c->oom; k++) {
 			const tcand *t = &c->cands[k];
 
 			if (t->match == IG_M_EXACT)
@@ -857,7 +934,7 @@ static void resolve_global_default(cc *c)
 {
 	ingroute_router *r = c->r;
 	const ig_object *winner = NULL;
-	uint32_t p, wp = 0;
+	uint32_t p;
 
 	r->global_default = IG_NONE;
 	if (c->view.default_backend) {
@@ -872,7 +949,6 @@ static void resolve_global_default(cc *c)
 			continue;
 		if (!winner) {
 			winner = o;
-			wp = p;
 		} else {
 			warn_at(c, o, o->default_backend->pos, "spec.defaultBackend",
 			        INGROUTE_D_CONFLICT, "competing global default backend: "
@@ -884,11 +960,10 @@ static void resolve_global_default(cc *c)
 	for (p = 0; !winner && p < c->nings; p++)
 		if (c->ings[p]->default_backend) {
 			winner = c->ings[p];
-			wp = p;
 			r->global_source = INGROUTE_DEFAULT_ANY;
 		}
 	if (winner)
-		r->global_default = add_backend(c, winner->default_backend, wp, winner);
+		r->global_default = add_backend(c, winner->default_backend, winner);
 	else
 		r->global_source = INGROUTE_DEFAULT_NONE;
 }
@@ -955,9 +1030,9 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	}
 	if (!c.oom)
 		build_tables(&c);
-	if (!c.oom)
+	if (!c.oom && !c.limit)
 		resolve_global_default(&c);
-	if (!c.oom)
+	if (!c.oom && !c.limit)
 		build_tls(&c);
 	if (c.dc.oom)
 		c.oom = 1;
@@ -975,9 +1050,9 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	ingroute__free(c.a, c.vhosts);
 	ingroute__free(c.a, c.vh_index);
 	ingroute__free(c.a, c.tnodes);
-	if (c.oom) {
+	if (c.oom || c.limit) {
 		router_free(r);
-		return INGROUTE_ENOMEM;
+		return c.limit ? INGROUTE_ELIMIT : INGROUTE_ENOMEM;
 	}
 	*out = r;
 	return 0;

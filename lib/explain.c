@@ -58,17 +58,24 @@ static const char *vhost_kind_name(int k)
 	     : k == IG_VH_ANY ? "any" : "none";
 }
 
-static void json_ingress(const ingroute_router *r, ig_buf *b, uint32_t ing)
+static void json_ingress_of(const ingroute_router *r, ig_buf *b, uint32_t ns,
+                            uint32_t name)
 {
-	if (ing == IG_NONE) {
+	if (name == IG_NONE) {
 		ingroute__buf_puts(b, "null");
 		return;
 	}
 	ingroute__buf_puts(b, "{\"namespace\":");
-	ingroute__buf_json_cstr(b, r->pool + r->ings[ing].ns);
+	ingroute__buf_json_cstr(b, r->pool + ns);
 	ingroute__buf_puts(b, ",\"name\":");
-	ingroute__buf_json_cstr(b, r->pool + r->ings[ing].name);
+	ingroute__buf_json_cstr(b, r->pool + name);
 	ingroute__buf_puts(b, "}");
+}
+
+/* The Ingress that declared a backend; null for the option's. */
+static void json_ingress(const ingroute_router *r, ig_buf *b, uint32_t backend)
+{
+	json_ingress_of(r, b, r->backends[backend].ns, r->backends[backend].ing_name);
 }
 
 /* The Kubernetes shape of a backend. */
@@ -113,15 +120,15 @@ static void json_backend(const ingroute_router *r, ig_buf *b, uint32_t bi)
 static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 {
 	const ig_cand *c = &r->cands[ci];
-	const ig_vhost *v = &r->vhosts[c->vhost];
+	const ig_vhost *v = &r->vhosts[IG_CAND_VHOST(c)];
 
 	ingroute__buf_puts(b, "{\"host\":");
 	ingroute__buf_json(b, r->pool + v->host, v->host_len);
 	ingroute__buf_puts(b, ",\"path\":");
 	ingroute__buf_json(b, r->pool + c->path, c->path_len);
 	ingroute__buf_printf(b, ",\"pathType\":\"%s\",\"ingress\":",
-	                     type_name(c->type));
-	json_ingress(r, b, r->backends[c->backend].ing);
+	                     type_name(IG_CAND_TYPE(c)));
+	json_ingress(r, b, c->backend);
 	ingroute__buf_puts(b, ",\"backend\":");
 	json_backend(r, b, c->backend);
 }
@@ -174,21 +181,21 @@ static const char *verdict(const ingroute_router *r, uint32_t ci, uint32_t best,
 	size_t rn = c->path_len;
 
 	*detail = NULL;
-	if (accepts(c->match, rp, rn, p, n, 0)) {
+	if (accepts(IG_CAND_MATCH(c), rp, rn, p, n, 0)) {
 		const ig_cand *w;
 
 		if (ci == best)
 			return "matched";
-		if (best == IG_NONE || r->cands[best].vhost != c->vhost) {
+		if (best == IG_NONE || IG_CAND_VHOST(&r->cands[best]) != IG_CAND_VHOST(c)) {
 			*detail = "another virtual host decided";
 			return "lost on precedence";
 		}
 		w = &r->cands[best];
 		if (measure(w, r->pool + w->path) > measure(c, rp))
 			return "shorter";
-		if (w->type == IG_PT_EXACT && c->type != IG_PT_EXACT)
+		if (IG_CAND_TYPE(w) == IG_PT_EXACT && IG_CAND_TYPE(c) != IG_PT_EXACT)
 			return "lost to Exact";
-		if (w->type != c->type)
+		if (IG_CAND_TYPE(w) != IG_CAND_TYPE(c))
 			*detail = "Exact wins over Prefix, Prefix over ImplementationSpecific";
 		else if (w->path_len != rn)
 			*detail = "a path ending in '/' wins over one that does not";
@@ -197,16 +204,16 @@ static const char *verdict(const ingroute_router *r, uint32_t ci, uint32_t best,
 			          "then namespace, then name)";
 		return "lost on precedence";
 	}
-	if (c->match == IG_M_EXACT && ((rn == n + 1 && rp[n] == '/' &&
+	if (IG_CAND_MATCH(c) == IG_M_EXACT && ((rn == n + 1 && rp[n] == '/' &&
 	                                memcmp(rp, p, n) == 0) ||
 	                               (n == rn + 1 && p[rn] == '/' &&
 	                                memcmp(rp, p, rn) == 0)))
 		return "trailing slash";
-	if (c->match == IG_M_ELEMENT && accepts(IG_M_STRING, rp,
+	if (IG_CAND_MATCH(c) == IG_M_ELEMENT && accepts(IG_M_STRING, rp,
 	                                        rn - (rn > 1 && rp[rn - 1] == '/'),
 	                                        p, n, 0))
 		return "element boundary";
-	if (accepts(c->match, rp, rn, p, n, 1))
+	if (accepts(IG_CAND_MATCH(c), rp, rn, p, n, 1))
 		return "case differs";
 	return "no match";
 }
@@ -382,7 +389,7 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 		ingroute__buf_puts(&b, ",\"backend\":");
 		json_backend(r, &b, bi);
 		ingroute__buf_puts(&b, ",\"ingress\":");
-		json_ingress(r, &b, r->backends[bi].ing);
+		json_ingress(r, &b, bi);
 		ingroute__buf_puts(&b, "}");
 	} else {
 		ingroute__buf_puts(&b, "null");
@@ -463,8 +470,8 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 			ingroute__buf_puts(&b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
 			ingroute__buf_json(&b, r->pool + c->path, c->path_len);
 			ingroute__buf_printf(&b, ",\"pathType\":\"%s\",\"ingress\":",
-			                     type_name(c->type));
-			json_ingress(r, &b, r->backends[c->backend].ing);
+			                     type_name(IG_CAND_TYPE(c)));
+			json_ingress(r, &b, c->backend);
 			ingroute__buf_puts(&b, ",\"backend\":");
 			json_backend(r, &b, c->backend);
 			ingroute__buf_puts(&b, "}");
@@ -474,7 +481,7 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 			ingroute__buf_puts(&b, "{\"backend\":");
 			json_backend(r, &b, v->default_backend);
 			ingroute__buf_puts(&b, ",\"ingress\":");
-			json_ingress(r, &b, r->backends[v->default_backend].ing);
+			json_ingress(r, &b, v->default_backend);
 			ingroute__buf_puts(&b, "}");
 		} else {
 			ingroute__buf_puts(&b, "null");
@@ -488,7 +495,7 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 		ingroute__buf_puts(&b, ",\"backend\":");
 		json_backend(r, &b, r->global_default);
 		ingroute__buf_puts(&b, ",\"ingress\":");
-		json_ingress(r, &b, r->backends[r->global_default].ing);
+		json_ingress(r, &b, r->global_default);
 		ingroute__buf_puts(&b, "}");
 	} else {
 		ingroute__buf_puts(&b, "null");
@@ -504,7 +511,7 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 		ingroute__buf_puts(&b, ",\"name\":");
 		ingroute__buf_json_cstr(&b, r->pool + e->secret);
 		ingroute__buf_puts(&b, "},\"ingress\":");
-		json_ingress(r, &b, e->ing);
+		json_ingress_of(r, &b, r->ings[e->ing].ns, r->ings[e->ing].name);
 		ingroute__buf_puts(&b, "}");
 	}
 	ingroute__buf_printf(&b, "],\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"

@@ -42,11 +42,40 @@ uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
 /* The winning candidate of a virtual host for a path, or IG_NONE: the
  * lowest candidate index among the exact-table hit and every trie node
  * the path walks through whose rules accept it there. */
+/* A small host: the first rule in rank order that accepts the path. */
+static uint32_t best_in_region(const ingroute_router *r, const ig_vhost *v,
+                               const char *path, size_t n)
+{
+	const ig_sentry *e = (const ig_sentry *)(const void *)(r->blob + v->region);
+	const ig_sentry *end = e + v->ncands;
+	uint32_t fp = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 4; i++)
+		fp |= (uint32_t)(unsigned char)path[i] << (8 * i);
+	for (; e < end; e++) {
+		size_t kl = e->key_len;
+		uint32_t mask = kl >= 4 ? 0xffffffffu : (1u << (8 * kl)) - 1;
+
+		if (kl > n || ((fp ^ e->fp) & mask) != 0)
+			continue;
+		if (e->match == IG_M_EXACT ? kl != n
+		    : e->match == IG_M_ELEMENT && kl != 0 && kl != n && path[kl] != '/')
+			continue;
+		if (kl <= 4 || memcmp(r->blob + e->key_off + 4, path + 4, kl - 4) == 0)
+			return e->cand;
+	}
+	return IG_NONE;
+}
+
 uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
                                  const char *path, size_t n)
 {
 	const ig_vhost *v = &r->vhosts[vh];
 	uint32_t best = IG_NONE, node, i = 0;
+
+	if (v->small)
+		return best_in_region(r, v, path, n);
 
 	if (v->has_exact) {
 		uint64_t h = ingroute__hash(path, n, r->seed ^
@@ -110,9 +139,9 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 		m->resource_kind = ig_str_at(r, rb->kind);
 		m->resource_name = ig_str_at(r, rb->name);
 	}
-	if (rb->ing != IG_NONE) {
-		m->ingress_ns = r->pool + r->ings[rb->ing].ns;
-		m->ingress_name = r->pool + r->ings[rb->ing].name;
+	if (rb->ing_name != IG_NONE) {
+		m->ingress_ns = r->pool + rb->ns;
+		m->ingress_name = r->pool + rb->ing_name;
 	}
 }
 
@@ -188,7 +217,7 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 		fill_backend(r, c->backend, m);
 		m->rule_host = r->pool + v->host;
 		m->rule_path = r->pool + c->path;
-		m->path_type = c->type;
+		m->path_type = IG_CAND_TYPE(c);
 		return how;
 	}
 	/* 4.6 step 3: the chosen host's own default, else the global one. */

@@ -8,86 +8,85 @@
 
 #include "router.h"
 
-/* Byte classes for hosts: what a DNS name may hold, with upper case
- * folded; one table lookup per byte keeps this off the profile. */
-enum { H_BAD = 0, H_LOWER, H_DIGIT, H_UPPER, H_DOT, H_COLON };
+/* Hosts are folded through two tables, one lookup each per byte and no
+ * branch that depends on the byte: a lowercase map (0 for a byte a DNS
+ * name cannot hold) and class bits. */
+enum { HC_NAME = 1, HC_DOT = 2, HC_BAD = 4 };
 
-static const unsigned char host_class[256] = {
-	['-'] = H_LOWER, ['.'] = H_DOT, [':'] = H_COLON,
-	['0'] = H_DIGIT, ['1'] = H_DIGIT, ['2'] = H_DIGIT, ['3'] = H_DIGIT,
-	['4'] = H_DIGIT, ['5'] = H_DIGIT, ['6'] = H_DIGIT, ['7'] = H_DIGIT,
-	['8'] = H_DIGIT, ['9'] = H_DIGIT,
-	['a'] = H_LOWER, ['b'] = H_LOWER, ['c'] = H_LOWER, ['d'] = H_LOWER,
-	['e'] = H_LOWER, ['f'] = H_LOWER, ['g'] = H_LOWER, ['h'] = H_LOWER,
-	['i'] = H_LOWER, ['j'] = H_LOWER, ['k'] = H_LOWER, ['l'] = H_LOWER,
-	['m'] = H_LOWER, ['n'] = H_LOWER, ['o'] = H_LOWER, ['p'] = H_LOWER,
-	['q'] = H_LOWER, ['r'] = H_LOWER, ['s'] = H_LOWER, ['t'] = H_LOWER,
-	['u'] = H_LOWER, ['v'] = H_LOWER, ['w'] = H_LOWER, ['x'] = H_LOWER,
-	['y'] = H_LOWER, ['z'] = H_LOWER,
-	['A'] = H_UPPER, ['B'] = H_UPPER, ['C'] = H_UPPER, ['D'] = H_UPPER,
-	['E'] = H_UPPER, ['F'] = H_UPPER, ['G'] = H_UPPER, ['H'] = H_UPPER,
-	['I'] = H_UPPER, ['J'] = H_UPPER, ['K'] = H_UPPER, ['L'] = H_UPPER,
-	['M'] = H_UPPER, ['N'] = H_UPPER, ['O'] = H_UPPER, ['P'] = H_UPPER,
-	['Q'] = H_UPPER, ['R'] = H_UPPER, ['S'] = H_UPPER, ['T'] = H_UPPER,
-	['U'] = H_UPPER, ['V'] = H_UPPER, ['W'] = H_UPPER, ['X'] = H_UPPER,
-	['Y'] = H_UPPER, ['Z'] = H_UPPER,
+static const unsigned char host_lower[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 45, 46, 0,
+	48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 0, 0, 0, 0, 0, 0,
+	0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+	0, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+	112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static const unsigned char host_bits[256] = {
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_NAME, HC_DOT, HC_BAD,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME,
+	HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME,
+	HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
 };
 
 int ingroute__normalize_host(const char *in, size_t n, char *out,
                              size_t *out_len)
 {
-	size_t i, label = 0;
-	int alpha = 0;
+	const unsigned char *u = (const unsigned char *)in;
+	const char *colon;
+	unsigned any = 0, dotdot = 0, prev = HC_DOT;
+	size_t i;
 
 	*out_len = 0;
-	for (i = 0; i < n && i <= IG_MAX_HOST + 1; i++) {
-		unsigned char c = (unsigned char)in[i];
+	colon = memchr(in, ':', n);
+	if (colon) {
+		/* ":port": digits only; a second ':' is a bare IPv6. */
+		size_t k;
 
-		switch (host_class[c]) {
-		case H_LOWER:
-			alpha = 1;
-			label++;
-			out[i] = (char)c;
-			break;
-		case H_DIGIT:
-			label++;
-			out[i] = (char)c;
-			break;
-		case H_UPPER:
-			alpha = 1;
-			label++;
-			out[i] = (char)(c + ('a' - 'A'));
-			break;
-		case H_DOT:
-			if (label == 0)
-				return IG_HOST_NONE;   /* an empty label */
-			label = 0;
-			out[i] = '.';
-			break;
-		case H_COLON: {
-			/* ":port": digits only; a second ':' is a bare IPv6. */
-			size_t k;
+		for (k = (size_t)(colon - in) + 1; k < n; k++)
+			if (in[k] < '0' || in[k] > '9')
+				return IG_HOST_NONE;
+		n = (size_t)(colon - in);
+	}
+	if (n && in[n - 1] == '.')
+		n--;                   /* one trailing dot is dropped */
+	if (n == 0 || n > IG_MAX_HOST)
+		return IG_HOST_NONE;
+	for (i = 0; i < n; i++) {
+		unsigned b = host_bits[u[i]];
 
-			for (k = i + 1; k < n; k++)
-				if (in[k] < '0' || in[k] > '9')
-					return IG_HOST_NONE;
-			n = i;
-			goto end;
-		}
-		default:
-			return IG_HOST_NONE;   /* '[' (IPv6), '_', '*', ... */
-		}
+		out[i] = (char)host_lower[u[i]];
+		any |= b;
+		dotdot |= b & prev;    /* ".." or a leading "." */
+		prev = b;
 	}
-	if (i < n)
-		return IG_HOST_NONE;           /* too long */
-end:
-	/* One trailing dot is dropped ("a.b." is "a.b"). */
-	if (n && out[n - 1] == '.') {
-		n--;
-		label = n && out[n - 1] != '.';
-	}
-	if (n == 0 || n > IG_MAX_HOST || label == 0 || !alpha)
-		return IG_HOST_NONE;           /* empty, "a..", or an IPv4 literal */
+	/* '[' (IPv6), '_', '*' and the like; an empty label; a trailing
+	 * label left empty ("a.."); all digits and dots (IPv4). */
+	if ((any & HC_BAD) || (dotdot & HC_DOT) || (prev & HC_DOT) ||
+	    !(any & HC_NAME))
+		return IG_HOST_NONE;
 	*out_len = n;
 	return IG_HOST_NAME;
 }
@@ -152,7 +151,7 @@ static size_t remove_dot_segments(char *p, size_t n)
 /* 1 when a path needs no normalising: it starts with '/' and holds no
  * '%', '?', '#', "//", or dot segment. Most requests take this path and
  * are matched in place, without a copy. */
-static int path_is_normal(const char *p, size_t n)
+static int path_is_normal_scalar(const char *p, size_t n)
 {
 	size_t i;
 
@@ -175,6 +174,54 @@ static int path_is_normal(const char *p, size_t n)
 	}
 	return 1;
 }
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* The same test 16 bytes at a time: masks of '%', '?', '#', '/' and '.';
+ * only a '/' followed by '.' needs the byte-wise look. The tail is read
+ * through a zero-padded copy, never past the caller's bytes. */
+static int path_is_normal(const char *p, size_t n)
+{
+	const __m128i pct = _mm_set1_epi8('%'), q = _mm_set1_epi8('?');
+	const __m128i hash = _mm_set1_epi8('#'), sl = _mm_set1_epi8('/');
+	const __m128i dot = _mm_set1_epi8('.');
+	unsigned carry = 0;
+	size_t i;
+
+	if (n == 0 || p[0] != '/')
+		return 0;
+	for (i = 0; i < n; i += 16) {
+		char tail[16];
+		const char *at = p + i;
+		__m128i v;
+		unsigned s, d, bad, valid = 0xffffu;
+
+		if (n - i < 16) {
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, p + i, n - i);
+			at = tail;
+			valid = (1u << (n - i)) - 1;
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)at);
+		bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, q)),
+			_mm_cmpeq_epi8(v, hash)));
+		s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl)) & valid;
+		d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot)) & valid;
+		/* "//" inside the block or across its start; "/." anywhere */
+		if ((bad & valid) || (s & ((s << 1) | carry)) ||
+		    (d & ((s << 1) | carry)))
+			return (d & ((s << 1) | carry)) && !(bad & valid) &&
+			       !(s & ((s << 1) | carry))
+			       ? path_is_normal_scalar(p, n) : 0;
+		carry = (s >> 15) & 1;
+	}
+	return 1;
+}
+#else
+#define path_is_normal path_is_normal_scalar
+#endif
 
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len)

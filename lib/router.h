@@ -29,7 +29,7 @@
 #define IG_MAX_HOST 253u
 
 /* A backend as results report it; strings are pool offsets (IG_NONE:
- * absent). */
+ * absent). ns is also the declaring Ingress's namespace. */
 typedef struct ig_rbackend {
 	uint32_t ns;
 	uint32_t service;
@@ -38,7 +38,7 @@ typedef struct ig_rbackend {
 	uint32_t api_group;
 	uint32_t kind;
 	uint32_t name;
-	uint32_t ing;         /* declaring Ingress, IG_NONE for the option */
+	uint32_t ing_name;    /* declaring Ingress, IG_NONE for the option */
 } ig_rbackend;
 
 typedef struct ig_ring {
@@ -56,16 +56,18 @@ enum ig_cand_match {
 	IG_M_STRING = 2       /* string prefix */
 };
 
+/* 16 bytes: what a lookup touches once it has a winner. */
 typedef struct ig_cand {
 	uint32_t path;        /* pool offset of the rule path as written */
 	uint32_t path_len;
 	uint32_t backend;
-	uint32_t vhost;
-	uint8_t type;         /* enum ig_path_type */
-	uint8_t match;        /* enum ig_cand_match */
-	uint16_t rule;        /* rule and path index inside its Ingress, */
-	uint16_t pathidx;     /* for messages (saturated) */
+	uint32_t vt;          /* vhost << 8 | type << 2 | match */
 } ig_cand;
+
+#define IG_CAND_VHOST(c) ((c)->vt >> 8)
+#define IG_CAND_TYPE(c) ((int)(((c)->vt >> 2) & 3u))
+#define IG_CAND_MATCH(c) ((int)((c)->vt & 3u))
+#define IG_MAX_VHOSTS (1u << 24)
 
 typedef struct ig_rnode {
 	uint32_t key;         /* pool offset of the edge label */
@@ -83,6 +85,23 @@ enum ig_vhost_kind {
 	IG_VH_ANY = INGROUTE_VHOST_ANY
 };
 
+/* A host with few rules (most hosts) keeps them as a short list in rank
+ * order inside one contiguous region of the blob:
+ *   [ig_sentry x ncands][key bytes]
+ * so a lookup reads a few adjacent cache lines and takes the first rule
+ * that accepts the path. fp holds a rule key's first 4 bytes, so most
+ * rules are passed over without touching their bytes. */
+#define IG_SMALL_VHOST 16u
+
+typedef struct ig_sentry {
+	uint32_t fp;          /* first min(4, key_len) key bytes, little-endian */
+	uint32_t key_off;     /* key bytes: offset in the blob */
+	uint32_t cand;
+	uint16_t key_len;
+	uint8_t match;        /* enum ig_cand_match */
+	uint8_t pad;
+} ig_sentry;
+
 typedef struct ig_vhost {
 	uint32_t host;        /* pool offset: "a.b.c", "*.b.c", or "" */
 	uint32_t host_len;
@@ -90,8 +109,11 @@ typedef struct ig_vhost {
 	uint32_t first_cand;  /* its candidates: [first_cand, +ncands) */
 	uint32_t ncands;
 	uint32_t default_backend;  /* IG_NONE: none of its own */
+	uint32_t region;      /* small hosts: offset of its ig_sentry list */
 	uint8_t kind;         /* enum ig_vhost_kind */
 	uint8_t has_exact;    /* any entries in the exact table */
+	uint8_t small;        /* rules in a region, not in the trie/table */
+	uint8_t pad;
 } ig_vhost;
 
 typedef struct ig_host_slot {
@@ -134,6 +156,9 @@ struct ingroute_router {
 	ig_rnode *nodes;
 	uint8_t *firsts;      /* first byte of each node's label */
 	uint32_t nnodes;
+
+	char *blob;           /* small hosts' rule lists and key bytes */
+	size_t blob_len;
 
 	ig_host_slot *exact_hosts;
 	ig_host_slot *wild_hosts;
