@@ -595,7 +595,8 @@ static size_t pow2_above(size_t n)
 	return s;
 }
 
-static void host_insert(ig_host_slot *t, uint32_t mask, uint64_t h, uint32_t vh)
+static void host_insert(ig_host_slot *t, uint32_t mask, uint64_t h, uint32_t vh,
+                        const ig_vhost *v)
 {
 	uint32_t i = (uint32_t)h & mask;
 
@@ -603,6 +604,7 @@ static void host_insert(ig_host_slot *t, uint32_t mask, uint64_t h, uint32_t vh)
 		i = (i + 1) & mask;
 	t[i].hash = h;
 	t[i].vhost = vh;
+	t[i].region = v->small ? v->region : IG_NONE;
 }
 
 /* ---- TLS */
@@ -672,18 +674,35 @@ static uint32_t fingerprint(const char *k, size_t n)
 	return fp;
 }
 
-/* Lays out a small host's rules: [ig_sentry x n][key bytes]. */
-static void build_region(cc *c, ig_buf *blob, ig_vhost *v)
+static void blob_align(ig_buf *blob)
+{
+	static const char zeros[8];
+
+	if (blob->len % 8)
+		ingroute__buf_put(blob, zeros, 8 - blob->len % 8);
+}
+
+/* Lays out a small host: ig_region, host bytes, ig_sentry x n, keys. */
+static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 {
 	ingroute_router *r = c->r;
-	size_t at, keys, k;
+	size_t at, ents, keys, k;
+	ig_region hd;
 	uint32_t i;
 
-	/* 8-byte aligned, so the entries can be read in place. */
-	while (blob->len % 8)
-		ingroute__buf_put(blob, "", 1);
+	blob_align(blob);
 	at = blob->len;
-	keys = at + (size_t)v->ncands * sizeof(ig_sentry);
+	memset(&hd, 0, sizeof(hd));
+	hd.host = v->host;
+	hd.vhost = vh;
+	hd.host_len = (uint16_t)v->host_len;
+	hd.ncands = (uint16_t)v->ncands;
+	hd.kind = v->kind;
+	ingroute__buf_put(blob, (const char *)&hd, sizeof(hd));
+	ingroute__buf_put(blob, r->pool + v->host, v->host_len);
+	blob_align(blob);
+	ents = blob->len;
+	keys = ents + (size_t)v->ncands * sizeof(ig_sentry);
 	v->region = (uint32_t)at;
 	for (i = 0; i < v->ncands; i++) {
 		ig_sentry e;
@@ -693,22 +712,38 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v)
 	}
 	for (i = 0, k = keys; i < v->ncands && !blob->failed; i++) {
 		const tcand *t = &c->cands[v->first_cand + i];
-		const char *key = r->pool + r->cands[v->first_cand + i].path;
+		const ig_cand *rc = &r->cands[v->first_cand + i];
+		const char *key = r->pool + rc->path;
 		size_t kl = cand_key_len(t);
 		ig_sentry e;
+
+		const ig_rbackend *rb = &c->backends[rc->backend];
 
 		e.fp = fingerprint(key, kl);
 		e.key_off = (uint32_t)k;
 		e.cand = v->first_cand + i;
+		e.path = rc->path;
+		e.ns = rb->ns;
+		e.ing_name = rb->ing_name;
+		if (rb->service != IG_NONE) {
+			e.a = rb->service;
+			e.b = rb->port_name;
+			e.c = (uint32_t)rb->port_number;
+			e.type = t->type;
+		} else {
+			e.a = rb->kind;
+			e.b = rb->name;
+			e.c = rb->api_group;
+			e.type = (uint8_t)(t->type | 0x80);
+		}
 		e.key_len = (uint16_t)kl;
 		e.match = t->match;
-		e.pad = 0;
 		ingroute__buf_put(blob, key, kl);
 		if (!blob->failed)
-			memcpy(blob->data + at + i * sizeof(ig_sentry), &e, sizeof(e));
+			memcpy(blob->data + ents + i * sizeof(ig_sentry), &e, sizeof(e));
 		k += kl;
 	}
-	r->index_bytes += (size_t)v->ncands * sizeof(ig_sentry);
+	r->index_bytes += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
 }
 
 static void build_tables(cc *c)
@@ -773,12 +808,13 @@ static void build_tables(cc *c)
 		ig_vhost *v = &r->vhosts[i];
 		uint32_t k;
 
-		v->small = v->ncands > 0 && v->ncands <= IG_SMALL_VHOST;
+		v->small = v->ncands > 0 && v->ncands <= IG_SMALL_VHOST &&
+		           v->host_len <= 0xffff;
 		for (k = v->first_cand; v->small && k < v->first_cand + v->ncands; k++)
 			if (cand_key_len(&c->cands[k]) > 0xffff)
 				v->small = 0;
 		if (v->small)
-			build_region(c, &blob, v);
+			build_region(c, &blob, v, i);
 		else
 			for (k = v->first_cand; k < v->first_cand + v->ncands; k++)
 				nexact += c->cands[k].match == IG_M_EXACT;
@@ -875,11 +911,12 @@ static void build_tables(cc *c)
 
 		if (v->kind == IG_VH_EXACT)
 			host_insert(r->exact_hosts, r->host_mask,
-			            ingroute__hash(r->pool + v->host, v->host_len, r->seed), i);
+			            ingroute__hash(r->pool + v->host, v->host_len, r->seed), i,
+			            v);
 		else if (v->kind == IG_VH_WILDCARD)
 			host_insert(r->wild_hosts, r->host_mask,
 			            ingroute__hash(r->pool + v->host + 2, v->host_len - 2,
-			                           r->seed ^ 1), i);
+			                           r->seed ^ 1), i, v);
 	}
 }
 

@@ -21,8 +21,11 @@ size_t ingroute_match_size(void)
 	return sizeof(ingroute_match);
 }
 
-uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
-                              size_t n, int wildcard)
+/* The host-table slot of a host (of its suffix after "*." in the wildcard
+ * table), or NULL. A hash hit is confirmed against the host bytes, kept
+ * at the start of a small host's region, else in the pool. */
+static const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
+                                     size_t n, int wildcard)
 {
 	const ig_host_slot *t = wildcard ? r->wild_hosts : r->exact_hosts;
 	uint64_t h = ingroute__hash(host, n, r->seed ^ (wildcard ? 1 : 0));
@@ -30,24 +33,50 @@ uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
 	size_t skip = wildcard ? 2 : 0;
 
 	for (; t[i].vhost != IG_NONE; i = (i + 1) & r->host_mask) {
-		const ig_vhost *v = &r->vhosts[t[i].vhost];
+		const char *bytes;
+		size_t len;
 
-		if (t[i].hash == h && v->host_len - skip == n &&
-		    memcmp(r->pool + v->host + skip, host, n) == 0)
-			return t[i].vhost;
+		if (t[i].hash != h)
+			continue;
+		if (t[i].region != IG_NONE) {
+			const ig_region *g = (const ig_region *)(const void *)
+			                     (r->blob + t[i].region);
+
+			bytes = (const char *)(g + 1);
+			len = g->host_len;
+		} else {
+			bytes = r->pool + r->vhosts[t[i].vhost].host;
+			len = r->vhosts[t[i].vhost].host_len;
+		}
+		if (len - skip == n && memcmp(bytes + skip, host, n) == 0)
+			return &t[i];
 	}
-	return IG_NONE;
+	return NULL;
 }
 
-/* The winning candidate of a virtual host for a path, or IG_NONE: the
- * lowest candidate index among the exact-table hit and every trie node
- * the path walks through whose rules accept it there. */
-/* A small host: the first rule in rank order that accepts the path. */
-static uint32_t best_in_region(const ingroute_router *r, const ig_vhost *v,
-                               const char *path, size_t n)
+uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
+                              size_t n, int wildcard)
 {
-	const ig_sentry *e = (const ig_sentry *)(const void *)(r->blob + v->region);
-	const ig_sentry *end = e + v->ncands;
+	const ig_host_slot *s = find_slot(r, host, n, wildcard);
+
+	return s ? s->vhost : IG_NONE;
+}
+
+static const ig_sentry *region_rules(const ingroute_router *r, uint32_t region)
+{
+	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
+	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
+
+	return (const ig_sentry *)(const void *)((const char *)(g + 1) + host);
+}
+
+/* A small host: the first rule in rank order that accepts the path. */
+static const ig_sentry *best_in_region(const ingroute_router *r,
+                                       uint32_t region, const char *path,
+                                       size_t n)
+{
+	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
+	const ig_sentry *e = region_rules(r, region), *end = e + g->ncands;
 	uint32_t fp = 0;
 	size_t i;
 
@@ -63,20 +92,25 @@ static uint32_t best_in_region(const ingroute_router *r, const ig_vhost *v,
 		    : e->match == IG_M_ELEMENT && kl != 0 && kl != n && path[kl] != '/')
 			continue;
 		if (kl <= 4 || memcmp(r->blob + e->key_off + 4, path + 4, kl - 4) == 0)
-			return e->cand;
+			return e;
 	}
-	return IG_NONE;
+	return NULL;
 }
 
+/* The winning candidate of a virtual host for a path, or IG_NONE: the
+ * lowest candidate index among the exact-table hit and every trie node
+ * the path walks through whose rules accept it there. */
 uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
                                  const char *path, size_t n)
 {
 	const ig_vhost *v = &r->vhosts[vh];
 	uint32_t best = IG_NONE, node, i = 0;
 
-	if (v->small)
-		return best_in_region(r, v, path, n);
+	if (v->small) {
+		const ig_sentry *e = best_in_region(r, v->region, path, n);
 
+		return e ? e->cand : IG_NONE;
+	}
 	if (v->has_exact) {
 		uint64_t h = ingroute__hash(path, n, r->seed ^
 		                            ((uint64_t)(vh + 1) * 0x9e3779b97f4a7c15ull));
@@ -127,10 +161,10 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 {
 	const ig_rbackend *rb = &r->backends[b];
 
-	m->backend_ns = ig_str_at(r, rb->ns);
+	m->backend_ns = r->pool + rb->ns;
 	if (rb->service != IG_NONE) {
 		m->backend_kind = INGROUTE_BACKEND_SERVICE;
-		m->service = ig_str_at(r, rb->service);
+		m->service = r->pool + rb->service;
 		m->port_name = ig_str_at(r, rb->port_name);
 		m->port_number = rb->port_number;
 	} else {
@@ -140,7 +174,7 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 		m->resource_name = ig_str_at(r, rb->name);
 	}
 	if (rb->ing_name != IG_NONE) {
-		m->ingress_ns = r->pool + rb->ns;
+		m->ingress_ns = m->backend_ns;
 		m->ingress_name = r->pool + rb->ing_name;
 	}
 }
@@ -151,11 +185,17 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
                      const char **npath_out, size_t *npath_len,
                      uint32_t *vhost_out)
 {
-	uint32_t order[3], chosen = IG_NONE, best = IG_NONE, no = 0, k;
-	int hclass, path_ok, how;
+	const ig_host_slot *slot[3];
+	uint32_t order[3], chosen = IG_NONE, no = 0, k;
+	int hclass, path_ok, how, fall = (r->flags & INGROUTE_OPT_FALLTHROUGH) != 0;
 	const char *h = host, *p = path;
 
-	memset((char *)m + sizeof(m->size), 0, sizeof(*m) - sizeof(m->size));
+	{
+		size_t size = m->size;
+
+		memset(m, 0, sizeof(*m));
+		m->size = size;
+	}
 	if (r->flags & INGROUTE_OPT_NO_NORMALIZE) {
 		hclass = hlen == 0 || hlen > IG_MAX_HOST ? IG_HOST_NONE : IG_HOST_NAME;
 		path_ok = plen <= IG_MAX_PATH;
@@ -176,50 +216,87 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 	how = (hclass == IG_HOST_NAME ? IG_LOOKUP_HOST_NAME : 0) |
 	      (path_ok ? IG_LOOKUP_PATH_OK : 0);
 
-	/* 4.5: exact host, then one-label wildcard, then host-less. */
+	/* 4.5: exact host, then one-label wildcard, then host-less; without
+	 * fall-through the first that exists ends the search. */
 	if (hclass == IG_HOST_NAME) {
 		const char *dot = memchr(h, '.', hlen);
 
-		if ((order[no] = ingroute__find_vhost(r, h, hlen, 0)) != IG_NONE)
+		if ((slot[no] = find_slot(r, h, hlen, 0)) != NULL)
 			no++;
-		/* Without fall-through an exact host ends the search. */
-		if ((no == 0 || (r->flags & INGROUTE_OPT_FALLTHROUGH)) &&
-		    dot && dot + 1 < h + hlen &&
-		    (order[no] = ingroute__find_vhost(r, dot + 1,
-		                                      (size_t)(h + hlen - dot - 1), 1))
-		        != IG_NONE)
+		if ((no == 0 || fall) && dot && dot + 1 < h + hlen &&
+		    (slot[no] = find_slot(r, dot + 1, (size_t)(h + hlen - dot - 1), 1))
+		        != NULL)
 			no++;
 	}
-	if (r->any_vhost != IG_NONE &&
-	    (no == 0 || (r->flags & INGROUTE_OPT_FALLTHROUGH)))
+	for (k = 0; k < no; k++)
+		order[k] = slot[k]->vhost;
+	if (r->any_vhost != IG_NONE && (no == 0 || fall)) {
+		slot[no] = NULL;
 		order[no++] = r->any_vhost;
+	}
 	if (no)
 		chosen = order[0];
 
 	if (path_ok) {
 		/* Without fall-through only the first virtual host is asked. */
-		uint32_t tries = (r->flags & INGROUTE_OPT_FALLTHROUGH) ? no : (no ? 1 : 0);
+		uint32_t tries = fall ? no : (no ? 1 : 0);
 
-		for (k = 0; k < tries && best == IG_NONE; k++) {
+		for (k = 0; k < tries; k++) {
+			const ig_vhost *v = NULL;
+			uint32_t region = slot[k] ? slot[k]->region : IG_NONE, best;
+
+			if (region == IG_NONE) {
+				v = &r->vhosts[order[k]];
+				region = v->small ? v->region : IG_NONE;
+			}
+			if (region != IG_NONE) {
+				/* A small host answers from its region alone. */
+				const ig_region *g = (const ig_region *)(const void *)
+				                     (r->blob + region);
+				const ig_sentry *e = best_in_region(r, region, p, plen);
+
+				if (!e)
+					continue;
+				m->decision = INGROUTE_DECISION_PATH;
+				m->vhost_kind = g->kind;
+				m->backend_ns = m->ingress_ns = r->pool + e->ns;
+				m->ingress_name = r->pool + e->ing_name;
+				if (e->type & 0x80) {
+					m->backend_kind = INGROUTE_BACKEND_RESOURCE;
+					m->resource_kind = r->pool + e->a;
+					m->resource_name = r->pool + e->b;
+					m->resource_api_group = ig_str_at(r, e->c);
+				} else {
+					m->backend_kind = INGROUTE_BACKEND_SERVICE;
+					m->service = r->pool + e->a;
+					m->port_name = ig_str_at(r, e->b);
+					m->port_number = (int)e->c;
+				}
+				m->rule_host = r->pool + g->host;
+				m->rule_path = r->pool + e->path;
+				m->path_type = e->type & 0x7f;
+				if (vhost_out)
+					*vhost_out = order[k];
+				return how;
+			}
 			best = ingroute__best_in_vhost(r, order[k], p, plen);
-			if (best != IG_NONE)
-				chosen = order[k];
+			if (best != IG_NONE) {
+				const ig_cand *c = &r->cands[best];
+
+				m->decision = INGROUTE_DECISION_PATH;
+				m->vhost_kind = v->kind;
+				fill_backend(r, c->backend, m);
+				m->rule_host = r->pool + v->host;
+				m->rule_path = r->pool + c->path;
+				m->path_type = IG_CAND_TYPE(c);
+				if (vhost_out)
+					*vhost_out = order[k];
+				return how;
+			}
 		}
 	}
 	if (vhost_out)
 		*vhost_out = chosen;
-	if (best != IG_NONE) {
-		const ig_cand *c = &r->cands[best];
-		const ig_vhost *v = &r->vhosts[chosen];
-
-		m->decision = INGROUTE_DECISION_PATH;
-		m->vhost_kind = v->kind;
-		fill_backend(r, c->backend, m);
-		m->rule_host = r->pool + v->host;
-		m->rule_path = r->pool + c->path;
-		m->path_type = IG_CAND_TYPE(c);
-		return how;
-	}
 	/* 4.6 step 3: the chosen host's own default, else the global one. */
 	m->vhost_kind = chosen == IG_NONE ? INGROUTE_VHOST_NONE : r->vhosts[chosen].kind;
 	if (chosen != IG_NONE && r->vhosts[chosen].default_backend != IG_NONE) {
@@ -245,7 +322,14 @@ int ingroute_router_match(const ingroute_router *r, const char *host,
 	if (!r || !out || out->size < MATCH_V1_SIZE || (!host && host_len) ||
 	    (!path && path_len))
 		return INGROUTE_EINVAL;
-	m.size = out->size < sizeof(m) ? out->size : sizeof(m);
+	/* A caller with this header's struct (or a newer one) gets the answer
+	 * written in place; an older, smaller struct through a copy. */
+	if (out->size >= sizeof(m)) {
+		ingroute__lookup(r, host ? host : "", host_len, path ? path : "",
+		                 path_len, out, nhost, &nhl, npath, NULL, &npl, NULL);
+		return 0;
+	}
+	m.size = out->size;
 	ingroute__lookup(r, host ? host : "", host_len, path ? path : "", path_len,
 	                 &m, nhost, &nhl, npath, NULL, &npl, NULL);
 	memcpy(out, &m, m.size);

@@ -195,26 +195,32 @@ static int path_is_normal(const char *p, size_t n)
 		char tail[16];
 		const char *at = p + i;
 		__m128i v;
-		unsigned s, d, bad, valid = 0xffffu;
+		unsigned s, d, bad, valid = 0xffffu, after;
 
 		if (n - i < 16) {
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, p + i, n - i);
-			at = tail;
-			valid = (1u << (n - i)) - 1;
+			if (n >= 16) {
+				/* Re-read the last 16 bytes in place: bytes already
+				 * checked are checked again, harmlessly. */
+				at = p + n - 16;
+				carry = 0;
+			} else {
+				memset(tail, 0, sizeof(tail));
+				memcpy(tail, p, n);
+				at = tail;
+				valid = (1u << n) - 1;
+			}
 		}
 		v = _mm_loadu_si128((const __m128i *)(const void *)at);
 		bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 			_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, q)),
-			_mm_cmpeq_epi8(v, hash)));
+			_mm_cmpeq_epi8(v, hash))) & valid;
 		s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl)) & valid;
 		d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot)) & valid;
-		/* "//" inside the block or across its start; "/." anywhere */
-		if ((bad & valid) || (s & ((s << 1) | carry)) ||
-		    (d & ((s << 1) | carry)))
-			return (d & ((s << 1) | carry)) && !(bad & valid) &&
-			       !(s & ((s << 1) | carry))
-			       ? path_is_normal_scalar(p, n) : 0;
+		after = (s << 1) | carry;   /* bytes that follow a '/' */
+		if (bad || (s & after))
+			return 0;
+		if (d & after)
+			return path_is_normal_scalar(p, n);   /* "/." needs a look */
 		carry = (s >> 15) & 1;
 	}
 	return 1;

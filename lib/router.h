@@ -85,21 +85,40 @@ enum ig_vhost_kind {
 	IG_VH_ANY = INGROUTE_VHOST_ANY
 };
 
-/* A host with few rules (most hosts) keeps them as a short list in rank
- * order inside one contiguous region of the blob:
- *   [ig_sentry x ncands][key bytes]
- * so a lookup reads a few adjacent cache lines and takes the first rule
- * that accepts the path. fp holds a rule key's first 4 bytes, so most
- * rules are passed over without touching their bytes. */
+/* A host with few rules (most hosts) keeps everything a lookup needs in
+ * one contiguous region of the blob, reached straight from its host-table
+ * slot:
+ *   ig_region | host bytes (padded to 8) | ig_sentry x ncands | key bytes
+ * The host bytes confirm the hash hit, the rules follow in rank order
+ * (the first that accepts the path wins), and each rule carries its
+ * backend and path so the answer needs one more cache line, the backend.
+ * fp holds a rule key's first 4 bytes, so most rules are passed over
+ * without touching their bytes. */
 #define IG_SMALL_VHOST 16u
+
+typedef struct ig_region {
+	uint32_t host;        /* pool offset of the host, for results */
+	uint32_t vhost;
+	uint16_t host_len;
+	uint16_t ncands;
+	uint8_t kind;         /* enum ig_vhost_kind */
+	uint8_t pad[3];
+} ig_region;
 
 typedef struct ig_sentry {
 	uint32_t fp;          /* first min(4, key_len) key bytes, little-endian */
 	uint32_t key_off;     /* key bytes: offset in the blob */
 	uint32_t cand;
+	uint32_t path;        /* pool offset of the rule path */
+	/* The backend, copied in so that the answer needs no other line:
+	 * service: a = name, b = port name (IG_NONE), c = port number;
+	 * resource: a = kind, b = name, c = apiGroup (IG_NONE). */
+	uint32_t ns;          /* the backend's and the Ingress's namespace */
+	uint32_t ing_name;
+	uint32_t a, b, c;
 	uint16_t key_len;
 	uint8_t match;        /* enum ig_cand_match */
-	uint8_t pad;
+	uint8_t type;         /* enum ig_path_type | 0x80 for a resource */
 } ig_sentry;
 
 typedef struct ig_vhost {
@@ -119,7 +138,7 @@ typedef struct ig_vhost {
 typedef struct ig_host_slot {
 	uint64_t hash;
 	uint32_t vhost;       /* IG_NONE: empty */
-	uint32_t pad;
+	uint32_t region;      /* small hosts: blob offset, else IG_NONE */
 } ig_host_slot;
 
 typedef struct ig_exact_slot {

@@ -1,0 +1,856 @@
+"""The Pythonic layer over libingroute: options, diagnostics, errors, the
+ruleset (loader) and the compiled router."""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+
+from . import _ffi
+from ._ffi import lib
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+# --------------------------------------------------------------- enums
+
+
+class Severity(enum.IntEnum):
+    """enum ingroute_severity."""
+
+    NOTE = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class DiagCode(enum.IntEnum):
+    """enum ingroute_diag_code: what a diagnostic is about."""
+
+    SYNTAX = 1
+    LIMIT = 2
+    IO = 3
+    TYPE = 4
+    DUPLICATE_KEY = 5
+    INVALID = 6
+    UNKNOWN_FIELD = 7
+    SKIPPED_KIND = 8
+    CLASS = 9
+    REPLACED = 10
+    CONFLICT = 11
+    SHADOWED = 12
+    TRUNCATED = 13
+    OBJECT = 14
+
+
+class Decision(enum.IntEnum):
+    """What decided a match (DESIGN 4.6)."""
+
+    NONE = 0
+    PATH = 1
+    DEFAULT = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class PathType(enum.IntEnum):
+    EXACT = 1
+    PREFIX = 2
+    IMPLEMENTATION_SPECIFIC = 3
+
+    def __str__(self) -> str:
+        return {1: "Exact", 2: "Prefix", 3: "ImplementationSpecific"}[int(self)]
+
+
+class VHostKind(enum.IntEnum):
+    """Which virtual host answered (DESIGN 4.5)."""
+
+    NONE = 0
+    EXACT = 1
+    WILDCARD = 2
+    ANY = 3
+
+
+class DefaultSource(enum.IntEnum):
+    """Where a default backend came from (DESIGN 4.6 step 3)."""
+
+    NONE = 0
+    VHOST = 1
+    OPTION = 2
+    RULELESS = 3
+    ANY = 4
+
+
+class ImplSpecific(enum.IntEnum):
+    """How ImplementationSpecific paths match."""
+
+    PREFIX = 0
+    EXACT = 1
+    STRING_PREFIX = 2
+
+
+_IMPL_NAMES = {
+    "prefix": ImplSpecific.PREFIX,
+    "exact": ImplSpecific.EXACT,
+    "string-prefix": ImplSpecific.STRING_PREFIX,
+    "string_prefix": ImplSpecific.STRING_PREFIX,
+}
+
+# --------------------------------------------------------- diagnostics
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One diagnostic of a load or a compile. ``str(d)`` is the library's
+    one-line form, ``FILE:LINE:COL: SEVERITY: KIND NS/NAME: FIELD: MESSAGE``.
+    Unknown parts are None (line and column 0)."""
+
+    severity: Severity
+    code: DiagCode | int
+    file: Optional[str]
+    line: int
+    column: int
+    kind: Optional[str]
+    namespace: Optional[str]
+    name: Optional[str]
+    field: Optional[str]
+    message: str
+    text: str = field(repr=False, compare=False, default="")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _read_diags(d: ctypes.c_void_p) -> List[Diagnostic]:
+    out: List[Diagnostic] = []
+    n = lib.ingroute_diags_count(d)
+    cd = _ffi.CDiag()
+    for i in range(n):
+        cd.size = _ffi.DIAG_SIZE
+        if lib.ingroute_diags_get(d, i, ctypes.byref(cd)) != 0:
+            continue
+        need = lib.ingroute_diags_format(d, i, None, 0)
+        buf = ctypes.create_string_buffer(need + 1)
+        lib.ingroute_diags_format(d, i, buf, need + 1)
+        try:
+            code: DiagCode | int = DiagCode(cd.code)
+        except ValueError:  # a newer library's code
+            code = cd.code
+        out.append(
+            Diagnostic(
+                severity=Severity(cd.severity),
+                code=code,
+                file=_ffi.text(cd.file),
+                line=cd.line,
+                column=cd.column,
+                kind=_ffi.text(cd.kind),
+                namespace=_ffi.text(cd.ns),
+                name=_ffi.text(cd.name),
+                field=_ffi.text(cd.field),
+                message=_ffi.text(cd.message) or "",
+                text=_ffi.text(buf.raw[:need]) or "",
+            )
+        )
+    return out
+
+
+class _Diags:
+    """A C diagnostics list, freed on exit."""
+
+    def __init__(self) -> None:
+        self.ptr = ctypes.c_void_p()
+        _raise(lib.ingroute_diags_new(ctypes.byref(self.ptr), None), "diags_new")
+
+    def __enter__(self) -> "_Diags":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        lib.ingroute_diags_free(self.ptr)
+        self.ptr = ctypes.c_void_p()
+
+    def read(self) -> List[Diagnostic]:
+        return _read_diags(self.ptr)
+
+
+# -------------------------------------------------------------- errors
+
+
+class IngrouteError(Exception):
+    """A call into libingroute failed. ``status`` is the library's negative
+    code, ``diagnostics`` every diagnostic the failed call produced."""
+
+    status: int = 0
+
+    def __init__(self, message: str, status: int,
+                 diagnostics: Sequence[Diagnostic] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.diagnostics: List[Diagnostic] = list(diagnostics)
+
+    @property
+    def errors(self) -> List[Diagnostic]:
+        """The diagnostics of severity error."""
+        return [d for d in self.diagnostics if d.severity == Severity.ERROR]
+
+
+class InvalidArgumentError(IngrouteError, ValueError):
+    """INGROUTE_EINVAL: an argument or option was malformed."""
+
+
+class OutOfMemoryError(IngrouteError, MemoryError):
+    """INGROUTE_ENOMEM."""
+
+
+class LoadIOError(IngrouteError):
+    """INGROUTE_EIO: a file or directory could not be read."""
+
+
+class ManifestSyntaxError(IngrouteError):
+    """INGROUTE_ESYNTAX: the input is not well-formed YAML or JSON."""
+
+
+class LimitError(IngrouteError):
+    """INGROUTE_ELIMIT: the input exceeds a limit of the options."""
+
+
+class ValidationError(IngrouteError):
+    """INGROUTE_EINVALID: strict mode, and an object failed validation."""
+
+
+class NotFoundError(IngrouteError, KeyError):
+    """INGROUTE_ENOENT: no such object."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class ClosedError(IngrouteError, ValueError):
+    """The router or ruleset was closed."""
+
+
+_ERRORS = {
+    _ffi.EINVAL: InvalidArgumentError,
+    _ffi.ENOMEM: OutOfMemoryError,
+    _ffi.EIO: LoadIOError,
+    _ffi.ESYNTAX: ManifestSyntaxError,
+    _ffi.ELIMIT: LimitError,
+    _ffi.EINVALID: ValidationError,
+    _ffi.ENOENT: NotFoundError,
+}
+
+
+def strerror(status: int) -> str:
+    """The library's description of a status code."""
+    return _ffi.text(lib.ingroute_strerror(status)) or ""
+
+
+def _raise(rc: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+    if rc == 0:
+        return
+    msg = f"{what}: {strerror(rc)}"
+    first = next((d for d in diagnostics if d.severity == Severity.ERROR), None)
+    if first is not None:
+        msg += f": {first}"
+    raise _ERRORS.get(rc, IngrouteError)(msg, rc, diagnostics)
+
+
+# ------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Options:
+    """Options of a ruleset and the routers compiled from it
+    (struct ingroute_options). 0 in a limit means the library's default."""
+
+    class_: Optional[str] = None
+    """Serve only Ingresses of this class (DESIGN 4.3); None serves all."""
+    default_class: bool = False
+    """The class is the cluster's default IngressClass."""
+    namespace: Optional[str] = None
+    """Namespace of objects that name none (default "default")."""
+    impl_specific: Union[ImplSpecific, str] = ImplSpecific.PREFIX
+    """"prefix", "exact" or "string-prefix" (or an ImplSpecific)."""
+    fallthrough: bool = False
+    """Try exact host, wildcard host, then host-less rules for a path."""
+    normalize: bool = True
+    """Normalise request hosts and paths (DESIGN 4.4)."""
+    default_backend: Optional[str] = None
+    """Global default backend "NAMESPACE/SERVICE:PORT"."""
+    strict: bool = False
+    """Any error diagnostic fails the load (ValidationError)."""
+    max_input_bytes: int = 0
+    max_depth: int = 0
+    max_nodes: int = 0
+    max_alias_nodes: int = 0
+    max_scalar_bytes: int = 0
+    max_diagnostics: int = 0
+    max_alias_bytes: int = 0
+
+    def _to_c(self) -> tuple[_ffi.COptions, list[bytes]]:
+        """The C struct, and the byte strings it points into (keep them
+        alive until ingroute_ruleset_new() has copied them)."""
+        o = _ffi.COptions()
+        _raise(lib.ingroute_options_init(ctypes.byref(o), _ffi.OPTIONS_SIZE),
+               "options_init")
+        o.size = _ffi.OPTIONS_SIZE
+        keep: list[bytes] = []
+
+        def s(v: Optional[str]) -> Optional[bytes]:
+            if v is None:
+                return None
+            b = _ffi.encode(v)
+            keep.append(b)
+            return b
+
+        flags = 0
+        if self.strict:
+            flags |= _ffi.OPT_STRICT
+        if self.default_class:
+            flags |= _ffi.OPT_DEFAULT_CLASS
+        if not self.normalize:
+            flags |= _ffi.OPT_NO_NORMALIZE
+        if self.fallthrough:
+            flags |= _ffi.OPT_FALLTHROUGH
+        o.flags = flags
+        o.ingress_class = s(self.class_)
+        o.default_namespace = s(self.namespace)
+        impl = self.impl_specific
+        if isinstance(impl, str):
+            try:
+                impl = _IMPL_NAMES[impl.lower()]
+            except KeyError:
+                raise InvalidArgumentError(
+                    f"impl_specific: {impl!r} is not prefix, exact or string-prefix",
+                    _ffi.EINVAL) from None
+        o.impl_specific = int(impl)
+        o.default_backend = s(self.default_backend)
+        for name in ("max_input_bytes", "max_depth", "max_nodes", "max_alias_nodes",
+                     "max_scalar_bytes", "max_diagnostics", "max_alias_bytes"):
+            setattr(o, name, getattr(self, name))
+        return o, keep
+
+
+# ------------------------------------------------------------- ruleset
+
+
+@dataclass(frozen=True)
+class IngressInfo:
+    """One Ingress held by a ruleset (struct ingroute_ingress_info)."""
+
+    namespace: str
+    name: str
+    file: Optional[str]
+    line: int
+    column: int
+    served: bool
+    reason: Optional[str]
+    ingress_class: Optional[str]
+    rules: int
+    paths: int
+    tls: int
+    has_default_backend: bool
+
+
+def _info(ci: _ffi.CIngressInfo) -> IngressInfo:
+    return IngressInfo(
+        namespace=_ffi.text(ci.ns) or "",
+        name=_ffi.text(ci.name) or "",
+        file=_ffi.text(ci.file),
+        line=ci.line,
+        column=ci.column,
+        served=bool(ci.served),
+        reason=_ffi.text(ci.reason),
+        ingress_class=_ffi.text(ci.ingress_class),
+        rules=ci.rules,
+        paths=ci.paths,
+        tls=ci.tls,
+        has_default_backend=bool(ci.has_default_backend),
+    )
+
+
+class Ruleset:
+    """The loader: Ingresses and IngressClasses keyed by namespace/name, as
+    a controller keeps its desired state. Load text or files into it,
+    remove objects, and compile routers from it. Not thread-safe (a lock
+    serialises calls). Use as a context manager or call close()."""
+
+    _free = staticmethod(lib.ingroute_ruleset_free)
+
+    def __init__(self, options: Optional[Options] = None, **kwargs: Any) -> None:
+        """Creates an empty ruleset. Pass an Options, or its fields as
+        keywords (``Ruleset(class_="public", strict=True)``)."""
+        self._ptr: Optional[ctypes.c_void_p] = None
+        if options is None:
+            options = Options(**kwargs)
+        elif kwargs:
+            raise TypeError("pass either options or keywords, not both")
+        self.options = options
+        copts, keep = options._to_c()
+        ptr = ctypes.c_void_p()
+        _raise(lib.ingroute_ruleset_new(ctypes.byref(ptr), ctypes.byref(copts)),
+               "ruleset_new")
+        del keep
+        self._ptr = ptr
+        self._lock = threading.Lock()
+
+    def _handle(self) -> ctypes.c_void_p:
+        if self._ptr is None:
+            raise ClosedError("ruleset is closed", _ffi.EINVAL)
+        return self._ptr
+
+    def load_text(self, data: Union[str, bytes], name: Optional[str] = None
+                  ) -> List[Diagnostic]:
+        """Loads YAML or JSON text (one or more documents; Lists). All or
+        nothing: on failure the ruleset is unchanged and an IngrouteError
+        carrying the diagnostics is raised. Returns the diagnostics (also
+        the errors of invalid objects that were dropped, unless strict)."""
+        b = _ffi.encode(data)
+        nm = None if name is None else _ffi.encode(name)
+        with self._lock, _Diags() as d:
+            rc = lib.ingroute_ruleset_load_buffer(self._handle(), b, len(b), nm, d.ptr)
+            diags = d.read()
+        _raise(rc, f"load {name or '<text>'}", diags)
+        return diags
+
+    def load_path(self, path: PathLike) -> List[Diagnostic]:
+        """Loads a file, or every *.yaml, *.yml and *.json file of a
+        directory (not recursing). All or nothing, as load_text()."""
+        p = os.fsencode(path)
+        with self._lock, _Diags() as d:
+            rc = lib.ingroute_ruleset_load_path(self._handle(), p, d.ptr)
+            diags = d.read()
+        _raise(rc, f"load {os.fsdecode(p)}", diags)
+        return diags
+
+    def remove(self, namespace: Optional[str], name: str) -> None:
+        """Removes the Ingress namespace/name (None: the default
+        namespace); NotFoundError if there is none."""
+        ns = None if namespace is None else _ffi.encode(namespace)
+        with self._lock:
+            rc = lib.ingroute_ruleset_remove(self._handle(), ns, _ffi.encode(name))
+        _raise(rc, f"remove {namespace or ''}/{name}")
+
+    def __len__(self) -> int:
+        with self._lock:
+            return lib.ingroute_ruleset_count(self._handle())
+
+    def ingresses(self) -> List[IngressInfo]:
+        """The Ingresses held, in order of arrival."""
+        out = []
+        ci = _ffi.CIngressInfo()
+        with self._lock:
+            h = self._handle()
+            for i in range(lib.ingroute_ruleset_count(h)):
+                ci.size = _ffi.INFO_SIZE
+                _raise(lib.ingroute_ruleset_get(h, i, ctypes.byref(ci)), "ruleset_get")
+                out.append(_info(ci))
+        return out
+
+    def __iter__(self) -> Iterator[IngressInfo]:
+        return iter(self.ingresses())
+
+    def find(self, namespace: Optional[str], name: str) -> Optional[IngressInfo]:
+        """The Ingress namespace/name, or None."""
+        ci = _ffi.CIngressInfo()
+        ci.size = _ffi.INFO_SIZE
+        ns = None if namespace is None else _ffi.encode(namespace)
+        with self._lock:
+            rc = lib.ingroute_ruleset_find(self._handle(), ns, _ffi.encode(name),
+                                           ctypes.byref(ci))
+            if rc == _ffi.ENOENT:
+                return None
+            _raise(rc, "ruleset_find")
+            return _info(ci)
+
+    def compile(self) -> "Router":
+        """Compiles the served Ingresses into a new Router. Conflicts and
+        shadowed rules are warnings in router.diagnostics."""
+        with self._lock, _Diags() as d:
+            ptr = ctypes.c_void_p()
+            rc = lib.ingroute_router_compile(ctypes.byref(ptr), self._handle(), d.ptr)
+            diags = d.read()
+        _raise(rc, "compile", diags)
+        return Router._adopt(ptr, diags, self.options)
+
+    def close(self) -> None:
+        """Frees the ruleset. Routers compiled from it stay usable."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._ptr is not None:
+                self._free(self._ptr)
+                self._ptr = None
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def __enter__(self) -> "Ruleset":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Safety net only: nobody else can hold the object now.
+        ptr = getattr(self, "_ptr", None)
+        if ptr is not None:
+            self._ptr = None
+            self._free(ptr)
+
+
+# -------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource backend: apiGroup (None when absent), kind, name."""
+
+    api_group: Optional[str]
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Backend:
+    """A backend: a Service (name, and a port number or a port name) or a
+    resource. ``namespace`` is the declaring Ingress's (or the
+    default_backend option's)."""
+
+    namespace: str
+    service: Optional[str] = None
+    port_number: Optional[int] = None
+    port_name: Optional[str] = None
+    resource: Optional[Resource] = None
+
+    @property
+    def port(self) -> Union[int, str, None]:
+        """The port number, else the port name."""
+        return self.port_name if self.port_name is not None else self.port_number
+
+    def __str__(self) -> str:
+        if self.service is not None:
+            return f"{self.namespace}/{self.service}:{self.port}"
+        r = self.resource
+        assert r is not None
+        return f"resource:{r.api_group or '-'}/{r.kind}/{r.name}"
+
+
+@dataclass(frozen=True)
+class IngressRef:
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The rule that matched: its host ("" for a rule without one), path
+    and pathType."""
+
+    host: str
+    path: str
+    path_type: PathType
+
+
+@dataclass(frozen=True)
+class Match:
+    """The answer to one lookup. ``backend`` is None when the decision is
+    NONE (the proxy answers 404); ``ingress`` is None for the
+    default_backend option; ``rule`` is set only for decision PATH."""
+
+    decision: Decision
+    backend: Optional[Backend]
+    ingress: Optional[IngressRef]
+    rule: Optional[Rule]
+    vhost_kind: VHostKind
+    default_source: DefaultSource
+
+    def __bool__(self) -> bool:
+        return self.decision != Decision.NONE
+
+
+@dataclass(frozen=True)
+class TLS:
+    """The certificate for an SNI name: the Secret (namespace, name), the
+    spec.tls[].hosts entry that matched ("" for an entry without hosts) and
+    the Ingress."""
+
+    secret_namespace: str
+    secret_name: str
+    host: str
+    ingress: IngressRef
+
+
+def _s(b: Optional[bytes]) -> Optional[str]:
+    return None if b is None else b.decode("utf-8", "surrogateescape")
+
+
+def _match(m: _ffi.CMatch) -> Match:
+    decision = Decision(m.decision)
+    backend = None
+    if decision != Decision.NONE:
+        if m.backend_kind == 1:
+            backend = Backend(namespace=_s(m.backend_ns) or "",
+                              service=_s(m.service),
+                              port_number=None if m.port_name else m.port_number,
+                              port_name=_s(m.port_name))
+        else:
+            backend = Backend(namespace=_s(m.backend_ns) or "",
+                              resource=Resource(_s(m.resource_api_group),
+                                                _s(m.resource_kind) or "",
+                                                _s(m.resource_name) or ""))
+    ingress = None
+    if m.ingress_name is not None:
+        ingress = IngressRef(_s(m.ingress_ns) or "", _s(m.ingress_name) or "")
+    rule = None
+    if decision == Decision.PATH:
+        rule = Rule(_s(m.rule_host) or "", _s(m.rule_path) or "", PathType(m.path_type))
+    return Match(decision, backend, ingress, rule, VHostKind(m.vhost_kind),
+                 DefaultSource(m.default_source))
+
+
+def _host(host: Union[str, bytes, None]) -> bytes:
+    return b"" if host is None else _ffi.encode(host)
+
+
+# --------------------------------------------------------------- router
+
+
+class Router:
+    """A compiled router: an immutable index of the served Ingresses.
+
+    Make one with :meth:`Router.load` (or :meth:`Ruleset.compile`), ask it
+    :meth:`match`, :meth:`tls`, :meth:`explain`, :meth:`dump`, and
+    :meth:`close` it (or use ``with``). Results are plain Python objects
+    that stay valid after close(). Thread-safe: close() waits for calls in
+    progress, and calls after it raise ClosedError."""
+
+    _unref = staticmethod(lib.ingroute_router_unref)
+
+    def __init__(self) -> None:
+        raise TypeError("use Router.load() or Ruleset.compile()")
+
+    @classmethod
+    def _adopt(cls, ptr: ctypes.c_void_p, diags: List[Diagnostic],
+               options: Options) -> "Router":
+        self = cls.__new__(cls)
+        self._ptr = ptr
+        self._lock = threading.Lock()
+        self._m = _ffi.CMatch()
+        self._t = _ffi.CTLSMatch()
+        self.diagnostics = diags
+        self.options = options
+        return self
+
+    @classmethod
+    def load(
+        cls,
+        paths: Union[PathLike, bytes, Iterable[PathLike], None] = None,
+        *,
+        text: Union[str, bytes, None] = None,
+        name: Optional[str] = None,
+        class_: Optional[str] = None,
+        default_class: bool = False,
+        namespace: Optional[str] = None,
+        impl_specific: Union[ImplSpecific, str] = ImplSpecific.PREFIX,
+        fallthrough: bool = False,
+        normalize: bool = True,
+        default_backend: Optional[str] = None,
+        strict: bool = False,
+        options: Optional[Options] = None,
+    ) -> "Router":
+        """Loads manifests and compiles a router.
+
+        ``paths`` is a file or directory, or a list of them (like
+        ``kubectl apply -f``); ``bytes`` given there are manifest text.
+        ``text`` is manifest text (str or bytes), labelled ``name`` in
+        diagnostics. Both may be given (paths load first). The keywords are
+        the fields of :class:`Options` (or pass ``options``).
+
+        Raises an IngrouteError subclass (ManifestSyntaxError, LimitError,
+        LoadIOError, ValidationError with strict, InvalidArgumentError for
+        bad options) carrying the diagnostics. Otherwise the router's
+        ``diagnostics`` hold every diagnostic of the load and the compile,
+        including errors of invalid objects that were dropped."""
+        if options is None:
+            options = Options(class_=class_, default_class=default_class,
+                              namespace=namespace, impl_specific=impl_specific,
+                              fallthrough=fallthrough, normalize=normalize,
+                              default_backend=default_backend, strict=strict)
+        if isinstance(paths, bytes):
+            if text is not None:
+                raise TypeError("manifest bytes given twice (paths and text)")
+            paths, text = None, paths
+        if paths is None:
+            plist: List[PathLike] = []
+        elif isinstance(paths, (str, os.PathLike)):
+            plist = [paths]
+        else:
+            plist = list(paths)
+        if not plist and text is None:
+            raise TypeError("Router.load() needs paths or text")
+        diags: List[Diagnostic] = []
+        with Ruleset(options) as rs:
+            for p in plist:
+                diags += rs.load_path(p)
+            if text is not None:
+                diags += rs.load_text(text, name)
+            router = rs.compile()
+        router.diagnostics = diags + router.diagnostics
+        return router
+
+    def _handle(self) -> ctypes.c_void_p:
+        if self._ptr is None:
+            raise ClosedError("router is closed", _ffi.EINVAL)
+        return self._ptr
+
+    def match(self, host: Union[str, bytes, None], path: Union[str, bytes]) -> Match:
+        """Routes one request: ``host`` is the Host header (or :authority;
+        None or "" for none), ``path`` the request target's path as
+        received (query, escapes and dot segments are handled by the
+        library unless the router was built with normalize=False)."""
+        h = _host(host)
+        p = _ffi.encode(path)
+        with self._lock:
+            m = self._m
+            m.size = _ffi.MATCH_SIZE
+            rc = lib.ingroute_router_match(self._handle(), h, len(h), p, len(p),
+                                           ctypes.byref(m))
+            _raise(rc, "match")
+            return _match(m)
+
+    def tls(self, sni: Union[str, bytes]) -> Optional[TLS]:
+        """The certificate for an SNI name, or None (DESIGN 4.8)."""
+        s = _ffi.encode(sni)
+        with self._lock:
+            t = self._t
+            t.size = _ffi.TLS_SIZE
+            _raise(lib.ingroute_router_tls(self._handle(), s, len(s), ctypes.byref(t)),
+                   "tls")
+            if not t.found:
+                return None
+            return TLS(_s(t.secret_ns) or "", _s(t.secret_name) or "",
+                       _s(t.tls_host) or "",
+                       IngressRef(_s(t.ingress_ns) or "", _s(t.ingress_name) or ""))
+
+    def explain_text(self, host: Union[str, bytes, None], path: Union[str, bytes]) -> str:
+        """The library's explanation of a lookup, as JSON text."""
+        h = _host(host)
+        p = _ffi.encode(path)
+        out = ctypes.c_void_p()
+        n = ctypes.c_size_t()
+        with self._lock:
+            rc = lib.ingroute_router_explain(self._handle(), h, len(h), p, len(p),
+                                             ctypes.byref(out), ctypes.byref(n))
+        return _take_text(rc, out, n, "explain")
+
+    def explain(self, host: Union[str, bytes, None], path: Union[str, bytes]
+                ) -> dict[str, Any]:
+        """Why a lookup gives its answer: the normalised request, the
+        virtual hosts tried, every candidate path with its verdict and the
+        decision (json.loads of the library's text)."""
+        return json.loads(self.explain_text(host, path))
+
+    def dump_text(self) -> str:
+        """The compiled table as JSON text."""
+        out = ctypes.c_void_p()
+        n = ctypes.c_size_t()
+        with self._lock:
+            rc = lib.ingroute_router_dump(self._handle(), ctypes.byref(out),
+                                          ctypes.byref(n))
+        return _take_text(rc, out, n, "dump")
+
+    def dump(self) -> dict[str, Any]:
+        """The compiled table: virtual hosts, their paths in precedence
+        order, default backends, the TLS table (json.loads of the text)."""
+        return json.loads(self.dump_text())
+
+    def close(self) -> None:
+        """Drops the router's reference. Waits for calls in progress;
+        later calls raise ClosedError. Calling close() twice is fine."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            if self._ptr is not None:
+                self._unref(self._ptr)
+                self._ptr = None
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def __enter__(self) -> "Router":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Safety net only: nobody else can hold the object now.
+        ptr = getattr(self, "_ptr", None)
+        if ptr is not None:
+            self._ptr = None
+            self._unref(ptr)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._ptr is None else f"at 0x{self._ptr.value:x}"
+        return f"<ingroute.Router {state}>"
+
+
+def _take_text(rc: int, out: ctypes.c_void_p, n: ctypes.c_size_t, what: str) -> str:
+    try:
+        _raise(rc, what)
+        return ctypes.string_at(out.value, n.value).decode("utf-8", "surrogateescape")
+    finally:
+        lib.ingroute_free(out)
+
+
+# -------------------------------------------------------------- helpers
+
+
+def version() -> str:
+    """The library's version, "MAJOR.MINOR.PATCH"."""
+    return _ffi.text(lib.ingroute_version_string()) or ""
+
+
+def version_info() -> tuple[int, int, int]:
+    v = lib.ingroute_version()
+    return (v >> 16, (v >> 8) & 0xFF, v & 0xFF)
+
+
+def max_path() -> int:
+    """Longest request path matched against path rules."""
+    return lib.ingroute_max_path()
+
+
+def normalize_host(host: Union[str, bytes]) -> str:
+    """A Host header as lookups see it (DESIGN 4.4); "" when the host can
+    only match rules without a host (empty, an IP literal, not a DNS name)."""
+    h = _ffi.encode(host)
+    buf = ctypes.create_string_buffer(len(h) + 1)
+    n = lib.ingroute_normalize_host(h, len(h), buf, len(buf))
+    return buf.raw[:n].decode("utf-8", "surrogateescape")
+
+
+def normalize_path(path: Union[str, bytes]) -> Optional[str]:
+    """A request path as lookups see it (DESIGN 4.4); None when it is
+    longer than max_path()."""
+    p = _ffi.encode(path)
+    cap = len(p) + 2
+    buf = ctypes.create_string_buffer(cap)
+    n = lib.ingroute_normalize_path(p, len(p), buf, cap)
+    if n == 0:
+        return None
+    return buf.raw[:n].decode("utf-8", "surrogateescape")

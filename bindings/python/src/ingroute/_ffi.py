@@ -1,0 +1,279 @@
+"""Low-level ctypes declarations for libingroute.so.1.
+
+Everything here mirrors include/ingroute.h exactly: the structures have the
+header's members in the header's order (ctypes applies the C alignment
+rules, so the offsets are the C compiler's; tests/test_abi.py compares them
+with offsetof() from the real header), and every function has its argtypes
+and restype declared, so no argument is ever converted by guesswork.
+
+The library is found through the INGROUTE_LIBRARY environment variable (a
+path to libingroute.so.1, e.g. a build directory's lib/libingroute.so.1),
+else by the system loader ("libingroute.so.1", as installed).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from ctypes import (
+    POINTER,
+    Structure,
+    c_char_p,
+    c_int,
+    c_size_t,
+    c_uint,
+    c_void_p,
+)
+from typing import Optional
+
+SONAME = "libingroute.so.1"
+
+# Header version this module was written against (INGROUTE_VERSION_*).
+HEADER_MAJOR = 0
+HEADER_MINOR = 1
+
+# enum ingroute_status
+OK = 0
+EINVAL = -1
+ENOMEM = -2
+EIO = -3
+ESYNTAX = -4
+ELIMIT = -5
+EINVALID = -6
+ENOENT = -7
+
+# enum ingroute_flag
+OPT_STRICT = 1 << 0
+OPT_DEFAULT_CLASS = 1 << 1
+OPT_NO_NORMALIZE = 1 << 2
+OPT_FALLTHROUGH = 1 << 3
+
+
+class Allocator(Structure):
+    """struct ingroute_allocator (declared for layout only; never set)."""
+
+    _fields_ = [
+        ("malloc_fn", c_void_p),
+        ("realloc_fn", c_void_p),
+        ("free_fn", c_void_p),
+        ("ctx", c_void_p),
+    ]
+
+
+class COptions(Structure):
+    """struct ingroute_options."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("flags", c_uint),
+        ("ingress_class", c_char_p),
+        ("default_namespace", c_char_p),
+        ("impl_specific", c_int),
+        ("default_backend", c_char_p),
+        ("max_input_bytes", c_size_t),
+        ("max_depth", c_size_t),
+        ("max_nodes", c_size_t),
+        ("max_alias_nodes", c_size_t),
+        ("max_scalar_bytes", c_size_t),
+        ("max_diagnostics", c_size_t),
+        ("allocator", POINTER(Allocator)),
+        ("max_alias_bytes", c_size_t),
+    ]
+
+
+class CDiag(Structure):
+    """struct ingroute_diag."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("severity", c_int),
+        ("code", c_int),
+        ("file", c_char_p),
+        ("line", c_uint),
+        ("column", c_uint),
+        ("kind", c_char_p),
+        ("ns", c_char_p),
+        ("name", c_char_p),
+        ("field", c_char_p),
+        ("message", c_char_p),
+    ]
+
+
+class CIngressInfo(Structure):
+    """struct ingroute_ingress_info."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("ns", c_char_p),
+        ("name", c_char_p),
+        ("file", c_char_p),
+        ("line", c_uint),
+        ("column", c_uint),
+        ("served", c_int),
+        ("reason", c_char_p),
+        ("ingress_class", c_char_p),
+        ("rules", c_size_t),
+        ("paths", c_size_t),
+        ("tls", c_size_t),
+        ("has_default_backend", c_int),
+    ]
+
+
+class CMatch(Structure):
+    """struct ingroute_match."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("decision", c_int),
+        ("backend_kind", c_int),
+        ("backend_ns", c_char_p),
+        ("service", c_char_p),
+        ("port_number", c_int),
+        ("port_name", c_char_p),
+        ("resource_api_group", c_char_p),
+        ("resource_kind", c_char_p),
+        ("resource_name", c_char_p),
+        ("ingress_ns", c_char_p),
+        ("ingress_name", c_char_p),
+        ("rule_host", c_char_p),
+        ("rule_path", c_char_p),
+        ("path_type", c_int),
+        ("vhost_kind", c_int),
+        ("default_source", c_int),
+    ]
+
+
+class CTLSMatch(Structure):
+    """struct ingroute_tls_match."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("found", c_int),
+        ("secret_ns", c_char_p),
+        ("secret_name", c_char_p),
+        ("tls_host", c_char_p),
+        ("ingress_ns", c_char_p),
+        ("ingress_name", c_char_p),
+    ]
+
+
+# Opaque handles are plain void pointers.
+ruleset_p = c_void_p
+router_p = c_void_p
+diags_p = c_void_p
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    def fn(name: str, restype, *argtypes) -> None:
+        f = getattr(lib, name)
+        f.restype = restype
+        f.argtypes = list(argtypes)
+
+    fn("ingroute_version", c_uint)
+    fn("ingroute_version_string", c_char_p)
+    fn("ingroute_strerror", c_char_p, c_int)
+    fn("ingroute_options_init", c_int, POINTER(COptions), c_size_t)
+    fn("ingroute_options_size", c_size_t)
+    fn("ingroute_match_size", c_size_t)
+    fn("ingroute_max_path", c_size_t)
+
+    fn("ingroute_diags_new", c_int, POINTER(diags_p), c_void_p)
+    fn("ingroute_diags_free", None, diags_p)
+    fn("ingroute_diags_clear", None, diags_p)
+    fn("ingroute_diags_count", c_size_t, diags_p)
+    fn("ingroute_diags_count_severity", c_size_t, diags_p, c_int)
+    fn("ingroute_diags_get", c_int, diags_p, c_size_t, POINTER(CDiag))
+    fn("ingroute_diags_format", c_size_t, diags_p, c_size_t, c_char_p, c_size_t)
+
+    fn("ingroute_ruleset_new", c_int, POINTER(ruleset_p), POINTER(COptions))
+    fn("ingroute_ruleset_free", None, ruleset_p)
+    fn("ingroute_ruleset_load_buffer", c_int, ruleset_p, c_char_p, c_size_t,
+       c_char_p, diags_p)
+    fn("ingroute_ruleset_load_path", c_int, ruleset_p, c_char_p, diags_p)
+    fn("ingroute_ruleset_remove", c_int, ruleset_p, c_char_p, c_char_p)
+    fn("ingroute_ruleset_count", c_size_t, ruleset_p)
+    fn("ingroute_ruleset_get", c_int, ruleset_p, c_size_t, POINTER(CIngressInfo))
+    fn("ingroute_ruleset_find", c_int, ruleset_p, c_char_p, c_char_p,
+       POINTER(CIngressInfo))
+
+    fn("ingroute_router_compile", c_int, POINTER(router_p), ruleset_p, diags_p)
+    fn("ingroute_router_ref", router_p, router_p)
+    fn("ingroute_router_unref", None, router_p)
+    fn("ingroute_router_match", c_int, router_p, c_char_p, c_size_t, c_char_p,
+       c_size_t, POINTER(CMatch))
+    fn("ingroute_router_tls", c_int, router_p, c_char_p, c_size_t,
+       POINTER(CTLSMatch))
+    # char ** out: declared as a void pointer so ctypes hands back the raw
+    # address, which must be given to ingroute_free() (a c_char_p result
+    # would be copied and the address lost).
+    fn("ingroute_router_explain", c_int, router_p, c_char_p, c_size_t, c_char_p,
+       c_size_t, POINTER(c_void_p), POINTER(c_size_t))
+    fn("ingroute_router_dump", c_int, router_p, POINTER(c_void_p),
+       POINTER(c_size_t))
+    fn("ingroute_free", None, c_void_p)
+    fn("ingroute_normalize_host", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
+    fn("ingroute_normalize_path", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
+
+
+def _open() -> ctypes.CDLL:
+    explicit = os.environ.get("INGROUTE_LIBRARY")
+    if explicit:
+        try:
+            return ctypes.CDLL(explicit)
+        except OSError as e:
+            raise ImportError(
+                f"ingroute: INGROUTE_LIBRARY={explicit!r} cannot be loaded: {e}"
+            ) from e
+    try:
+        return ctypes.CDLL(SONAME)
+    except OSError as e:
+        raise ImportError(
+            f"ingroute: {SONAME} not found by the system loader ({e}); install "
+            "the library or set INGROUTE_LIBRARY to the path of libingroute.so.1"
+        ) from e
+
+
+def _check(lib: ctypes.CDLL) -> None:
+    v = lib.ingroute_version()
+    major, minor = v >> 16, (v >> 8) & 0xFF
+    if major != HEADER_MAJOR or minor < HEADER_MINOR:
+        raise ImportError(
+            f"ingroute: library version {lib.ingroute_version_string().decode()} "
+            f"is not compatible with these bindings ({HEADER_MAJOR}.{HEADER_MINOR}.x)"
+        )
+    # The size-first convention lets an older library ignore fields it does
+    # not know; a library struct smaller than the first published layout
+    # would mean a different ABI altogether.
+    if lib.ingroute_match_size() < 8 or lib.ingroute_options_size() < 8:
+        raise ImportError("ingroute: the library reports impossible struct sizes")
+
+
+lib: ctypes.CDLL = _open()
+_declare(lib)
+_check(lib)
+
+#: sizes to put in the size member: ours, or the library's when it is older.
+OPTIONS_SIZE: int = min(ctypes.sizeof(COptions), lib.ingroute_options_size())
+MATCH_SIZE: int = min(ctypes.sizeof(CMatch), lib.ingroute_match_size())
+DIAG_SIZE: int = ctypes.sizeof(CDiag)
+INFO_SIZE: int = ctypes.sizeof(CIngressInfo)
+TLS_SIZE: int = ctypes.sizeof(CTLSMatch)
+
+
+def text(b: Optional[bytes]) -> Optional[str]:
+    """Decodes a string from the library (UTF-8; stray bytes kept as
+    surrogate escapes so that they round-trip)."""
+    if b is None:
+        return None
+    return b.decode("utf-8", "surrogateescape")
+
+
+def encode(s: str | bytes) -> bytes:
+    if isinstance(s, bytes):
+        return s
+    return s.encode("utf-8", "surrogateescape")
+
+
+def library_path() -> str:
+    """The file name the library was loaded from (as given to the loader)."""
+    return lib._name
