@@ -97,3 +97,29 @@ char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n)
 	p[n] = '\0';
 	return p;
 }
+
+void ingroute__arena_reset(ig_arena *ar)
+{
+	ig_arena_chunk *c, *next, *keep = NULL;
+
+	/* Keep the largest chunk for the next round (the next document of a
+	 * stream is usually like the last), free the rest. */
+	for (c = ar->head; c; c = c->next)
+		if (!keep || c->size > keep->size)
+			keep = c;
+	for (c = ar->head; c; c = next) {
+		next = c->next;
+		if (c != keep)
+			ingroute__free(ar->alloc, c);
+	}
+	ar->head = keep;
+	if (keep) {
+		keep->next = NULL;
+		ar->cur = (char *)keep->data;
+		ar->end = ar->cur + keep->size;
+		ar->total = sizeof(*keep) + keep->size;
+	} else {
+		ar->cur = ar->end = NULL;
+		ar->total = 0;
+	}
+}

@@ -82,8 +82,13 @@ static uint32_t pool_add(cc *c, const char *s, size_t n)
 		c->oom = 1;
 		return IG_NONE;
 	}
-	ingroute__buf_put(&c->pool, s, n);
-	ingroute__buf_put(&c->pool, "", 1);
+	/* Model strings carry their NUL: one copy with it. */
+	if (s[n] == '\0') {
+		ingroute__buf_put(&c->pool, s, n + 1);
+	} else {
+		ingroute__buf_put(&c->pool, s, n);
+		ingroute__buf_put(&c->pool, "", 1);
+	}
 	if (c->pool.failed) {
 		c->oom = 1;
 		return IG_NONE;
@@ -202,7 +207,9 @@ static uint32_t vhost_get(cc *c, int kind, const char *host, size_t n)
 
 /* ---- backends */
 
-static uint32_t add_backend(cc *c, const ig_backend *b, const ig_object *o)
+/* A backend of the Ingress of precedence `prec`, whose namespace and name
+ * are pooled once in r->ings. */
+static uint32_t add_backend(cc *c, const ig_backend *b, uint32_t prec)
 {
 	ig_rbackend *rb;
 
@@ -212,8 +219,8 @@ static uint32_t add_backend(cc *c, const ig_backend *b, const ig_object *o)
 	rb = &c->backends[c->nbackends];
 	memset(rb, 0xff, sizeof(*rb));
 	rb->port_number = 0;
-	rb->ns = pool_add(c, o->ns.s, o->ns.len);
-	rb->ing_name = pool_add(c, o->name.s, o->name.len);
+	rb->ns = c->r->ings[prec].ns;
+	rb->ing_name = c->r->ings[prec].name;
 	if (b->has_service) {
 		rb->service = pool_str(c, &b->service);
 		rb->port_name = b->port_name.len ? pool_str(c, &b->port_name) : IG_NONE;
@@ -382,75 +389,98 @@ static size_t cand_key_len(const tcand *t)
 	return t->match == IG_M_ELEMENT ? t->measure : t->path->path.len;
 }
 
-/* Two rules that match exactly the same requests: only the first (by
- * index) can ever win. Reports each other one as a conflict (same path
- * and type, another Ingress) or as shadowed. */
-static int shadow_cmp(const void *x, const void *y)
-{
-	const tcand *a = *(const tcand *const *)x, *b = *(const tcand *const *)y;
-	int r;
+/* A hash set of candidates by (virtual host, kind, bytes): for finding,
+ * in one pass in rank order, rules that match exactly the same requests
+ * as an earlier one. */
+typedef struct cset {
+	uint32_t *slot;       /* candidate index + 1 */
+	size_t mask;
+} cset;
 
-	if (a->vhost != b->vhost)
-		return a->vhost < b->vhost ? -1 : 1;
-	if (a->match != b->match)
-		return a->match < b->match ? -1 : 1;
-	r = bytes_cmp(a->path->path.s ? a->path->path.s : "", cand_key_len(a),
-	              b->path->path.s ? b->path->path.s : "", cand_key_len(b));
-	if (r)
-		return r;
-	return a->index < b->index ? -1 : a->index > b->index;
+static const char *cpath(const tcand *t)
+{
+	return t->path->path.s ? t->path->path.s : "";
 }
 
+/* by_type: key on (type, whole path); else on (match kind, index key). */
+static uint64_t cset_hash(const tcand *t, int by_type)
+{
+	size_t n = by_type ? t->path->path.len : cand_key_len(t);
+	uint64_t salt = ((uint64_t)t->vhost << 8) | (by_type ? 0x80u | t->type : t->match);
+
+	return ingroute__hash(cpath(t), n, salt * 0x9e3779b97f4a7c15ull);
+}
+
+static int cset_same(const tcand *a, const tcand *b, int by_type)
+{
+	size_t an = by_type ? a->path->path.len : cand_key_len(a);
+	size_t bn = by_type ? b->path->path.len : cand_key_len(b);
+
+	return a->vhost == b->vhost &&
+	       (by_type ? a->type == b->type : a->match == b->match) &&
+	       an == bn && memcmp(cpath(a), cpath(b), an) == 0;
+}
+
+/* The earlier member of t's group, or NULL after adding t as the first. */
+static const tcand *cset_first(cc *c, cset *set, const tcand *t, int by_type)
+{
+	size_t i = (size_t)cset_hash(t, by_type) & set->mask;
+
+	for (; set->slot[i]; i = (i + 1) & set->mask) {
+		const tcand *o = &c->cands[set->slot[i] - 1];
+
+		if (cset_same(o, t, by_type))
+			return o;
+	}
+	set->slot[i] = t->index + 1;
+	return NULL;
+}
+
+/* Two rules that match exactly the same requests: only the first (by
+ * index) can ever win. Reports each other one as a conflict (same path
+ * and type as an earlier rule of another Ingress) or as shadowed. */
 static void report_shadows(cc *c)
 {
-	const tcand **order;
-	size_t i, start;
+	cset group = { NULL, 0 }, twins = { NULL, 0 };
+	size_t size = 16, i;
 
-	order = ingroute__malloc(c->a, (c->ncands ? c->ncands : 1) * sizeof(*order));
-	if (!order) {
+	while (size < c->ncands * 2)
+		size *= 2;
+	group.slot = ingroute__calloc(c->a, size, sizeof(uint32_t));
+	twins.slot = ingroute__calloc(c->a, size, sizeof(uint32_t));
+	group.mask = twins.mask = size - 1;
+	if (!group.slot || !twins.slot) {
 		c->oom = 1;
-		return;
+		goto out;
 	}
-	for (i = 0; i < c->ncands; i++)
-		order[i] = &c->cands[i];
-	ig_sort(order, c->ncands, sizeof(*order), shadow_cmp);
-	for (start = 0; start < c->ncands; start = i) {
-		const tcand *w = order[start];
+	for (i = 0; i < c->ncands; i++) {
+		const tcand *t = &c->cands[i], *w, *twin;
+		const tvhost *v;
+		char field[96];
 
-		for (i = start + 1; i < c->ncands; i++) {
-			const tcand *t = order[i], *twin = NULL;
-			const tvhost *v = &c->vhosts[t->vhost];
-			char field[96];
-			size_t k;
-
-			if (t->vhost != w->vhost || t->match != w->match ||
-			    bytes_cmp(t->path->path.s, cand_key_len(t), w->path->path.s,
-			              cand_key_len(w)) != 0)
-				break;
-			/* The same path and type earlier in the group beat it first. */
-			for (k = start; k < i && !twin; k++)
-				if (order[k]->type == t->type &&
-				    order[k]->path->path.len == t->path->path.len)
-					twin = order[k];
-			snprintf(field, sizeof(field), "spec.rules[%u].http.paths[%u]",
-			         t->rule, t->pathidx);
-			if (twin && twin->ing != t->ing)
-				warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_CONFLICT,
-				        "conflict: host \"%s\" %s \"%s\" is also routed by "
-				        "Ingress %s/%s, which wins (%s)",
-				        v->host_len ? v->host : "(any)", type_name(t->type),
-				        t->path->path.s ? t->path->path.s : "",
-				        twin->ing->ns.s, twin->ing->name.s,
-				        prec_reason(twin->ing, t->ing));
-			else
-				warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_SHADOWED,
-				        "never matches: %s \"%s\" of Ingress %s/%s matches the "
-				        "same requests and wins", type_name(w->type),
-				        w->path->path.s ? w->path->path.s : "",
-				        w->ing->ns.s, w->ing->name.s);
-		}
+		w = cset_first(c, &group, t, 0);
+		twin = cset_first(c, &twins, t, 1);
+		if (!w)
+			continue;
+		v = &c->vhosts[t->vhost];
+		snprintf(field, sizeof(field), "spec.rules[%u].http.paths[%u]",
+		         t->rule, t->pathidx);
+		if (twin && twin->ing != t->ing)
+			warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_CONFLICT,
+			        "conflict: host \"%s\" %s \"%s\" is also routed by "
+			        "Ingress %s/%s, which wins (%s)",
+			        v->host_len ? v->host : "(any)", type_name(t->type),
+			        cpath(t), twin->ing->ns.s, twin->ing->name.s,
+			        prec_reason(twin->ing, t->ing));
+		else
+			warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_SHADOWED,
+			        "never matches: %s \"%s\" of Ingress %s/%s matches the "
+			        "same requests and wins", type_name(w->type), cpath(w),
+			        w->ing->ns.s, w->ing->name.s);
 	}
-	ingroute__free(c->a, order);
+out:
+	ingroute__free(c->a, group.slot);
+	ingroute__free(c->a, twins.slot);
 }
 
 /* ---- the radix trie of a virtual host */
@@ -777,7 +807,7 @@ static void build_tables(cc *c)
 		v->ncands = 0;
 		v->region = IG_NONE;
 		v->default_backend = t->default_obj
-			? add_backend(c, t->default_obj->default_backend, t->default_obj)
+			? add_backend(c, t->default_obj->default_backend, t->default_ing)
 			: IG_NONE;
 		if (t->kind == IG_VH_ANY)
 			r->any_vhost = i;
@@ -793,7 +823,7 @@ static void build_tables(cc *c)
 		rc->path = pool_add(c, t->path->path.s ? t->path->path.s : "",
 		                    t->path->path.len);
 		rc->path_len = t->path->path.len;
-		rc->backend = add_backend(c, &t->path->backend, t->ing);
+		rc->backend = add_backend(c, &t->path->backend, t->prec);
 		rc->vt = t->vhost << 8 | (uint32_t)t->type << 2 | t->match;
 	}
 	if (c->oom)
@@ -971,7 +1001,7 @@ static void resolve_global_default(cc *c)
 {
 	ingroute_router *r = c->r;
 	const ig_object *winner = NULL;
-	uint32_t p;
+	uint32_t p, wp = 0;
 
 	r->global_default = IG_NONE;
 	if (c->view.default_backend) {
@@ -986,6 +1016,7 @@ static void resolve_global_default(cc *c)
 			continue;
 		if (!winner) {
 			winner = o;
+			wp = p;
 		} else {
 			warn_at(c, o, o->default_backend->pos, "spec.defaultBackend",
 			        INGROUTE_D_CONFLICT, "competing global default backend: "
@@ -997,10 +1028,11 @@ static void resolve_global_default(cc *c)
 	for (p = 0; !winner && p < c->nings; p++)
 		if (c->ings[p]->default_backend) {
 			winner = c->ings[p];
+			wp = p;
 			r->global_source = INGROUTE_DEFAULT_ANY;
 		}
 	if (winner)
-		r->global_default = add_backend(c, winner->default_backend, winner);
+		r->global_default = add_backend(c, winner->default_backend, wp);
 	else
 		r->global_source = INGROUTE_DEFAULT_NONE;
 }
@@ -1047,6 +1079,17 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 			c.ings[c.nings++] = c.view.items[i];
 	if (!c.oom)
 		ig_sort(c.ings, c.nings, sizeof(*c.ings), prec_cmp);
+	/* Every string the router keeps comes from an Ingress's arena: their
+	 * sizes bound the pool, which then grows once. */
+	{
+		size_t bytes = 0;
+
+		for (p = 0; p < c.nings; p++)
+			bytes += c.ings[p]->arena.total;
+		if (!c.oom && ingroute__grow(c.a, (void **)&c.pool.data, &c.pool.cap,
+		                             bytes + 64, 1) < 0)
+			c.oom = 1;
+	}
 	r->nings = c.nings;
 	r->ings = alloc_array(&c, c.nings, sizeof(ig_ring));
 	for (p = 0; p < c.nings && !c.oom; p++) {
@@ -1059,6 +1102,9 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		r->ings[p].col = o->pos.col;
 		gather_ingress(&c, p);
 	}
+	if (!c.oom && ingroute__grow(c.a, (void **)&c.backends, &c.cap_backends,
+	                             c.ncands + c.nvhosts + 1, sizeof(ig_rbackend)) < 0)
+		c.oom = 1;
 	if (!c.oom) {
 		ig_sort(c.cands, c.ncands, sizeof(tcand), cand_cmp);
 		for (i = 0; i < c.ncands; i++)

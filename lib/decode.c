@@ -41,8 +41,15 @@ static size_t push_field(dec *d, const char *name)
 static size_t push_index(dec *d, size_t i)
 {
 	size_t mark = d->path.len;
+	char tmp[24], *p = tmp + sizeof(tmp);
 
-	ingroute__buf_printf(&d->path, "[%zu]", i);
+	/* Once per list item of every object: no printf. */
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while ((i /= 10) != 0);
+	*--p = '[';
+	ingroute__buf_put(&d->path, p, (size_t)(tmp + sizeof(tmp) - p));
 	return mark;
 }
 
@@ -270,9 +277,12 @@ static void check_fields(dec *d, const ig_node *map, const char *const *known)
 		if (k->n == 7 && memcmp(k->u.str, "backend", 7) == 0)
 			hint = "defaultBackend";
 		for (f = known; *f; f++) {
-			if (strlen(*f) == k->n && memcmp(*f, k->u.str, k->n) == 0)
+			if (((*f)[0] | 0x20) != (k->n ? k->u.str[0] | 0x20 : 0) ||
+			    strlen(*f) != k->n)
+				continue;
+			if (memcmp(*f, k->u.str, k->n) == 0)
 				break;
-			if (strlen(*f) == k->n && strncasecmp(*f, k->u.str, k->n) == 0)
+			if (strncasecmp(*f, k->u.str, k->n) == 0)
 				hint = *f;
 		}
 		if (*f)
@@ -296,7 +306,7 @@ static void check_fields(dec *d, const ig_node *map, const char *const *known)
 static int field_str(dec *d, const ig_node *map, const char *name, ig_str *out)
 {
 	size_t mark = push_field(d, name);
-	int r = read_str(d, ingroute__map_get(map, name), out);
+	int r = read_str(d, ingroute__map_getn(map, name, strlen(name)), out);
 
 	pop(d, mark);
 	return r;

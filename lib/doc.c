@@ -211,12 +211,18 @@ static int resolve_plain(const char *s, size_t n)
 	size_t k;
 	int64_t v;
 
-	if (in_list(s, n, nulls))
+	/* Every null, bool and special float spelling is at most 6 bytes and
+	 * starts with one of these; most scalars are out after one test. */
+	if (n == 0)
 		return IG_S_NULL;
-	if (in_list(s, n, bools))
-		return IG_S_BOOL;
-	if (in_list(s, n, floats))
-		return IG_S_FLOAT;
+	if (n <= 6 && strchr("~nNyYtTfFoO.+-", s[0])) {
+		if (in_list(s, n, nulls))
+			return IG_S_NULL;
+		if (in_list(s, n, bools))
+			return IG_S_BOOL;
+		if (in_list(s, n, floats))
+			return IG_S_FLOAT;
+	}
 	/* Only scalars starting with a digit, a sign or '.' may be numbers;
 	 * past a few hundred digits go-yaml's float parsing overflows and
 	 * they stay strings. */
@@ -655,7 +661,7 @@ static int on_alias(builder *b, const yaml_event_t *ev)
 
 static void reset_document(builder *b)
 {
-	ingroute__arena_free(&b->arena);
+	ingroute__arena_reset(&b->arena);
 	ingroute__free(b->alloc, b->anchors);
 	b->anchors = NULL;
 	b->nanchors = b->cap_anchors = 0;
@@ -693,7 +699,6 @@ static int on_event(builder *b, const yaml_event_t *ev, ig_doc_fn fn, void *ctx)
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		reset_document(b);
-		ingroute__arena_init(&b->arena, b->alloc);
 		return 0;
 	case YAML_DOCUMENT_END_EVENT:
 		return fn(ctx, b->root);
@@ -753,14 +758,16 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
 	}
 	yaml_parser_delete(&parser);
 	reset_document(&b);
+	ingroute__arena_free(&b.arena);
 	ingroute__free(a, b.pending);
 	ingroute__free(a, b.stack);
 	return rc;
 }
 
-const ig_node *ingroute__map_get(const ig_node *map, const char *key)
+const ig_node *ingroute__map_getn(const ig_node *map, const char *key,
+                                  size_t klen)
 {
-	size_t klen = strlen(key), i;
+	size_t i;
 
 	if (!map || map->type != IG_MAP)
 		return NULL;

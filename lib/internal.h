@@ -64,6 +64,8 @@ typedef struct ig_arena {
 
 void ingroute__arena_init(ig_arena *ar, const ig_alloc *a);
 void ingroute__arena_free(ig_arena *ar);
+/* Forgets every allocation but keeps one chunk for reuse. */
+void ingroute__arena_reset(ig_arena *ar);
 void *ingroute__arena_alloc(ig_arena *ar, size_t n);  /* 8-byte aligned */
 void *ingroute__arena_zalloc(ig_arena *ar, size_t n);
 /* Copies n bytes and a NUL; NULL on OOM. */
@@ -176,8 +178,12 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
  * unsigned 64 bits) or -1. */
 int ingroute__parse_int(const char *s, size_t n, int64_t *out);
 
-/* Looks a key up in a mapping node; NULL if absent or not a mapping. */
-const ig_node *ingroute__map_get(const ig_node *map, const char *key);
+/* Looks a key up in a mapping node; NULL if absent or not a mapping.
+ * ingroute__map_get takes a string literal. */
+const ig_node *ingroute__map_getn(const ig_node *map, const char *key,
+                                  size_t len);
+#define ingroute__map_get(map, lit) \
+	ingroute__map_getn((map), (lit), sizeof(lit) - 1)
 /* 1 when a scalar node equals s exactly. */
 int ingroute__scalar_is(const ig_node *n, const char *s);
 

@@ -538,6 +538,42 @@ static void validate_path(val *v, const ig_path *p, const char *fp)
 	validate_backend(v, &p->backend, f);
 }
 
+/* The common case, settled without building a field path: a path entry
+ * that every rule of validate_path() accepts. */
+static int path_entry_ok(const ig_path *p)
+{
+	const ig_backend *b = &p->backend;
+	const char *s = p->path.s;
+	size_t n = p->path.len, i;
+	msgs ms;
+
+	if (p->path_type == IG_PT_IMPL) {
+		if (n && s[0] != '/')
+			return 0;
+	} else if (p->path_type == IG_PT_EXACT || p->path_type == IG_PT_PREFIX) {
+		if (!n || s[0] != '/' || s[n - 1] == '.')
+			return 0;   /* "/." and "/.." endings, and more, take the slow way */
+		for (i = 0; i < n; i++)
+			if (s[i] == '%' || (s[i] == '/' && i + 1 < n &&
+			                    (s[i + 1] == '/' || s[i + 1] == '.')))
+				return 0;
+	} else {
+		return 0;
+	}
+	if (!b->has_service || b->has_resource || !b->service.len ||
+	    b->service.len > 63 || !match_label(b->service.s, b->service.len) ||
+	    !(b->service.s[0] >= 'a' && b->service.s[0] <= 'z'))
+		return 0;
+	if (b->port_name.len && b->port_number)
+		return 0;
+	if (b->port_name.len) {
+		memset(&ms, 0, sizeof(ms));
+		port_name(b->port_name.s, b->port_name.len, &ms);
+		return ms.n == 0;
+	}
+	return b->port_number >= 1 && b->port_number <= 65535;
+}
+
 static void validate_host(val *v, const ig_str *h, const char *f, int check_ip)
 {
 	msgs ms;
@@ -561,7 +597,10 @@ static void validate_rules(val *v, const ig_object *o)
 	for (i = 0; i < o->nrules; i++) {
 		const ig_rule *r = &o->rules[i];
 
-		if (r->host.len) {
+		if (r->host.len && !(memchr(r->host.s, '*', r->host.len)
+		                     ? ingroute__is_wildcard_subdomain(r->host.s, r->host.len)
+		                     : ingroute__is_dns1123_subdomain(r->host.s, r->host.len) &&
+		                       !is_ip(r->host.s, r->host.len))) {
 			snprintf(f, sizeof(f), "spec.rules[%u].host", i);
 			validate_host(v, &r->host, f, 1);
 		}
@@ -572,6 +611,8 @@ static void validate_rules(val *v, const ig_object *o)
 			required(v, r->paths_pos, f, "");
 		}
 		for (j = 0; j < r->npaths; j++) {
+			if (path_entry_ok(&r->paths[j]))
+				continue;
 			snprintf(f, sizeof(f), "spec.rules[%u].http.paths[%u]", i, j);
 			validate_path(v, &r->paths[j], f);
 		}
