@@ -11,7 +11,7 @@
 /* Hosts are folded through two tables, one lookup each per byte and no
  * branch that depends on the byte: a lowercase map (0 for a byte a DNS
  * name cannot hold) and class bits. */
-enum { HC_NAME = 1, HC_DOT = 2, HC_BAD = 4 };
+enum { HC_NAME = 1, HC_DOT = 2, HC_BAD = 4, HC_COLON = 8 };
 
 static const unsigned char host_lower[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -36,7 +36,7 @@ static const unsigned char host_bits[256] = {
 	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
 	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
 	HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_NAME, HC_DOT, HC_BAD,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, HC_COLON, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
 	HC_BAD, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME,
 	HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_BAD, HC_BAD, HC_BAD, HC_BAD, HC_BAD,
 	HC_BAD, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME, HC_NAME,
@@ -55,37 +55,42 @@ int ingroute__normalize_host(const char *in, size_t n, char *out,
                              size_t *out_len)
 {
 	const unsigned char *u = (const unsigned char *)in;
-	const char *colon;
 	unsigned any = 0, dotdot = 0, prev = HC_DOT;
-	size_t i;
+	size_t i, lim = n < IG_MAX_HOST + 2 ? n : IG_MAX_HOST + 2;
 
 	*out_len = 0;
-	colon = memchr(in, ':', n);
-	if (colon) {
-		/* ":port": digits only; a second ':' is a bare IPv6. */
-		size_t k;
-
-		for (k = (size_t)(colon - in) + 1; k < n; k++)
-			if (in[k] < '0' || in[k] > '9')
-				return IG_HOST_NONE;
-		n = (size_t)(colon - in);
-	}
-	if (n && in[n - 1] == '.')
-		n--;                   /* one trailing dot is dropped */
-	if (n == 0 || n > IG_MAX_HOST)
-		return IG_HOST_NONE;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < lim; i++) {
 		unsigned b = host_bits[u[i]];
 
+		if (b & HC_COLON)
+			break;
 		out[i] = (char)host_lower[u[i]];
 		any |= b;
 		dotdot |= b & prev;    /* ".." or a leading "." */
 		prev = b;
 	}
+	if (i < n && in[i] == ':') {
+		/* ":port": digits only; a second ':' is a bare IPv6. */
+		size_t k;
+
+		for (k = i + 1; k < n; k++)
+			if (in[k] < '0' || in[k] > '9')
+				return IG_HOST_NONE;
+		n = i;
+	} else if (i < n) {
+		return IG_HOST_NONE;   /* longer than any host name */
+	}
+	if (n && out[n - 1] == '.') {
+		/* One trailing dot is dropped ("a.b." is "a.b"). */
+		n--;
+		prev = n ? host_bits[(unsigned char)out[n - 1]] : HC_DOT;
+		if (n && out[n - 1] == '.')
+			dotdot |= HC_DOT;
+	}
 	/* '[' (IPv6), '_', '*' and the like; an empty label; a trailing
 	 * label left empty ("a.."); all digits and dots (IPv4). */
-	if ((any & HC_BAD) || (dotdot & HC_DOT) || (prev & HC_DOT) ||
-	    !(any & HC_NAME))
+	if (n == 0 || n > IG_MAX_HOST || (any & HC_BAD) || (dotdot & HC_DOT) ||
+	    (prev & HC_DOT) || !(any & HC_NAME))
 		return IG_HOST_NONE;
 	*out_len = n;
 	return IG_HOST_NAME;

@@ -305,7 +305,10 @@ void ref_match(const ingroute_ruleset *rs, const ref_options *o,
 			for (ri = 0; ri < ing->nrules; ri++) {
 				const ig_rule *r = &ing->rules[ri];
 
-				exact |= host_ok && r->host.len && host_is(r, h, hn);
+				/* step 1 is about exact rule hosts: a "*." rule is
+				 * step 2's, even for a Host header that spells it */
+				exact |= host_ok && r->host.len && r->host.s[0] != '*' &&
+				         host_is(r, h, hn);
 				wc |= wn && host_is(r, wild, wn);
 				any |= r->host.len == 0;
 			}
