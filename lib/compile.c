@@ -776,6 +776,42 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 	r->index_bytes += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
 }
 
+/* A small host's rules carry their backends in the region: their records
+ * are dropped and the rest renumbered. Defaults keep theirs. */
+static void drop_region_backends(cc *c)
+{
+	ingroute_router *r = c->r;
+	uint32_t *map, i, n = 0;
+
+	map = ingroute__malloc(c->a, (c->nbackends ? c->nbackends : 1) * sizeof(*map));
+	if (!map) {
+		c->oom = 1;
+		return;
+	}
+	for (i = 0; i < c->nbackends; i++)
+		map[i] = IG_NONE;
+	for (i = 0; i < r->ncands; i++)
+		if (r->vhosts[IG_CAND_VHOST(&r->cands[i])].small)
+			map[r->cands[i].backend] = IG_NONE - 1;   /* drop */
+	for (i = 0; i < c->nbackends; i++) {
+		if (map[i] == IG_NONE - 1)
+			continue;
+		c->backends[n] = c->backends[i];
+		map[i] = n++;
+	}
+	for (i = 0; i < r->ncands; i++) {
+		ig_cand *rc = &r->cands[i];
+
+		rc->backend = r->vhosts[IG_CAND_VHOST(rc)].small ? IG_NONE
+		                                                 : map[rc->backend];
+	}
+	for (i = 0; i < r->nvhosts; i++)
+		if (r->vhosts[i].default_backend != IG_NONE)
+			r->vhosts[i].default_backend = map[r->vhosts[i].default_backend];
+	c->nbackends = n;
+	ingroute__free(c->a, map);
+}
+
 static void build_tables(cc *c)
 {
 	ingroute_router *r = c->r;
@@ -856,6 +892,7 @@ static void build_tables(cc *c)
 	}
 	r->blob = blob.data;
 	r->blob_len = blob.len;
+	drop_region_backends(c);
 
 	/* The exact-path table of the large hosts: the best candidate per
 	 * path. */
@@ -1119,10 +1156,24 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		build_tls(&c);
 	if (c.dc.oom)
 		c.oom = 1;
+	if (!c.oom && c.backends && c.cap_backends > c.nbackends) {
+		ig_rbackend *trim = ingroute__realloc(c.a, c.backends, (c.nbackends ?
+		                                      c.nbackends : 1) * sizeof(*trim));
+
+		if (trim)
+			c.backends = trim;
+	}
 	r->backends = c.backends;
 	r->nbackends = (uint32_t)c.nbackends;
 	c.backends = NULL;
 	r->index_bytes += c.nbackends * sizeof(ig_rbackend);
+	/* The pool was reserved generously; give back what it did not use. */
+	if (!c.oom && c.pool.data && c.pool.cap > c.pool.len + 4096) {
+		char *trim = ingroute__realloc(c.a, c.pool.data, c.pool.len);
+
+		if (trim)
+			c.pool.data = trim;
+	}
 	r->pool = c.pool.data;
 	r->pool_len = c.pool.len;
 	c.pool.data = NULL;

@@ -73,21 +73,21 @@ static void json_ingress_of(const ingroute_router *r, ig_buf *b, uint32_t ns,
 }
 
 /* The Ingress that declared a backend; null for the option's. */
+static void json_ingress_rec(const ingroute_router *r, ig_buf *b,
+                             const ig_rbackend *rb)
+{
+	json_ingress_of(r, b, rb->ns, rb->ing_name);
+}
+
 static void json_ingress(const ingroute_router *r, ig_buf *b, uint32_t backend)
 {
-	json_ingress_of(r, b, r->backends[backend].ns, r->backends[backend].ing_name);
+	json_ingress_rec(r, b, &r->backends[backend]);
 }
 
 /* The Kubernetes shape of a backend. */
-static void json_backend(const ingroute_router *r, ig_buf *b, uint32_t bi)
+static void json_backend_rec(const ingroute_router *r, ig_buf *b,
+                             const ig_rbackend *rb)
 {
-	const ig_rbackend *rb;
-
-	if (bi == IG_NONE) {
-		ingroute__buf_puts(b, "null");
-		return;
-	}
-	rb = &r->backends[bi];
 	if (rb->service != IG_NONE) {
 		ingroute__buf_puts(b, "{\"service\":{\"name\":");
 		ingroute__buf_json_cstr(b, r->pool + rb->service);
@@ -117,6 +117,30 @@ static void json_backend(const ingroute_router *r, ig_buf *b, uint32_t bi)
 	ingroute__buf_puts(b, "}");
 }
 
+static void json_backend(const ingroute_router *r, ig_buf *b, uint32_t bi)
+{
+	if (bi == IG_NONE)
+		ingroute__buf_puts(b, "null");
+	else
+		json_backend_rec(r, b, &r->backends[bi]);
+}
+
+/* A candidate's backend and its Ingress. */
+static void json_cand_backend(const ingroute_router *r, ig_buf *b, uint32_t ci,
+                              int ingress_first)
+{
+	ig_rbackend tmp;
+	const ig_rbackend *rb = ig_cand_backend(r, ci, &tmp);
+
+	if (ingress_first) {
+		json_ingress_rec(r, b, rb);
+		ingroute__buf_puts(b, ",\"backend\":");
+		json_backend_rec(r, b, rb);
+	} else {
+		json_backend_rec(r, b, rb);
+	}
+}
+
 static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 {
 	const ig_cand *c = &r->cands[ci];
@@ -128,9 +152,7 @@ static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 	ingroute__buf_json(b, r->pool + c->path, c->path_len);
 	ingroute__buf_printf(b, ",\"pathType\":\"%s\",\"ingress\":",
 	                     type_name(IG_CAND_TYPE(c)));
-	json_ingress(r, b, c->backend);
-	ingroute__buf_puts(b, ",\"backend\":");
-	json_backend(r, b, c->backend);
+	json_cand_backend(r, b, ci, 1);
 }
 
 /* ---- verdicts, straight from DESIGN 4.6 */
@@ -307,9 +329,16 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 			if (e != IG_NONE)
 				tried[ntried++] = e;
 			if (dot && dot + 1 < nhost + nhl) {
-				ingroute__buf_puts(&b, ",{\"kind\":\"wildcard\",\"host\":\"*.");
-				ingroute__buf_put(&b, dot + 1, (size_t)(nhost + nhl - dot - 1));
-				ingroute__buf_printf(&b, "\",\"exists\":%s}",
+				char wild[IG_MAX_HOST + 3];
+				size_t wl = (size_t)(nhost + nhl - dot - 1);
+
+				/* The host may hold anything with normalisation off. */
+				wild[0] = '*';
+				wild[1] = '.';
+				memcpy(wild + 2, dot + 1, wl);
+				ingroute__buf_puts(&b, ",{\"kind\":\"wildcard\",\"host\":");
+				ingroute__buf_json(&b, wild, wl + 2);
+				ingroute__buf_printf(&b, ",\"exists\":%s}",
 				                     w != IG_NONE ? "true" : "false");
 				if (w != IG_NONE)
 					tried[ntried++] = w;
@@ -399,7 +428,7 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 	                     : m.decision == INGROUTE_DECISION_DEFAULT ? "default"
 	                                                               : "none");
 	if (m.decision == INGROUTE_DECISION_PATH)
-		json_backend(r, &b, r->cands[best].backend);
+		json_cand_backend(r, &b, best, 0);
 	else if (m.decision == INGROUTE_DECISION_DEFAULT)
 		json_backend(r, &b, m.default_source == INGROUTE_DEFAULT_VHOST
 		                    ? r->vhosts[chosen].default_backend : r->global_default);
@@ -471,9 +500,7 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 			ingroute__buf_json(&b, r->pool + c->path, c->path_len);
 			ingroute__buf_printf(&b, ",\"pathType\":\"%s\",\"ingress\":",
 			                     type_name(IG_CAND_TYPE(c)));
-			json_ingress(r, &b, c->backend);
-			ingroute__buf_puts(&b, ",\"backend\":");
-			json_backend(r, &b, c->backend);
+			json_cand_backend(r, &b, ci, 1);
 			ingroute__buf_puts(&b, "}");
 		}
 		ingroute__buf_puts(&b, "],\"defaultBackend\":");

@@ -62,21 +62,13 @@ uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
 	return s ? s->vhost : IG_NONE;
 }
 
-static const ig_sentry *region_rules(const ingroute_router *r, uint32_t region)
-{
-	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
-	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
-
-	return (const ig_sentry *)(const void *)((const char *)(g + 1) + host);
-}
-
 /* A small host: the first rule in rank order that accepts the path. */
 static const ig_sentry *best_in_region(const ingroute_router *r,
                                        uint32_t region, const char *path,
                                        size_t n)
 {
 	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
-	const ig_sentry *e = region_rules(r, region), *end = e + g->ncands;
+	const ig_sentry *e = ig_region_rules(r, region), *end = e + g->ncands;
 	uint32_t fp = 0;
 	size_t i;
 

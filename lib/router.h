@@ -201,6 +201,44 @@ static inline const char *ig_str_at(const ingroute_router *r, uint32_t off)
 	return off == IG_NONE ? NULL : r->pool + off;
 }
 
+static inline const ig_sentry *ig_region_rules(const ingroute_router *r,
+                                               uint32_t region)
+{
+	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
+	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
+
+	return (const ig_sentry *)(const void *)((const char *)(g + 1) + host);
+}
+
+/* The backend of candidate ci: its record, or for a small host's rule
+ * (whose backend lives only in its region entry) one rebuilt in *tmp. */
+static inline const ig_rbackend *ig_cand_backend(const ingroute_router *r,
+                                                 uint32_t ci, ig_rbackend *tmp)
+{
+	const ig_cand *c = &r->cands[ci];
+	const ig_vhost *v;
+	const ig_sentry *e;
+
+	if (c->backend != IG_NONE)
+		return &r->backends[c->backend];
+	v = &r->vhosts[IG_CAND_VHOST(c)];
+	e = ig_region_rules(r, v->region) + (ci - v->first_cand);
+	tmp->ns = e->ns;
+	tmp->ing_name = e->ing_name;
+	tmp->port_number = 0;
+	tmp->service = tmp->port_name = tmp->api_group = tmp->kind = tmp->name = IG_NONE;
+	if (e->type & 0x80) {
+		tmp->kind = e->a;
+		tmp->name = e->b;
+		tmp->api_group = e->c;
+	} else {
+		tmp->service = e->a;
+		tmp->port_name = e->b;
+		tmp->port_number = (int32_t)e->c;
+	}
+	return tmp;
+}
+
 /* normalize.c: both write at most IG_MAX_HOST / IG_MAX_PATH bytes. */
 enum ig_host_class {
 	IG_HOST_NAME = 0,     /* may match rule hosts */
