@@ -8,8 +8,8 @@ import enum
 import json
 import os
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+from dataclasses import dataclass, field as dc_field
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union, cast
 
 from . import _ffi
 from ._ffi import lib
@@ -122,7 +122,7 @@ class Diagnostic:
     name: Optional[str]
     field: Optional[str]
     message: str
-    text: str = field(repr=False, compare=False, default="")
+    text: str = dc_field(repr=False, compare=False, default="")
 
     def __str__(self) -> str:
         return self.text
@@ -382,6 +382,7 @@ class Ruleset:
     serialises calls). Use as a context manager or call close()."""
 
     _free = staticmethod(lib.ingroute_ruleset_free)
+    _ptr: Optional[ctypes.c_void_p]
 
     def __init__(self, options: Optional[Options] = None, **kwargs: Any) -> None:
         """Creates an empty ruleset. Pass an Options, or its fields as
@@ -439,7 +440,7 @@ class Ruleset:
 
     def __len__(self) -> int:
         with self._lock:
-            return lib.ingroute_ruleset_count(self._handle())
+            return int(lib.ingroute_ruleset_count(self._handle()))
 
     def ingresses(self) -> List[IngressInfo]:
         """The Ingresses held, in order of arrival."""
@@ -638,6 +639,16 @@ class Router:
 
     _unref = staticmethod(lib.ingroute_router_unref)
 
+    _ptr: Optional[ctypes.c_void_p]
+    _lock: threading.Lock
+    _m: _ffi.CMatch
+    _t: _ffi.CTLSMatch
+    #: Every diagnostic of the load and the compile (warnings, notes, and
+    #: the errors of invalid objects that were dropped).
+    diagnostics: List[Diagnostic]
+    #: The options the router was built with.
+    options: Options
+
     def __init__(self) -> None:
         raise TypeError("use Router.load() or Ruleset.compile()")
 
@@ -760,7 +771,7 @@ class Router:
         """Why a lookup gives its answer: the normalised request, the
         virtual hosts tried, every candidate path with its verdict and the
         decision (json.loads of the library's text)."""
-        return json.loads(self.explain_text(host, path))
+        return cast(Dict[str, Any], json.loads(self.explain_text(host, path)))
 
     def dump_text(self) -> str:
         """The compiled table as JSON text."""
@@ -774,7 +785,7 @@ class Router:
     def dump(self) -> dict[str, Any]:
         """The compiled table: virtual hosts, their paths in precedence
         order, default backends, the TLS table (json.loads of the text)."""
-        return json.loads(self.dump_text())
+        return cast(Dict[str, Any], json.loads(self.dump_text()))
 
     def close(self) -> None:
         """Drops the router's reference. Waits for calls in progress;
@@ -812,7 +823,7 @@ class Router:
 def _take_text(rc: int, out: ctypes.c_void_p, n: ctypes.c_size_t, what: str) -> str:
     try:
         _raise(rc, what)
-        return ctypes.string_at(out.value, n.value).decode("utf-8", "surrogateescape")
+        return ctypes.string_at(out.value or 0, n.value).decode("utf-8", "surrogateescape")
     finally:
         lib.ingroute_free(out)
 
@@ -832,7 +843,7 @@ def version_info() -> tuple[int, int, int]:
 
 def max_path() -> int:
     """Longest request path matched against path rules."""
-    return lib.ingroute_max_path()
+    return int(lib.ingroute_max_path())
 
 
 def normalize_host(host: Union[str, bytes]) -> str:

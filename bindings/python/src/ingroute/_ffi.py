@@ -24,7 +24,7 @@ from ctypes import (
     c_uint,
     c_void_p,
 )
-from typing import Optional
+from typing import Any, Optional
 
 SONAME = "libingroute.so.1"
 
@@ -164,7 +164,7 @@ diags_p = c_void_p
 
 
 def _declare(lib: ctypes.CDLL) -> None:
-    def fn(name: str, restype, *argtypes) -> None:
+    def fn(name: str, restype: Any, *argtypes: Any) -> None:
         f = getattr(lib, name)
         f.restype = restype
         f.argtypes = list(argtypes)
@@ -276,4 +276,4 @@ def encode(s: str | bytes) -> bytes:
 
 def library_path() -> str:
     """The file name the library was loaded from (as given to the loader)."""
-    return lib._name
+    return str(lib._name)

@@ -1,0 +1,3 @@
+module ingroute.dev/ingroute
+
+go 1.24

@@ -1,0 +1,852 @@
+// Package ingroute routes HTTP requests the way Kubernetes Ingress says,
+// through libingroute (a cgo binding of the C library's stable ABI,
+// libingroute.so.1, found with pkg-config).
+//
+// Load manifests into a Router and ask it, per request, which backend:
+//
+//	rt, err := ingroute.Load(ingroute.Options{Class: "public"}, "manifests/")
+//	if err != nil { ... }          // *ingroute.Error, with Diagnostics
+//	defer rt.Close()
+//	m, _ := rt.Match(r.Host, r.URL.EscapedPath())
+//	if m.Decision == ingroute.DecisionNone { 404 }
+//	fmt.Println(m.Backend)          // shop/cart:8080
+//
+// A Router is immutable and safe for concurrent use. Close releases the C
+// router; it waits for lookups in progress, and lookups after it return
+// ErrClosed. A proxy that reloads keeps the current Router in an
+// atomic.Pointer and closes the old one once its requests are done (see
+// the hot-swap example and examples/go-proxy). A finalizer-style cleanup
+// releases Routers that were never closed.
+//
+// Lookups pass the host and path strings to C without copying them (the C
+// side reads them during the call only) and copy the answer's strings into
+// one Go allocation, so a Match stays valid after Close.
+package ingroute
+
+/*
+#cgo pkg-config: ingroute
+#cgo noescape ingroute_go_match
+#cgo nocallback ingroute_go_match
+#cgo noescape ingroute_go_tls
+#cgo nocallback ingroute_go_tls
+#cgo nocallback ingroute_version
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ingroute.h>
+
+#if INGROUTE_VERSION_MAJOR != 0 || INGROUTE_VERSION_MINOR < 1
+#error "this Go package is written for ingroute.h 0.x, x >= 1 (ABI libingroute.so.1)"
+#endif
+
+// One lookup in one cgo call. The answer's strings are copied by C into
+// buf (or into the caller's larger buffer `big`, when given) so that Go
+// makes one string of them; when they do not fit, only `total` is set and
+// the caller asks again with a buffer of that size (the router is
+// immutable: the answer is the same). The struct holds no pointers, so
+// cgo's pointer check on it is trivial.
+enum { GO_NSTR = 10, GO_BUF = 256 };
+typedef struct ingroute_go_result {
+	int rc;
+	int decision;
+	int backend_kind;
+	int port_number;
+	int has_port_name;
+	int path_type;
+	int vhost_kind;
+	int default_source;
+	size_t total;
+	size_t off[GO_NSTR];
+	size_t n[GO_NSTR];
+	char buf[GO_BUF];
+} ingroute_go_result;
+
+static void ingroute_go_strings(ingroute_go_result *out, const char *const *s,
+                                int count, char *big, size_t big_cap)
+{
+	char *dst = big ? big : out->buf;
+	size_t cap = big ? big_cap : sizeof(out->buf), off = 0;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		out->n[i] = s[i] ? strlen(s[i]) : 0;
+		out->off[i] = off;
+		off += out->n[i];
+	}
+	out->total = off;
+	if (off > cap)
+		return;
+	for (i = 0; i < count; i++)
+		if (out->n[i])
+			memcpy(dst + out->off[i], s[i], out->n[i]);
+}
+
+static void ingroute_go_match(const ingroute_router *r, const char *host,
+                              size_t host_len, const char *path, size_t path_len,
+                              size_t msize, ingroute_go_result *out,
+                              char *big, size_t big_cap)
+{
+	ingroute_match m;
+	const char *s[GO_NSTR];
+
+	memset(&m, 0, sizeof(m));
+	m.size = msize;
+	out->rc = ingroute_router_match(r, host, host_len, path, path_len, &m);
+	if (out->rc != 0)
+		return;
+	out->decision = m.decision;
+	out->backend_kind = m.backend_kind;
+	out->port_number = m.port_number;
+	out->has_port_name = m.port_name != NULL;
+	out->path_type = m.path_type;
+	out->vhost_kind = m.vhost_kind;
+	out->default_source = m.default_source;
+	s[0] = m.backend_ns;
+	s[1] = m.service;
+	s[2] = m.port_name;
+	s[3] = m.resource_api_group;
+	s[4] = m.resource_kind;
+	s[5] = m.resource_name;
+	s[6] = m.ingress_ns;
+	s[7] = m.ingress_name;
+	s[8] = m.rule_host;
+	s[9] = m.rule_path;
+	ingroute_go_strings(out, s, GO_NSTR, big, big_cap);
+}
+
+static void ingroute_go_tls(const ingroute_router *r, const char *sni, size_t len,
+                            ingroute_go_result *out, char *big, size_t big_cap)
+{
+	ingroute_tls_match t;
+	const char *s[5];
+
+	memset(&t, 0, sizeof(t));
+	t.size = sizeof(t);
+	out->rc = ingroute_router_tls(r, sni, len, &t);
+	if (out->rc != 0 || !t.found)
+		return;
+	out->decision = 1;
+	s[0] = t.secret_ns;
+	s[1] = t.secret_name;
+	s[2] = t.tls_host;
+	s[3] = t.ingress_ns;
+	s[4] = t.ingress_name;
+	ingroute_go_strings(out, s, 5, big, big_cap);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// The header version this package was compiled against.
+const (
+	HeaderVersionMajor = C.INGROUTE_VERSION_MAJOR
+	HeaderVersionMinor = C.INGROUTE_VERSION_MINOR
+	HeaderVersionPatch = C.INGROUTE_VERSION_PATCH
+)
+
+// Version is the library's version, "MAJOR.MINOR.PATCH".
+func Version() string { return C.GoString(C.ingroute_version_string()) }
+
+// VersionNumber is the library's version as (major<<16)|(minor<<8)|patch.
+// It is also the cheapest possible call into C (see BenchmarkCgoCall).
+func VersionNumber() uint32 { return uint32(C.ingroute_version()) }
+
+// MaxPath is the longest request path matched against path rules (longer
+// ones get the default backend only).
+func MaxPath() int { return int(C.ingroute_max_path()) }
+
+var (
+	matchSize = func() C.size_t {
+		n := C.size_t(unsafe.Sizeof(C.ingroute_match{}))
+		if lib := C.ingroute_match_size(); lib < n {
+			return lib // an older library: it fills what it knows
+		}
+		return n
+	}()
+	optionsSize = func() C.size_t {
+		n := C.size_t(unsafe.Sizeof(C.ingroute_options{}))
+		if lib := C.ingroute_options_size(); lib < n {
+			return lib
+		}
+		return n
+	}()
+	// errLibrary is set when the shared library loaded at run time is not
+	// one this package can use (another major version, or older than the
+	// header it was compiled against).
+	errLibrary = func() error {
+		v := uint32(C.ingroute_version())
+		if v>>16 != HeaderVersionMajor || (v>>8)&0xff < HeaderVersionMinor {
+			return fmt.Errorf("ingroute: library %s is not compatible with header %d.%d",
+				Version(), HeaderVersionMajor, HeaderVersionMinor)
+		}
+		return nil
+	}()
+)
+
+// ---------------------------------------------------------------- errors
+
+// Status is a library return code (enum ingroute_status). It is an error,
+// so errors.Is(err, ingroute.ErrSyntax) works on an *Error.
+type Status int
+
+const (
+	ErrInvalidArgument Status = C.INGROUTE_EINVAL
+	ErrNoMemory        Status = C.INGROUTE_ENOMEM
+	ErrIO              Status = C.INGROUTE_EIO
+	ErrSyntax          Status = C.INGROUTE_ESYNTAX
+	ErrLimit           Status = C.INGROUTE_ELIMIT
+	// ErrInvalid: strict mode, and an object failed validation.
+	ErrInvalid  Status = C.INGROUTE_EINVALID
+	ErrNotFound Status = C.INGROUTE_ENOENT
+)
+
+func (s Status) Error() string {
+	return "ingroute: " + C.GoString(C.ingroute_strerror(C.int(s)))
+}
+
+// ErrClosed is returned by calls on a closed Router or Ruleset.
+var ErrClosed = errors.New("ingroute: closed")
+
+// Error is a failed call: the operation, the library's status and every
+// diagnostic the call produced.
+type Error struct {
+	Op          string
+	Status      Status
+	Diagnostics []Diagnostic
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("ingroute: ")
+	b.WriteString(e.Op)
+	b.WriteString(": ")
+	b.WriteString(C.GoString(C.ingroute_strerror(C.int(e.Status))))
+	if d, ok := e.First(); ok {
+		b.WriteString(": ")
+		b.WriteString(d.Text)
+	}
+	return b.String()
+}
+
+// Unwrap gives the Status.
+func (e *Error) Unwrap() error { return e.Status }
+
+// First gives the first error diagnostic.
+func (e *Error) First() (Diagnostic, bool) {
+	for _, d := range e.Diagnostics {
+		if d.Severity == SeverityError {
+			return d, true
+		}
+	}
+	return Diagnostic{}, false
+}
+
+func check(rc C.int, op string, diags []Diagnostic) error {
+	if rc == 0 {
+		return nil
+	}
+	return &Error{Op: op, Status: Status(rc), Diagnostics: diags}
+}
+
+// --------------------------------------------------------------- options
+
+// Options shape a Ruleset and the Routers compiled from it (struct
+// ingroute_options). The zero value is the library's defaults.
+type Options struct {
+	// Class serves only Ingresses of this class (DESIGN 4.3); "" serves all.
+	Class string
+	// DefaultClass: Class is the cluster's default IngressClass.
+	DefaultClass bool
+	// Namespace of objects that name none ("" means "default").
+	Namespace string
+	// ImplSpecific: how ImplementationSpecific paths match.
+	ImplSpecific ImplMode
+	// Fallthrough tries the exact host, the wildcard, then host-less rules
+	// for a path.
+	Fallthrough bool
+	// NoNormalize: hosts and paths are compared as given (the proxy has
+	// normalised them already).
+	NoNormalize bool
+	// DefaultBackend is the global default "NAMESPACE/SERVICE:PORT".
+	DefaultBackend string
+	// Strict makes any error diagnostic fail the load (ErrInvalid).
+	Strict bool
+	// SourceName labels LoadText's input in diagnostics (a file name).
+	SourceName string
+	// Limits; 0 means the library's default.
+	MaxInputBytes, MaxDepth, MaxNodes, MaxAliasNodes int
+	MaxScalarBytes, MaxDiagnostics, MaxAliasBytes    int
+}
+
+// cOptions fills a C struct; free the returned strings after
+// ingroute_ruleset_new() (which copies them).
+func (o *Options) cOptions() (C.ingroute_options, func()) {
+	var c C.ingroute_options
+	C.ingroute_options_init(&c, optionsSize)
+	var owned []*C.char
+	str := func(s string) *C.char {
+		if s == "" {
+			return nil
+		}
+		p := C.CString(s)
+		owned = append(owned, p)
+		return p
+	}
+	var flags C.uint
+	if o.Strict {
+		flags |= C.INGROUTE_OPT_STRICT
+	}
+	if o.DefaultClass {
+		flags |= C.INGROUTE_OPT_DEFAULT_CLASS
+	}
+	if o.NoNormalize {
+		flags |= C.INGROUTE_OPT_NO_NORMALIZE
+	}
+	if o.Fallthrough {
+		flags |= C.INGROUTE_OPT_FALLTHROUGH
+	}
+	c.flags = flags
+	c.ingress_class = str(o.Class)
+	c.default_namespace = str(o.Namespace)
+	c.impl_specific = C.int(o.ImplSpecific)
+	c.default_backend = str(o.DefaultBackend)
+	c.max_input_bytes = C.size_t(o.MaxInputBytes)
+	c.max_depth = C.size_t(o.MaxDepth)
+	c.max_nodes = C.size_t(o.MaxNodes)
+	c.max_alias_nodes = C.size_t(o.MaxAliasNodes)
+	c.max_scalar_bytes = C.size_t(o.MaxScalarBytes)
+	c.max_diagnostics = C.size_t(o.MaxDiagnostics)
+	c.max_alias_bytes = C.size_t(o.MaxAliasBytes)
+	return c, func() {
+		for _, p := range owned {
+			C.free(unsafe.Pointer(p))
+		}
+	}
+}
+
+// ----------------------------------------------------------- diagnostics
+
+func goStr(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
+}
+
+func readDiags(d *C.ingroute_diags) []Diagnostic {
+	n := int(C.ingroute_diags_count(d))
+	if n == 0 {
+		return nil
+	}
+	out := make([]Diagnostic, 0, n)
+	buf := make([]byte, 1024)
+	for i := 0; i < n; i++ {
+		var cd C.ingroute_diag
+		cd.size = C.size_t(unsafe.Sizeof(cd))
+		if C.ingroute_diags_get(d, C.size_t(i), &cd) != 0 {
+			continue
+		}
+		need := int(C.ingroute_diags_format(d, C.size_t(i), nil, 0))
+		if need+1 > len(buf) {
+			buf = make([]byte, need+1)
+		}
+		C.ingroute_diags_format(d, C.size_t(i), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+		out = append(out, Diagnostic{
+			Severity:  Severity(cd.severity),
+			Code:      DiagCode(cd.code),
+			File:      goStr(cd.file),
+			Line:      int(cd.line),
+			Column:    int(cd.column),
+			Kind:      goStr(cd.kind),
+			Namespace: goStr(cd.ns),
+			Name:      goStr(cd.name),
+			Field:     goStr(cd.field),
+			Message:   goStr(cd.message),
+			Text:      string(buf[:need]),
+		})
+	}
+	return out
+}
+
+// withDiags runs f with a fresh C diagnostics list and returns what f
+// returned and the diagnostics.
+func withDiags(f func(d *C.ingroute_diags) C.int) (C.int, []Diagnostic, error) {
+	var d *C.ingroute_diags
+	if rc := C.ingroute_diags_new(&d, nil); rc != 0 {
+		return rc, nil, check(rc, "diags", nil)
+	}
+	defer C.ingroute_diags_free(d)
+	rc := f(d)
+	return rc, readDiags(d), nil
+}
+
+// --------------------------------------------------------------- ruleset
+
+// Ruleset is the loader: Ingresses and IngressClasses keyed by
+// namespace/name, the desired state a controller keeps. Load text or
+// files into it, remove objects, and compile Routers from it. Its methods
+// are serialised by a mutex.
+type Ruleset struct {
+	mu      sync.Mutex
+	rs      *C.ingroute_ruleset
+	cleanup runtime.Cleanup
+}
+
+// NewRuleset makes an empty Ruleset.
+func NewRuleset(opts Options) (*Ruleset, error) {
+	if errLibrary != nil {
+		return nil, errLibrary
+	}
+	copts, free := opts.cOptions()
+	defer free()
+	var rs *C.ingroute_ruleset
+	if err := check(C.ingroute_ruleset_new(&rs, &copts), "options", nil); err != nil {
+		return nil, err
+	}
+	r := &Ruleset{rs: rs}
+	r.cleanup = runtime.AddCleanup(r, func(p *C.ingroute_ruleset) { C.ingroute_ruleset_free(p) }, rs)
+	return r, nil
+}
+
+// Close frees the Ruleset; Routers compiled from it stay usable.
+func (r *Ruleset) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs != nil {
+		r.cleanup.Stop()
+		C.ingroute_ruleset_free(r.rs)
+		r.rs = nil
+	}
+}
+
+// LoadBuffer loads YAML or JSON text, labelled name in diagnostics. All or
+// nothing: on failure (an *Error with the diagnostics) the Ruleset is
+// unchanged. Otherwise it returns every diagnostic, including the errors
+// of invalid objects that were dropped (unless Options.Strict).
+func (r *Ruleset) LoadBuffer(name string, data []byte) ([]Diagnostic, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil, ErrClosed
+	}
+	var cname *C.char
+	if name != "" {
+		cname = C.CString(name)
+		defer C.free(unsafe.Pointer(cname))
+	}
+	p := emptyCStr()
+	if len(data) > 0 {
+		// Go memory without pointers, read during the call only.
+		p = (*C.char)(unsafe.Pointer(&data[0]))
+	}
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_ruleset_load_buffer(r.rs, p, C.size_t(len(data)), cname, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = "<text>"
+	}
+	return diags, check(rc, "load "+name, diags)
+}
+
+// LoadPath loads a file, or every *.yaml, *.yml and *.json file of a
+// directory (not recursing). All or nothing, as LoadBuffer.
+func (r *Ruleset) LoadPath(path string) ([]Diagnostic, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil, ErrClosed
+	}
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_ruleset_load_path(r.rs, cpath, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return diags, check(rc, "load "+path, diags)
+}
+
+// Remove deletes the Ingress namespace/name ("" namespace: the default
+// one); ErrNotFound if there is none.
+func (r *Ruleset) Remove(namespace, name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return ErrClosed
+	}
+	var cns *C.char
+	if namespace != "" {
+		cns = C.CString(namespace)
+		defer C.free(unsafe.Pointer(cns))
+	}
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return check(C.ingroute_ruleset_remove(r.rs, cns, cname), "remove "+namespace+"/"+name, nil)
+}
+
+// Len is the number of Ingresses held.
+func (r *Ruleset) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return 0
+	}
+	return int(C.ingroute_ruleset_count(r.rs))
+}
+
+func ingressInfo(ci *C.ingroute_ingress_info) IngressInfo {
+	return IngressInfo{
+		Namespace:         goStr(ci.ns),
+		Name:              goStr(ci.name),
+		File:              goStr(ci.file),
+		Line:              int(ci.line),
+		Column:            int(ci.column),
+		Served:            ci.served != 0,
+		Reason:            goStr(ci.reason),
+		IngressClass:      goStr(ci.ingress_class),
+		Rules:             int(ci.rules),
+		Paths:             int(ci.paths),
+		TLS:               int(ci.tls),
+		HasDefaultBackend: ci.has_default_backend != 0,
+	}
+}
+
+// Ingresses lists the Ingresses held, in order of arrival.
+func (r *Ruleset) Ingresses() []IngressInfo {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil
+	}
+	n := int(C.ingroute_ruleset_count(r.rs))
+	out := make([]IngressInfo, 0, n)
+	for i := 0; i < n; i++ {
+		var ci C.ingroute_ingress_info
+		ci.size = C.size_t(unsafe.Sizeof(ci))
+		if C.ingroute_ruleset_get(r.rs, C.size_t(i), &ci) == 0 {
+			out = append(out, ingressInfo(&ci))
+		}
+	}
+	return out
+}
+
+// Find describes the Ingress namespace/name.
+func (r *Ruleset) Find(namespace, name string) (IngressInfo, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return IngressInfo{}, false
+	}
+	var cns *C.char
+	if namespace != "" {
+		cns = C.CString(namespace)
+		defer C.free(unsafe.Pointer(cns))
+	}
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var ci C.ingroute_ingress_info
+	ci.size = C.size_t(unsafe.Sizeof(ci))
+	if C.ingroute_ruleset_find(r.rs, cns, cname, &ci) != 0 {
+		return IngressInfo{}, false
+	}
+	return ingressInfo(&ci), true
+}
+
+// Compile makes a Router of the served Ingresses. Conflicts and shadowed
+// rules are warnings in the Router's Diagnostics.
+func (r *Ruleset) Compile() (*Router, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil, ErrClosed
+	}
+	var cr *C.ingroute_router
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_router_compile(&cr, r.rs, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := check(rc, "compile", diags); err != nil {
+		return nil, err
+	}
+	return newRouter(cr, diags), nil
+}
+
+// ---------------------------------------------------------------- router
+
+// Router is a compiled, immutable routing table. All methods are safe for
+// concurrent use; Close waits for calls in progress.
+type Router struct {
+	mu      sync.RWMutex
+	r       *C.ingroute_router
+	diags   []Diagnostic
+	cleanup runtime.Cleanup
+}
+
+func newRouter(cr *C.ingroute_router, diags []Diagnostic) *Router {
+	rt := &Router{r: cr, diags: diags}
+	// Safety net for a Router that is dropped without Close.
+	rt.cleanup = runtime.AddCleanup(rt, func(p *C.ingroute_router) { C.ingroute_router_unref(p) }, cr)
+	return rt
+}
+
+// Load reads manifests from files and directories (like kubectl apply -f)
+// and compiles a Router. On failure the error is an *Error carrying the
+// diagnostics; on success Diagnostics() holds every diagnostic of the load
+// and the compile (errors of invalid objects that were dropped included,
+// unless opts.Strict).
+func Load(opts Options, paths ...string) (*Router, error) {
+	if len(paths) == 0 {
+		return nil, &Error{Op: "load", Status: ErrInvalidArgument}
+	}
+	return load(opts, func(rs *Ruleset) ([]Diagnostic, error) {
+		var all []Diagnostic
+		for _, p := range paths {
+			d, err := rs.LoadPath(p)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, d...)
+		}
+		return all, nil
+	})
+}
+
+// LoadText loads YAML or JSON text (labelled opts.SourceName in
+// diagnostics) and compiles a Router, as Load does.
+func LoadText(opts Options, text []byte) (*Router, error) {
+	return load(opts, func(rs *Ruleset) ([]Diagnostic, error) {
+		return rs.LoadBuffer(opts.SourceName, text)
+	})
+}
+
+func load(opts Options, fill func(*Ruleset) ([]Diagnostic, error)) (*Router, error) {
+	rs, err := NewRuleset(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	diags, err := fill(rs)
+	if err != nil {
+		return nil, err
+	}
+	rt, err := rs.Compile()
+	if err != nil {
+		return nil, err
+	}
+	rt.diags = append(diags, rt.diags...)
+	return rt, nil
+}
+
+// Diagnostics are the diagnostics of the load and the compile.
+func (rt *Router) Diagnostics() []Diagnostic { return rt.diags }
+
+// Close releases the router. It waits for lookups in progress; calls
+// after it return ErrClosed. Closing twice is fine.
+func (rt *Router) Close() error {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if rt.r != nil {
+		rt.cleanup.Stop()
+		C.ingroute_router_unref(rt.r)
+		rt.r = nil
+	}
+	return nil
+}
+
+// Clone gives an independent handle on the same compiled table (a new
+// reference to the C router): closing one leaves the other usable.
+func (rt *Router) Clone() (*Router, error) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.r == nil {
+		return nil, ErrClosed
+	}
+	return newRouter(C.ingroute_router_ref(rt.r), rt.diags), nil
+}
+
+// empty is what an empty string or buffer is passed as: a valid pointer
+// to a NUL (some arguments may be NULL only when their length is 0).
+var empty [1]byte
+
+func emptyCStr() *C.char { return (*C.char)(unsafe.Pointer(&empty[0])) }
+
+// cstr passes a Go string's bytes to C without copying. cgo allows it: the
+// bytes hold no Go pointers and C reads them only during the call (Go
+// pins memory passed to a cgo call for its duration).
+func cstr(s string) *C.char {
+	if len(s) == 0 {
+		return emptyCStr()
+	}
+	return (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
+}
+
+// lookup runs one match (tls false) or TLS lookup under the read lock and
+// returns the result with its strings as one Go string.
+func (rt *Router) lookup(tls bool, host, path string, res *C.ingroute_go_result) (string, error) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.r == nil {
+		return "", ErrClosed
+	}
+	var big []byte
+	for {
+		var p *C.char
+		if big != nil {
+			p = (*C.char)(unsafe.Pointer(&big[0]))
+		}
+		if tls {
+			C.ingroute_go_tls(rt.r, cstr(host), C.size_t(len(host)), res, p, C.size_t(len(big)))
+		} else {
+			C.ingroute_go_match(rt.r, cstr(host), C.size_t(len(host)), cstr(path), C.size_t(len(path)),
+				matchSize, res, p, C.size_t(len(big)))
+		}
+		if res.rc != 0 {
+			return "", check(res.rc, "match", nil)
+		}
+		total := int(res.total)
+		switch {
+		case total == 0:
+			return "", nil
+		case big != nil:
+			return unsafe.String(&big[0], total), nil // big is ours alone now
+		case total <= len(res.buf):
+			return string(unsafe.Slice((*byte)(unsafe.Pointer(&res.buf[0])), total)), nil
+		}
+		big = make([]byte, total)
+	}
+}
+
+func resStr(res *C.ingroute_go_result, all string, i int) string {
+	off := int(res.off[i])
+	return all[off : off+int(res.n[i])]
+}
+
+// Match routes one request: host is the Host header (or :authority, "" for
+// none), path the request target's path as received (query, escapes and
+// dot segments are handled by the library unless Options.NoNormalize).
+// It returns ErrClosed after Close, an *Error for malformed arguments.
+func (rt *Router) Match(host, path string) (Match, error) {
+	var res C.ingroute_go_result
+	all, err := rt.lookup(false, host, path, &res)
+	if err != nil {
+		return Match{}, err
+	}
+	out := Match{
+		Decision:      Decision(res.decision),
+		VHost:         VHostKind(res.vhost_kind),
+		DefaultSource: DefaultSource(res.default_source),
+		Ingress:       IngressRef{Namespace: resStr(&res, all, 6), Name: resStr(&res, all, 7)},
+	}
+	if out.Decision != DecisionNone {
+		out.Backend = Backend{
+			Kind:      BackendKind(res.backend_kind),
+			Namespace: resStr(&res, all, 0),
+			Service:   resStr(&res, all, 1),
+			PortName:  resStr(&res, all, 2),
+			Resource:  Resource{APIGroup: resStr(&res, all, 3), Kind: resStr(&res, all, 4), Name: resStr(&res, all, 5)},
+		}
+		if res.has_port_name == 0 {
+			out.Backend.PortNumber = int(res.port_number)
+		}
+	}
+	if out.Decision == DecisionPath {
+		out.Rule = Rule{Host: resStr(&res, all, 8), Path: resStr(&res, all, 9), PathType: PathType(res.path_type)}
+	}
+	return out, nil
+}
+
+// TLS looks up the certificate for an SNI name (DESIGN 4.8); Found is
+// false when none applies.
+func (rt *Router) TLS(sni string) (TLSMatch, error) {
+	var res C.ingroute_go_result
+	all, err := rt.lookup(true, sni, "", &res)
+	if err != nil {
+		return TLSMatch{}, err
+	}
+	if res.decision == 0 {
+		return TLSMatch{}, nil
+	}
+	return TLSMatch{
+		Found:           true,
+		SecretNamespace: resStr(&res, all, 0),
+		SecretName:      resStr(&res, all, 1),
+		Host:            resStr(&res, all, 2),
+		Ingress:         IngressRef{Namespace: resStr(&res, all, 3), Name: resStr(&res, all, 4)},
+	}, nil
+}
+
+// Explain tells why a lookup gives its answer, as the library's JSON: the
+// request as given and normalised, the virtual hosts tried, every
+// candidate path with its verdict, and the decision.
+func (rt *Router) Explain(host, path string) ([]byte, error) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.r == nil {
+		return nil, ErrClosed
+	}
+	var out *C.char
+	var n C.size_t
+	rc := C.ingroute_router_explain(rt.r, cstr(host), C.size_t(len(host)), cstr(path), C.size_t(len(path)), &out, &n)
+	return takeText(rc, out, n, "explain")
+}
+
+// Dump gives the compiled table as the library's JSON: virtual hosts,
+// their paths in precedence order, default backends, the TLS table.
+func (rt *Router) Dump() ([]byte, error) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.r == nil {
+		return nil, ErrClosed
+	}
+	var out *C.char
+	var n C.size_t
+	rc := C.ingroute_router_dump(rt.r, &out, &n)
+	return takeText(rc, out, n, "dump")
+}
+
+func takeText(rc C.int, out *C.char, n C.size_t, op string) ([]byte, error) {
+	defer C.ingroute_free(unsafe.Pointer(out))
+	if err := check(rc, op, nil); err != nil {
+		return nil, err
+	}
+	return C.GoBytes(unsafe.Pointer(out), C.int(n)), nil
+}
+
+// --------------------------------------------------------------- helpers
+
+// NormalizeHost gives a Host header as lookups see it (DESIGN 4.4): no
+// port, lowercase, no trailing dot. It is "" when the host can only match
+// rules without a host (empty, an IP literal, not a DNS name).
+func NormalizeHost(host string) string {
+	if host == "" {
+		return ""
+	}
+	buf := make([]byte, len(host))
+	n := C.ingroute_normalize_host(cstr(host), C.size_t(len(host)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	return string(buf[:n])
+}
+
+// NormalizePath gives a request path as lookups see it (DESIGN 4.4); ok is
+// false when it is longer than MaxPath().
+func NormalizePath(path string) (normalized string, ok bool) {
+	buf := make([]byte, len(path)+2)
+	n := C.ingroute_normalize_path(cstr(path), C.size_t(len(path)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
+	if n == 0 {
+		return "", false
+	}
+	return string(buf[:n]), true
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package ingroute_test
+
+const raceEnabled = false
