@@ -319,6 +319,8 @@ int ingroute_router_match(const ingroute_router *r, const char *host,
 	if (out->size >= sizeof(m)) {
 		ingroute__lookup(r, host ? host : "", host_len, path ? path : "",
 		                 path_len, out, nhost, &nhl, npath, NULL, &npl, NULL);
+		/* A newer caller learns which of its fields were filled. */
+		out->size = sizeof(m);
 		return 0;
 	}
 	m.size = out->size;

@@ -35,6 +35,22 @@ struct hygiene_api {
 	                   ingroute_ingress_info *);
 	int (*ruleset_find)(const ingroute_ruleset *, const char *, const char *,
 	                    ingroute_ingress_info *);
+	int (*router_compile)(ingroute_router **, const ingroute_ruleset *,
+	                      ingroute_diags *);
+	ingroute_router *(*router_ref)(ingroute_router *);
+	void (*router_unref)(ingroute_router *);
+	int (*router_match)(const ingroute_router *, const char *, size_t,
+	                    const char *, size_t, ingroute_match *);
+	size_t (*max_path)(void);
+	int (*router_tls)(const ingroute_router *, const char *, size_t,
+	                  ingroute_tls_match *);
+	int (*router_explain)(const ingroute_router *, const char *, size_t,
+	                      const char *, size_t, char **, size_t *);
+	int (*router_dump)(const ingroute_router *, char **, size_t *);
+	void (*free_)(void *);
+	size_t (*normalize_host)(const char *, size_t, char *, size_t);
+	size_t (*normalize_path)(const char *, size_t, char *, size_t);
+	size_t (*match_size)(void);
 };
 
 static const struct hygiene_api api = {
@@ -45,7 +61,11 @@ static const struct hygiene_api api = {
 	ingroute_diags_format,
 	ingroute_ruleset_new, ingroute_ruleset_free, ingroute_ruleset_load_buffer,
 	ingroute_ruleset_load_path, ingroute_ruleset_remove, ingroute_ruleset_count,
-	ingroute_ruleset_get, ingroute_ruleset_find
+	ingroute_ruleset_get, ingroute_ruleset_find,
+	ingroute_router_compile, ingroute_router_ref, ingroute_router_unref,
+	ingroute_router_match, ingroute_max_path, ingroute_router_tls,
+	ingroute_router_explain, ingroute_router_dump, ingroute_free,
+	ingroute_normalize_host, ingroute_normalize_path, ingroute_match_size
 };
 
 int main(void)
@@ -63,5 +83,9 @@ int main(void)
 	if (api.version() != INGROUTE_VERSION_NUMBER ||
 	    api.version_string() == NULL || api.strerror_(st) == NULL)
 		return 1;
+	if (api.match_size() != sizeof(ingroute_match) || api.max_path() == 0)
+		return 1;
+	api.free_(NULL);
+	api.router_unref(NULL);
 	return api.diags_count(NULL) == 0 && api.ruleset_count(NULL) == 0 ? 0 : 1;
 }

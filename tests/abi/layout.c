@@ -1,17 +1,218 @@
 /*
- * Frozen layout of the public structs.
+ * Frozen layout of the public structs, and the size-first convention.
  *
- * The numbers below are the published v0.1 layout on LP64 (measured on
- * x86_64 Linux; aarch64 Linux is identical) and must NEVER change within
- * SONAME libingroute.so.1: callers compiled against this header bake these
- * offsets into their binaries. New members may only be appended, which
- * adds entries here and grows sizeof; it never edits an existing line.
- *
- * Other ABIs (ILP32, x32, Windows LLP64, ...) have different numbers and
- * are skipped rather than guessed at.
+ * 1. Past layouts. Every published layout of a public struct is kept below
+ *    verbatim (layout_v0_1_*), as wayland's egl ABI check does: callers
+ *    compiled against that header baked these offsets into their binaries,
+ *    so within SONAME libingroute.so.1 today's struct must have every old
+ *    member at the same offset with the same size. New members may only be
+ *    appended: a release that appends adds a layout_v0_N_* struct here and
+ *    never edits an old one. These checks hold on every ABI.
+ * 2. Numbers. On LP64 x86_64/aarch64 today's sizes and offsets are also
+ *    written out, so a change that moves today's header and the copies
+ *    below together (a typo fixed in both, say) still shows. An append
+ *    adds OFF lines and updates that struct's SZ line, in the same commit
+ *    as its layout_v0_N_* struct and the abidw baseline (abi/POLICY.md).
+ * 3. Enum values, which the header promises are fixed for the ABI's life
+ *    and which abidiff cannot see (the functions take plain ints).
+ * 4. Struct versioning at run time, for each struct the library reads or
+ *    fills (options, diag, ingress_info, match, tls_match): a size below the
+ *    first layout is INGROUTE_EINVAL; the first layout's size works; a
+ *    larger size (a caller built against a newer header) works, and the
+ *    library writes nothing past its own sizeof (guard bytes).
  */
 #include <stdio.h>
+#include <string.h>
 #include "ingroute.h"
+
+static unsigned passed, failed;
+
+static void check(int ok, const char *what)
+{
+	if (ok) {
+		passed++;
+	} else {
+		failed++;
+		printf("FAIL %s\n", what);
+	}
+}
+
+/* ------------------------------------------------- 1. v0.1, verbatim */
+
+struct layout_v0_1_allocator {
+	void *(*malloc_fn)(void *ctx, size_t size);
+	void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+	void (*free_fn)(void *ctx, void *ptr);
+	void *ctx;
+};
+
+struct layout_v0_1_options {
+	size_t size;
+	unsigned int flags;
+	const char *ingress_class;
+	const char *default_namespace;
+	int impl_specific;
+	const char *default_backend;
+	size_t max_input_bytes;
+	size_t max_depth;
+	size_t max_nodes;
+	size_t max_alias_nodes;
+	size_t max_scalar_bytes;
+	size_t max_diagnostics;
+	const ingroute_allocator *allocator;
+	size_t max_alias_bytes;
+};
+
+struct layout_v0_1_diag {
+	size_t size;
+	int severity;
+	int code;
+	const char *file;
+	unsigned int line;
+	unsigned int column;
+	const char *kind;
+	const char *ns;
+	const char *name;
+	const char *field;
+	const char *message;
+};
+
+struct layout_v0_1_ingress_info {
+	size_t size;
+	const char *ns;
+	const char *name;
+	const char *file;
+	unsigned int line;
+	unsigned int column;
+	int served;
+	const char *reason;
+	const char *ingress_class;
+	size_t rules;
+	size_t paths;
+	size_t tls;
+	int has_default_backend;
+};
+
+struct layout_v0_1_match {
+	size_t size;
+	int decision;
+	int backend_kind;
+	const char *backend_ns;
+	const char *service;
+	int port_number;
+	const char *port_name;
+	const char *resource_api_group;
+	const char *resource_kind;
+	const char *resource_name;
+	const char *ingress_ns;
+	const char *ingress_name;
+	const char *rule_host;
+	const char *rule_path;
+	int path_type;
+	int vhost_kind;
+	int default_source;
+};
+
+struct layout_v0_1_tls_match {
+	size_t size;
+	int found;
+	const char *secret_ns;
+	const char *secret_name;
+	const char *tls_host;
+	const char *ingress_ns;
+	const char *ingress_name;
+};
+
+/* The size of a layout up to and including its last member: what the
+ * library accepts as "the first layout" (tail padding is not required). */
+#define END(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
+#define V1_OPTIONS END(struct layout_v0_1_options, max_alias_bytes)
+#define V1_DIAG END(struct layout_v0_1_diag, message)
+#define V1_INFO END(struct layout_v0_1_ingress_info, has_default_backend)
+#define V1_MATCH END(struct layout_v0_1_match, default_source)
+#define V1_TLS END(struct layout_v0_1_tls_match, ingress_name)
+
+/* Member m of the old layout sits where today's does, with today's size.
+ * (SAME expands O and N before SAME_ stringifies them.) */
+#define SAME(OLD, NEW, m) SAME_(OLD, NEW, m)
+#define SAME_(OLD, NEW, m) \
+	check(offsetof(OLD, m) == offsetof(NEW, m) && \
+	      sizeof(((OLD *)0)->m) == sizeof(((NEW *)0)->m), \
+	      #NEW "." #m ": moved or resized since " #OLD)
+/* Today's struct holds the whole old layout (appending only grows it). */
+#define HOLDS(OLD, NEW) HOLDS_(OLD, NEW)
+#define HOLDS_(OLD, NEW) \
+	check(sizeof(NEW) >= sizeof(OLD), #NEW ": smaller than " #OLD)
+
+static void past_layouts(void)
+{
+#define O struct layout_v0_1_allocator
+#define N ingroute_allocator
+	/* Not size-first: the library copies sizeof of it, so it can never
+	 * grow within this SONAME. */
+	check(sizeof(O) == sizeof(N), "ingroute_allocator: size changed");
+	SAME(O, N, malloc_fn); SAME(O, N, realloc_fn); SAME(O, N, free_fn);
+	SAME(O, N, ctx);
+#undef O
+#undef N
+#define O struct layout_v0_1_options
+#define N ingroute_options
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, flags); SAME(O, N, ingress_class);
+	SAME(O, N, default_namespace); SAME(O, N, impl_specific);
+	SAME(O, N, default_backend); SAME(O, N, max_input_bytes);
+	SAME(O, N, max_depth); SAME(O, N, max_nodes);
+	SAME(O, N, max_alias_nodes); SAME(O, N, max_scalar_bytes);
+	SAME(O, N, max_diagnostics); SAME(O, N, allocator);
+	SAME(O, N, max_alias_bytes);
+#undef O
+#undef N
+#define O struct layout_v0_1_diag
+#define N ingroute_diag
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, severity); SAME(O, N, code);
+	SAME(O, N, file); SAME(O, N, line); SAME(O, N, column);
+	SAME(O, N, kind); SAME(O, N, ns); SAME(O, N, name); SAME(O, N, field);
+	SAME(O, N, message);
+#undef O
+#undef N
+#define O struct layout_v0_1_ingress_info
+#define N ingroute_ingress_info
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, ns); SAME(O, N, name); SAME(O, N, file);
+	SAME(O, N, line); SAME(O, N, column); SAME(O, N, served);
+	SAME(O, N, reason); SAME(O, N, ingress_class); SAME(O, N, rules);
+	SAME(O, N, paths); SAME(O, N, tls); SAME(O, N, has_default_backend);
+#undef O
+#undef N
+#define O struct layout_v0_1_match
+#define N ingroute_match
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, decision); SAME(O, N, backend_kind);
+	SAME(O, N, backend_ns); SAME(O, N, service); SAME(O, N, port_number);
+	SAME(O, N, port_name); SAME(O, N, resource_api_group);
+	SAME(O, N, resource_kind); SAME(O, N, resource_name);
+	SAME(O, N, ingress_ns); SAME(O, N, ingress_name);
+	SAME(O, N, rule_host); SAME(O, N, rule_path); SAME(O, N, path_type);
+	SAME(O, N, vhost_kind); SAME(O, N, default_source);
+#undef O
+#undef N
+#define O struct layout_v0_1_tls_match
+#define N ingroute_tls_match
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, found); SAME(O, N, secret_ns);
+	SAME(O, N, secret_name); SAME(O, N, tls_host); SAME(O, N, ingress_ns);
+	SAME(O, N, ingress_name);
+#undef O
+#undef N
+	/* The library's own sizes, which FFI users trust instead of a header. */
+	check(ingroute_options_size() == sizeof(ingroute_options),
+	      "ingroute_options_size() differs from the header's sizeof");
+	check(ingroute_match_size() == sizeof(ingroute_match),
+	      "ingroute_match_size() differs from the header's sizeof");
+}
+
+/* ------------------------------------------- 2. v0.1 numbers on LP64 */
 
 #if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__)
 
@@ -73,37 +274,396 @@ static const struct expect table[] = {
 	OFF(ingroute_ingress_info, paths, 72),
 	OFF(ingroute_ingress_info, tls, 80),
 	OFF(ingroute_ingress_info, has_default_backend, 88),
+
+	SZ(ingroute_match, 120),
+	OFF(ingroute_match, size, 0),
+	OFF(ingroute_match, decision, 8),
+	OFF(ingroute_match, backend_kind, 12),
+	OFF(ingroute_match, backend_ns, 16),
+	OFF(ingroute_match, service, 24),
+	OFF(ingroute_match, port_number, 32),
+	OFF(ingroute_match, port_name, 40),
+	OFF(ingroute_match, resource_api_group, 48),
+	OFF(ingroute_match, resource_kind, 56),
+	OFF(ingroute_match, resource_name, 64),
+	OFF(ingroute_match, ingress_ns, 72),
+	OFF(ingroute_match, ingress_name, 80),
+	OFF(ingroute_match, rule_host, 88),
+	OFF(ingroute_match, rule_path, 96),
+	OFF(ingroute_match, path_type, 104),
+	OFF(ingroute_match, vhost_kind, 108),
+	OFF(ingroute_match, default_source, 112),
+
+	SZ(ingroute_tls_match, 56),
+	OFF(ingroute_tls_match, size, 0),
+	OFF(ingroute_tls_match, found, 8),
+	OFF(ingroute_tls_match, secret_ns, 16),
+	OFF(ingroute_tls_match, secret_name, 24),
+	OFF(ingroute_tls_match, tls_host, 32),
+	OFF(ingroute_tls_match, ingress_ns, 40),
+	OFF(ingroute_tls_match, ingress_name, 48),
+
+	/* The first layouts' ends, which the library checks sizes against. */
+	{ "v0.1 options end", V1_OPTIONS, 112 },
+	{ "v0.1 diag end", V1_DIAG, 72 },
+	{ "v0.1 ingress_info end", V1_INFO, 92 },
+	{ "v0.1 match end", V1_MATCH, 116 },
+	{ "v0.1 tls_match end", V1_TLS, 56 },
 };
 
-int main(void)
+static void lp64_numbers(void)
 {
-	size_t i, n = sizeof table / sizeof table[0], failed = 0;
+	size_t i;
+	char what[128];
 
-	for (i = 0; i < n; i++) {
-		if (table[i].got != table[i].want) {
-			printf("FAIL %s: %zu, frozen at %zu\n", table[i].what,
-			       table[i].got, table[i].want);
-			failed++;
-		}
+	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+		sprintf(what, "%s: %lu, frozen at %lu", table[i].what,
+		        (unsigned long)table[i].got, (unsigned long)table[i].want);
+		check(table[i].got == table[i].want, what);
 	}
-	/* The library's own answer must match too, or FFI users who trust
-	 * ingroute_options_size() see a different struct from C users. */
-	n++;
-	if (ingroute_options_size() != 112) {
-		printf("FAIL ingroute_options_size(): %zu, frozen at 112\n",
-		       ingroute_options_size());
-		failed++;
-	}
-	printf("%zu passed, %zu failed\n", n - failed, failed);
-	return failed != 0;
 }
 
 #else
 
-int main(void)
+static void lp64_numbers(void)
 {
-	puts("SKIP: the frozen layout is only recorded for LP64 x86_64/aarch64");
-	return 77; /* meson's "skipped" exit code */
+	puts("note: the v0.1 numbers are only recorded for LP64 "
+	     "x86_64/aarch64; the verbatim layouts are still compared");
 }
 
 #endif
+
+/* --------------------------------------------------------- 3. enums */
+
+#define EV(e, v) check((e) == (v), #e " is not " #v)
+
+static void enum_values(void)
+{
+	EV(INGROUTE_OK, 0); EV(INGROUTE_EINVAL, -1); EV(INGROUTE_ENOMEM, -2);
+	EV(INGROUTE_EIO, -3); EV(INGROUTE_ESYNTAX, -4); EV(INGROUTE_ELIMIT, -5);
+	EV(INGROUTE_EINVALID, -6); EV(INGROUTE_ENOENT, -7);
+	EV(INGROUTE_OPT_STRICT, 1); EV(INGROUTE_OPT_DEFAULT_CLASS, 2);
+	EV(INGROUTE_OPT_NO_NORMALIZE, 4); EV(INGROUTE_OPT_FALLTHROUGH, 8);
+	EV(INGROUTE_IMPL_PREFIX, 0); EV(INGROUTE_IMPL_EXACT, 1);
+	EV(INGROUTE_IMPL_STRING_PREFIX, 2);
+	EV(INGROUTE_NOTE, 0); EV(INGROUTE_WARNING, 1); EV(INGROUTE_ERROR, 2);
+	EV(INGROUTE_D_SYNTAX, 1); EV(INGROUTE_D_LIMIT, 2); EV(INGROUTE_D_IO, 3);
+	EV(INGROUTE_D_TYPE, 4); EV(INGROUTE_D_DUPLICATE_KEY, 5);
+	EV(INGROUTE_D_INVALID, 6); EV(INGROUTE_D_UNKNOWN_FIELD, 7);
+	EV(INGROUTE_D_SKIPPED_KIND, 8); EV(INGROUTE_D_CLASS, 9);
+	EV(INGROUTE_D_REPLACED, 10); EV(INGROUTE_D_CONFLICT, 11);
+	EV(INGROUTE_D_SHADOWED, 12); EV(INGROUTE_D_TRUNCATED, 13);
+	EV(INGROUTE_D_OBJECT, 14);
+	EV(INGROUTE_SERVED, 1); EV(INGROUTE_NOT_SERVED, 0);
+	EV(INGROUTE_DECISION_NONE, 0); EV(INGROUTE_DECISION_PATH, 1);
+	EV(INGROUTE_DECISION_DEFAULT, 2);
+	EV(INGROUTE_BACKEND_NONE, 0); EV(INGROUTE_BACKEND_SERVICE, 1);
+	EV(INGROUTE_BACKEND_RESOURCE, 2);
+	EV(INGROUTE_PATH_EXACT, 1); EV(INGROUTE_PATH_PREFIX, 2);
+	EV(INGROUTE_PATH_IMPLEMENTATION_SPECIFIC, 3);
+	EV(INGROUTE_VHOST_NONE, 0); EV(INGROUTE_VHOST_EXACT, 1);
+	EV(INGROUTE_VHOST_WILDCARD, 2); EV(INGROUTE_VHOST_ANY, 3);
+	EV(INGROUTE_DEFAULT_NONE, 0); EV(INGROUTE_DEFAULT_VHOST, 1);
+	EV(INGROUTE_DEFAULT_OPTION, 2); EV(INGROUTE_DEFAULT_RULELESS, 3);
+	EV(INGROUTE_DEFAULT_ANY, 4);
+}
+
+/* ------------------------------------------------ 4. struct versioning */
+
+/* A caller's struct of `size` bytes (the size field says so), followed by
+ * guard bytes up to GUARD past the library's sizeof. */
+#define GUARD 64
+#define FILL 0xA5
+
+typedef union {
+	unsigned char b[sizeof(ingroute_options) + sizeof(ingroute_match) + GUARD];
+	size_t size; /* every public struct starts with it */
+	void *align_p;
+	double align_d;
+} caller_buf;
+
+static void *caller_struct(caller_buf *cb, size_t size)
+{
+	memset(cb->b, FILL, sizeof(cb->b));
+	cb->size = size;
+	return cb;
+}
+
+/* Bytes [from, from + GUARD) still hold FILL: the library wrote nothing
+ * past from. */
+static int untouched(const caller_buf *cb, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < from + GUARD; i++)
+		if (cb->b[i] != FILL)
+			return 0;
+	return 1;
+}
+
+static int streq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static const char manifest[] =
+	"apiVersion: networking.k8s.io/v1\n"
+	"kind: Ingress\n"
+	"metadata: {name: web, namespace: shop}\n"
+	"spec:\n"
+	"  ingressClassName: public\n"
+	"  tls:\n"
+	"  - hosts: [shop.example.com]\n"
+	"    secretName: shop-tls\n"
+	"  rules:\n"
+	"  - host: shop.example.com\n"
+	"    http:\n"
+	"      paths:\n"
+	"      - path: /cart\n"
+	"        pathType: Prefix\n"
+	"        backend:\n"
+	"          service: {name: cart, port: {number: 8080}}\n"
+	"---\n"
+	"apiVersion: apps/v1\n"
+	"kind: Deployment\n"
+	"metadata: {name: web, namespace: shop}\n";
+
+/* Size variants tried for each struct: below the first layout, the first
+ * layout's end, the header's sizeof, and a newer header's larger size. */
+struct variant {
+	const char *name;
+	size_t size;
+	int want_rc;
+};
+
+static void variants(struct variant v[4], size_t v1, size_t now)
+{
+	v[0].name = "v0.1 size - 1";
+	v[0].size = v1 - 1;
+	v[0].want_rc = INGROUTE_EINVAL;
+	v[1].name = "v0.1 size";
+	v[1].size = v1;
+	v[1].want_rc = 0;
+	v[2].name = "sizeof";
+	v[2].size = now;
+	v[2].want_rc = 0;
+	v[3].name = "sizeof + 32 (a newer caller)";
+	v[3].size = now + 32;
+	v[3].want_rc = 0;
+}
+
+static void report(const char *fn, const struct variant *v, const char *what,
+                   int ok)
+{
+	char buf[200];
+
+	sprintf(buf, "%s, size %s: %s", fn, v->name, what);
+	check(ok, buf);
+}
+
+/* After a successful call the size member reads what the library
+ * filled: the smaller of the caller's size and its own. */
+static void note_size_after(const char *fn, const struct variant *v,
+                            size_t after, size_t lib)
+{
+	char buf[200];
+
+	sprintf(buf, "%s, size %s: size reads the bytes filled", fn, v->name);
+	check(after == (v->size < lib ? v->size : lib), buf);
+}
+
+static void versioned_options(void)
+{
+	struct variant v[4];
+	caller_buf cb;
+	ingroute_options *o;
+	ingroute_ruleset *rs;
+	ingroute_ingress_info info;
+	int i, rc;
+
+	variants(v, V1_OPTIONS, sizeof(ingroute_options));
+	for (i = 0; i < 4; i++) {
+		/* ingroute_options_init() fills exactly size bytes. */
+		o = (ingroute_options *)caller_struct(&cb, 0);
+		rc = ingroute_options_init(o, v[i].size);
+		report("ingroute_options_init", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_options_init", &v[i], "wrote past size",
+		       untouched(&cb, v[i].size));
+		if (rc == 0) {
+			size_t k, zero = 1;
+
+			for (k = sizeof(ingroute_options); k < v[i].size; k++)
+				zero &= cb.b[k] == 0;
+			report("ingroute_options_init", &v[i],
+			       "defaults or size wrong", o->size == v[i].size &&
+			       o->flags == 0 && o->ingress_class == NULL && zero);
+		}
+
+		/* ingroute_ruleset_new() reads them; a newer caller's unknown
+		 * tail is ignored. */
+		o = (ingroute_options *)caller_struct(&cb, 0);
+		if (v[i].size >= V1_OPTIONS) {
+			ingroute_options_init(o, v[i].size);
+			o->ingress_class = "internal";
+			/* Fields of a newer header, unknown to this library. */
+			if (v[i].size > sizeof(*o))
+				memset(cb.b + sizeof(*o), FILL,
+				       v[i].size - sizeof(*o));
+		} else {
+			o->size = v[i].size;
+		}
+		rs = NULL;
+		rc = ingroute_ruleset_new(&rs, o);
+		report("ingroute_ruleset_new", &v[i], "wrong status",
+		       rc == v[i].want_rc && (rc == 0) == (rs != NULL));
+		if (rc == 0) {
+			/* The option was read: web is of class public. */
+			info.size = sizeof(info);
+			rc = ingroute_ruleset_load_buffer(rs, manifest,
+			                                  sizeof(manifest) - 1,
+			                                  "m.yaml", NULL);
+			report("ingroute_ruleset_new", &v[i], "options not read",
+			       rc == 0 && ingroute_ruleset_get(rs, 0, &info) == 0 &&
+			       info.served == INGROUTE_NOT_SERVED);
+		}
+		ingroute_ruleset_free(rs);
+	}
+}
+
+static void versioned_outputs(const ingroute_ruleset *rs,
+                              const ingroute_diags *diags,
+                              const ingroute_router *router)
+{
+	struct variant v[4];
+	caller_buf cb;
+	int i, rc;
+
+	variants(v, V1_DIAG, sizeof(ingroute_diag));
+	for (i = 0; i < 4; i++) {
+		ingroute_diag *d = (ingroute_diag *)caller_struct(&cb, v[i].size);
+
+		rc = ingroute_diags_get(diags, 0, d);
+		report("ingroute_diags_get", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_diags_get", &v[i], "wrote past its size",
+		       untouched(&cb, v[i].size < sizeof(*d) ? v[i].size :
+		                 sizeof(*d)));
+		if (rc == 0) {
+			report("ingroute_diags_get", &v[i], "wrong answer",
+			       d->code == INGROUTE_D_SKIPPED_KIND &&
+			       streq(d->file, "m.yaml") && d->message != NULL);
+			note_size_after("ingroute_diags_get", &v[i], d->size, sizeof(ingroute_diag));
+		}
+	}
+
+	variants(v, V1_INFO, sizeof(ingroute_ingress_info));
+	for (i = 0; i < 4; i++) {
+		ingroute_ingress_info *in;
+		size_t end = v[i].size < sizeof(*in) ? v[i].size : sizeof(*in);
+
+		in = (ingroute_ingress_info *)caller_struct(&cb, v[i].size);
+		rc = ingroute_ruleset_get(rs, 0, in);
+		report("ingroute_ruleset_get", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_ruleset_get", &v[i], "wrote past its size",
+		       untouched(&cb, end));
+		if (rc == 0) {
+			report("ingroute_ruleset_get", &v[i], "wrong answer",
+			       streq(in->ns, "shop") && streq(in->name, "web") &&
+			       in->served == INGROUTE_SERVED && in->paths == 1 &&
+			       in->tls == 1 && in->has_default_backend == 0);
+			note_size_after("ingroute_ruleset_get", &v[i], in->size,
+			                sizeof(ingroute_ingress_info));
+		}
+		in = (ingroute_ingress_info *)caller_struct(&cb, v[i].size);
+		rc = ingroute_ruleset_find(rs, "shop", "web", in);
+		report("ingroute_ruleset_find", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_ruleset_find", &v[i], "wrote past its size",
+		       untouched(&cb, end));
+	}
+
+	variants(v, V1_MATCH, sizeof(ingroute_match));
+	for (i = 0; i < 4; i++) {
+		ingroute_match *m = (ingroute_match *)caller_struct(&cb, v[i].size);
+
+		rc = ingroute_router_match(router, "shop.example.com", 16,
+		                           "/cart/1", 7, m);
+		report("ingroute_router_match", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_router_match", &v[i], "wrote past its size",
+		       untouched(&cb, v[i].size < sizeof(*m) ? v[i].size :
+		                 sizeof(*m)));
+		if (rc == 0) {
+			report("ingroute_router_match", &v[i], "wrong answer",
+			       m->decision == INGROUTE_DECISION_PATH &&
+			       m->backend_kind == INGROUTE_BACKEND_SERVICE &&
+			       streq(m->service, "cart") && m->port_number == 8080 &&
+			       m->path_type == INGROUTE_PATH_PREFIX &&
+			       m->vhost_kind == INGROUTE_VHOST_EXACT &&
+			       m->default_source == INGROUTE_DEFAULT_NONE);
+			note_size_after("ingroute_router_match", &v[i], m->size,
+			                sizeof(ingroute_match));
+		}
+	}
+
+	variants(v, V1_TLS, sizeof(ingroute_tls_match));
+	for (i = 0; i < 4; i++) {
+		ingroute_tls_match *t;
+
+		t = (ingroute_tls_match *)caller_struct(&cb, v[i].size);
+		rc = ingroute_router_tls(router, "shop.example.com", 16, t);
+		report("ingroute_router_tls", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_router_tls", &v[i], "wrote past its size",
+		       untouched(&cb, v[i].size < sizeof(*t) ? v[i].size :
+		                 sizeof(*t)));
+		if (rc == 0) {
+			report("ingroute_router_tls", &v[i], "wrong answer",
+			       t->found == 1 && streq(t->secret_ns, "shop") &&
+			       streq(t->secret_name, "shop-tls") &&
+			       streq(t->ingress_name, "web"));
+			note_size_after("ingroute_router_tls", &v[i], t->size,
+			                sizeof(ingroute_tls_match));
+		}
+	}
+}
+
+static void struct_versioning(void)
+{
+	ingroute_options opts = INGROUTE_OPTIONS_INIT;
+	ingroute_ruleset *rs = NULL;
+	ingroute_diags *diags = NULL;
+	ingroute_router *router = NULL;
+	int rc;
+
+	versioned_options();
+
+	opts.ingress_class = "public";
+	rc = ingroute_ruleset_new(&rs, &opts);
+	if (rc == 0)
+		rc = ingroute_diags_new(&diags, NULL);
+	if (rc == 0)
+		rc = ingroute_ruleset_load_buffer(rs, manifest, sizeof(manifest) - 1,
+		                                  "m.yaml", diags);
+	if (rc == 0)
+		rc = ingroute_router_compile(&router, rs, NULL);
+	check(rc == 0 && ingroute_diags_count(diags) >= 1,
+	      "setting up a ruleset, diagnostics and a router");
+	if (rc == 0)
+		versioned_outputs(rs, diags, router);
+	ingroute_router_unref(router);
+	ingroute_diags_free(diags);
+	ingroute_ruleset_free(rs);
+}
+
+int main(void)
+{
+	past_layouts();
+	lp64_numbers();
+	enum_values();
+	struct_versioning();
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed != 0;
+}
