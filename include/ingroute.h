@@ -292,7 +292,7 @@ INGROUTE_API int ingroute_diags_get(const ingroute_diags *diags, size_t index,
 /**
  * Formats diagnostic `index` as one line without a newline:
  * "FILE:LINE:COL: SEVERITY: KIND NS/NAME: FIELD: MESSAGE", leaving out the
- * parts that are unknown. Writes at most cap bytes including the NUL, like
+ * parts that are unknown (a position without a file is "<input>:L:C"). Writes at most cap bytes including the NUL, like
  * snprintf, and returns the length of the whole line; 0 when index is out
  * of range or diags is NULL. buf may be NULL when cap is 0. @since 0.1
  */
@@ -634,6 +634,15 @@ INGROUTE_API size_t ingroute_normalize_path(const char *path, size_t len,
 
 /** sizeof(ingroute_match) of this library, for FFI. @since 0.1 */
 INGROUTE_API size_t ingroute_match_size(void);
+
+/** sizeof(ingroute_tls_match) of this library, for FFI. @since 0.1 */
+INGROUTE_API size_t ingroute_tls_match_size(void);
+
+/** sizeof(ingroute_diag) of this library, for FFI. @since 0.1 */
+INGROUTE_API size_t ingroute_diag_size(void);
+
+/** sizeof(ingroute_ingress_info) of this library, for FFI. @since 0.1 */
+INGROUTE_API size_t ingroute_ingress_info_size(void);
 
 #ifdef __cplusplus
 }

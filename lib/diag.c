@@ -71,6 +71,11 @@ void ingroute_diags_free(ingroute_diags *d)
 	ingroute__free(&a, d);
 }
 
+size_t ingroute_diag_size(void)
+{
+	return sizeof(ingroute_diag);
+}
+
 size_t ingroute_diags_count(const ingroute_diags *d)
 {
 	return d ? d->n : 0;

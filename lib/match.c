@@ -21,6 +21,11 @@ size_t ingroute_match_size(void)
 	return sizeof(ingroute_match);
 }
 
+size_t ingroute_tls_match_size(void)
+{
+	return sizeof(ingroute_tls_match);
+}
+
 /* The host-table slot of a host (of its suffix after "*." in the wildcard
  * table), or NULL. A hash hit is confirmed against the host bytes, kept
  * at the start of a small host's region, else in the pool. */

@@ -688,6 +688,11 @@ int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
 	return 0;
 }
 
+size_t ingroute_ingress_info_size(void)
+{
+	return sizeof(ingroute_ingress_info);
+}
+
 size_t ingroute_ruleset_count(const ingroute_ruleset *rs)
 {
 	return rs ? rs->n : 0;
