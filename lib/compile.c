@@ -751,7 +751,7 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 
 		e.fp = fingerprint(key, kl);
 		e.key_off = (uint32_t)k;
-		e.cand = v->first_cand + i;
+		e.path_len = rc->path_len;
 		e.path = rc->path;
 		e.ns = rb->ns;
 		e.ing_name = rb->ing_name;
@@ -812,6 +812,33 @@ static void drop_region_backends(cc *c)
 	ingroute__free(c->a, map);
 }
 
+/* Once every table is built: only large hosts keep candidate records
+ * (a small host's live in its region); cand_base says where. */
+static void compact_cands(cc *c)
+{
+	ingroute_router *r = c->r;
+	uint32_t i, n = 0;
+
+	for (i = 0; i < r->nvhosts; i++) {
+		ig_vhost *v = &r->vhosts[i];
+
+		v->cand_base = n;
+		if (v->small)
+			continue;
+		memmove(&r->cands[n], &r->cands[v->first_cand],
+		        v->ncands * sizeof(ig_cand));
+		n += v->ncands;
+	}
+	r->index_bytes -= (r->ncands - n) * sizeof(ig_cand);
+	if (n < r->ncands) {
+		ig_cand *trim = ingroute__realloc(c->a, r->cands,
+		                                  (n ? n : 1) * sizeof(ig_cand));
+
+		if (trim)
+			r->cands = trim;
+	}
+}
+
 static void build_tables(cc *c)
 {
 	ingroute_router *r = c->r;
@@ -864,6 +891,17 @@ static void build_tables(cc *c)
 	}
 	if (c->oom)
 		return;
+	/* A host without rules starts where the next one's rules do, so that
+	 * first_cand grows with the host id (ig_cand_vhost_of). */
+	{
+		uint32_t at = 0;
+
+		for (i = 0; i < r->nvhosts; i++) {
+			if (r->vhosts[i].ncands == 0)
+				r->vhosts[i].first_cand = at;
+			at = r->vhosts[i].first_cand + r->vhosts[i].ncands;
+		}
+	}
 	/* No more strings until the tables are built: hash from the pool as
 	 * it stands (it is handed to the router, moved or not, at the end). */
 	r->pool = c->pool.data;
@@ -973,6 +1011,7 @@ static void build_tables(cc *c)
 		return;
 	for (i = 0; i < hsize; i++)
 		r->exact_hosts[i].vhost = r->wild_hosts[i].vhost = IG_NONE;
+	compact_cands(c);
 	for (i = 0; i < r->nvhosts; i++) {
 		const ig_vhost *v = &r->vhosts[i];
 

@@ -143,7 +143,8 @@ static void json_cand_backend(const ingroute_router *r, ig_buf *b, uint32_t ci,
 
 static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 {
-	const ig_cand *c = &r->cands[ci];
+	ig_cand tmp;
+	const ig_cand *c = ig_cand_get(r, ci, &tmp);
 	const ig_vhost *v = &r->vhosts[IG_CAND_VHOST(c)];
 
 	ingroute__buf_puts(b, "{\"host\":");
@@ -198,7 +199,8 @@ static int accepts(int match, const char *rp, size_t rn, const char *p,
 static const char *verdict(const ingroute_router *r, uint32_t ci, uint32_t best,
                            const char *p, size_t n, const char **detail)
 {
-	const ig_cand *c = &r->cands[ci];
+	ig_cand tmp, wtmp;
+	const ig_cand *c = ig_cand_get(r, ci, &tmp);
 	const char *rp = r->pool + c->path;
 	size_t rn = c->path_len;
 
@@ -208,11 +210,11 @@ static const char *verdict(const ingroute_router *r, uint32_t ci, uint32_t best,
 
 		if (ci == best)
 			return "matched";
-		if (best == IG_NONE || IG_CAND_VHOST(&r->cands[best]) != IG_CAND_VHOST(c)) {
+		w = best == IG_NONE ? NULL : ig_cand_get(r, best, &wtmp);
+		if (!w || IG_CAND_VHOST(w) != IG_CAND_VHOST(c)) {
 			*detail = "another virtual host decided";
 			return "lost on precedence";
 		}
-		w = &r->cands[best];
 		if (measure(w, r->pool + w->path) > measure(c, rp))
 			return "shorter";
 		if (IG_CAND_TYPE(w) == IG_PT_EXACT && IG_CAND_TYPE(c) != IG_PT_EXACT)
@@ -494,7 +496,8 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 		ingroute__buf_json(&b, r->pool + v->host, v->host_len);
 		ingroute__buf_puts(&b, ",\"paths\":[");
 		for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
-			const ig_cand *c = &r->cands[ci];
+			ig_cand tmp;
+			const ig_cand *c = ig_cand_get(r, ci, &tmp);
 
 			ingroute__buf_puts(&b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
 			ingroute__buf_json(&b, r->pool + c->path, c->path_len);

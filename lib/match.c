@@ -106,7 +106,8 @@ uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
 	if (v->small) {
 		const ig_sentry *e = best_in_region(r, v->region, path, n);
 
-		return e ? e->cand : IG_NONE;
+		return e ? v->first_cand +
+		           (uint32_t)(e - ig_region_rules(r, v->region)) : IG_NONE;
 	}
 	if (v->has_exact) {
 		uint64_t h = ingroute__hash(path, n, r->seed ^
@@ -114,7 +115,8 @@ uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
 		uint32_t s = (uint32_t)h & r->exact_mask;
 
 		for (; r->exact[s].vhost != IG_NONE; s = (s + 1) & r->exact_mask) {
-			const ig_cand *c = &r->cands[r->exact[s].cand];
+			const ig_cand *c = &r->cands[v->cand_base +
+			                             (r->exact[s].cand - v->first_cand)];
 
 			if (r->exact[s].hash == h && r->exact[s].vhost == vh &&
 			    c->path_len == n && memcmp(r->pool + c->path, path, n) == 0) {
@@ -278,7 +280,8 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 			}
 			best = ingroute__best_in_vhost(r, order[k], p, plen);
 			if (best != IG_NONE) {
-				const ig_cand *c = &r->cands[best];
+				const ig_cand *c = &r->cands[v->cand_base +
+				                             (best - v->first_cand)];
 
 				m->decision = INGROUTE_DECISION_PATH;
 				m->vhost_kind = v->kind;

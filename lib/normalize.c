@@ -56,7 +56,8 @@ int ingroute__normalize_host(const char *in, size_t n, char *out,
 {
 	const unsigned char *u = (const unsigned char *)in;
 	unsigned any = 0, dotdot = 0, prev = HC_DOT;
-	size_t i, lim = n < IG_MAX_HOST + 2 ? n : IG_MAX_HOST + 2;
+	/* out holds IG_MAX_HOST + 1 bytes: a name and one trailing dot */
+	size_t i, lim = n < IG_MAX_HOST + 1 ? n : IG_MAX_HOST + 1;
 
 	*out_len = 0;
 	for (i = 0; i < lim; i++) {

@@ -108,7 +108,7 @@ typedef struct ig_region {
 typedef struct ig_sentry {
 	uint32_t fp;          /* first min(4, key_len) key bytes, little-endian */
 	uint32_t key_off;     /* key bytes: offset in the blob */
-	uint32_t cand;
+	uint32_t path_len;
 	uint32_t path;        /* pool offset of the rule path */
 	/* The backend, copied in so that the answer needs no other line:
 	 * service: a = name, b = port name (IG_NONE), c = port number;
@@ -129,6 +129,7 @@ typedef struct ig_vhost {
 	uint32_t ncands;
 	uint32_t default_backend;  /* IG_NONE: none of its own */
 	uint32_t region;      /* small hosts: offset of its ig_sentry list */
+	uint32_t cand_base;   /* large hosts: where its records start in cands */
 	uint8_t kind;         /* enum ig_vhost_kind */
 	uint8_t has_exact;    /* any entries in the exact table */
 	uint8_t small;        /* rules in a region, not in the trie/table */
@@ -210,18 +211,54 @@ static inline const ig_sentry *ig_region_rules(const ingroute_router *r,
 	return (const ig_sentry *)(const void *)((const char *)(g + 1) + host);
 }
 
-/* The backend of candidate ci: its record, or for a small host's rule
- * (whose backend lives only in its region entry) one rebuilt in *tmp. */
+/* The virtual host of candidate ci: hosts hold consecutive candidate
+ * ranges in id order (an empty one starts where the next begins). */
+static inline uint32_t ig_cand_vhost_of(const ingroute_router *r, uint32_t ci)
+{
+	uint32_t lo = 0, hi = r->nvhosts;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (r->vhosts[mid].first_cand <= ci)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+/* Candidate ci: large hosts keep a record; a small host's rule lives only
+ * in its region entry, and is rebuilt in *tmp. Not for the lookup path,
+ * which knows its host. */
+static inline const ig_cand *ig_cand_get(const ingroute_router *r, uint32_t ci,
+                                         ig_cand *tmp)
+{
+	uint32_t vh = ig_cand_vhost_of(r, ci);
+	const ig_vhost *v = &r->vhosts[vh];
+	const ig_sentry *e;
+
+	if (!v->small)
+		return &r->cands[v->cand_base + (ci - v->first_cand)];
+	e = ig_region_rules(r, v->region) + (ci - v->first_cand);
+	tmp->path = e->path;
+	tmp->path_len = e->path_len;
+	tmp->backend = IG_NONE;
+	tmp->vt = vh << 8 | (uint32_t)(e->type & 0x7f) << 2 | e->match;
+	return tmp;
+}
+
+/* The backend of candidate ci: its record, or one rebuilt in *tmp from a
+ * small host's region entry. */
 static inline const ig_rbackend *ig_cand_backend(const ingroute_router *r,
                                                  uint32_t ci, ig_rbackend *tmp)
 {
-	const ig_cand *c = &r->cands[ci];
-	const ig_vhost *v;
+	uint32_t vh = ig_cand_vhost_of(r, ci);
+	const ig_vhost *v = &r->vhosts[vh];
 	const ig_sentry *e;
 
-	if (c->backend != IG_NONE)
-		return &r->backends[c->backend];
-	v = &r->vhosts[IG_CAND_VHOST(c)];
+	if (!v->small)
+		return &r->backends[r->cands[v->cand_base + (ci - v->first_cand)].backend];
 	e = ig_region_rules(r, v->region) + (ci - v->first_cand);
 	tmp->ns = e->ns;
 	tmp->ing_name = e->ing_name;

@@ -449,6 +449,21 @@ static void test_match_fields(void **state)
 	assert_null(m.rule_path);
 	assert_int_equal(ingroute_max_path(), 8192);
 
+	/* Hosts around the 253-byte limit, with and without a trailing dot
+	 * (a 255-byte one overflowed the fold buffer once). */
+	{
+		char h[300];
+		size_t n;
+
+		for (n = 250; n < sizeof(h); n++) {
+			memset(h, 'a', n);
+			h[n - 1] = '.';
+			assert_int_equal(ingroute_router_match(r, h, n, "/", 1, &m), 0);
+			h[n - 1] = 'a';
+			assert_int_equal(ingroute_router_match(r, h, n, "/", 1, &m), 0);
+		}
+	}
+
 	/* Argument checks. */
 	assert_int_equal(ingroute_router_match(NULL, "", 0, "/", 1, &m), INGROUTE_EINVAL);
 	assert_int_equal(ingroute_router_match(r, NULL, 3, "/", 1, &m), INGROUTE_EINVAL);
