@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "reference.h"
+#include "routefmt.h"
 
 /* ---- DESIGN 4.4, as the text says it */
 
@@ -424,4 +427,32 @@ void ref_answer_free(ref_answer *a)
 {
 	free(a->wild);
 	a->wild = NULL;
+}
+
+/* The answer in the text form of routefmt.h, as the tables write it. */
+void ref_format(char *out, size_t n, const ref_answer *a,
+                const ref_options *o)
+{
+	char be[600];
+
+	if (a->decision == INGROUTE_DECISION_NONE) {
+		snprintf(out, n, "none");
+		return;
+	}
+	if (!a->backend) {
+		snprintf(out, n, "default %s via option", o->default_backend);
+		return;
+	}
+	fmt_backend(be, sizeof(be), a->ing->ns.s, a->backend->has_service
+	            ? a->backend->service.s : NULL, a->backend->port_number,
+	            a->backend->port_name.len ? a->backend->port_name.s : NULL,
+	            a->backend->api_group.s, a->backend->kind.s,
+	            a->backend->res_name.s);
+	if (a->decision == INGROUTE_DECISION_PATH)
+		snprintf(out, n, "path %s via %s/%s %s %s %s", be, a->ing->ns.s,
+		         a->ing->name.s, *a->rule_host ? a->rule_host : "-",
+		         fmt_type(a->path_type), a->rule_path);
+	else
+		snprintf(out, n, "default %s via %s/%s", be, a->ing->ns.s,
+		         a->ing->name.s);
 }

@@ -26,5 +26,8 @@ void ref_match(const ingroute_ruleset *rs, const ref_options *o,
                const char *host, size_t hlen, const char *path, size_t plen,
                ref_answer *ans);
 void ref_answer_free(ref_answer *a);
+/* The answer as tests/routefmt.h writes the router's. */
+void ref_format(char *out, size_t n, const ref_answer *a,
+                const ref_options *o);
 
 #endif

@@ -13,12 +13,12 @@
 
 #include "ingroute.h"
 
-static const char *fmt_type(int t)
+static inline const char *fmt_type(int t)
 {
 	return t == 1 ? "Exact" : t == 2 ? "Prefix" : "ImplementationSpecific";
 }
 
-static void fmt_backend(char *b, size_t n, const char *ns, const char *svc,
+static inline void fmt_backend(char *b, size_t n, const char *ns, const char *svc,
                         int port, const char *port_name, const char *group,
                         const char *kind, const char *name)
 {
@@ -32,7 +32,7 @@ static void fmt_backend(char *b, size_t n, const char *ns, const char *svc,
 	}
 }
 
-static void fmt_match(char *out, size_t n, const ingroute_match *m)
+static inline void fmt_match(char *out, size_t n, const ingroute_match *m)
 {
 	char be[600];
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ingroute.h"
+#include "testutil.h"
 
 typedef struct lines {
 	char **v;
@@ -50,30 +51,6 @@ static void lines_free(lines *l)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 > cap) {
-			cap = (cap + 4096) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 static int status_of(const char *s)
@@ -160,11 +137,11 @@ static void run_case(void **state)
 	ingroute_ruleset *rs = NULL;
 	ingroute_diags *diags = NULL;
 	char path[4096], *exp, *data, *line, *save = NULL, *optwords = NULL;
-	size_t len, elen, i;
+	size_t len = 0, elen = 0, i;
 	int want_status = INGROUTE_OK, rc, ok;
 
 	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->expect);
-	exp = read_all(path, &elen);
+	exp = test_read_file(path, &elen);
 	assert_non_null(exp);
 	for (line = strtok_r(exp, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t ll = strlen(line);
@@ -190,7 +167,7 @@ static void run_case(void **state)
 		apply_options(&opts, optwords);
 
 	snprintf(path, sizeof(path), "%s/%s", tc->dir, tc->manifest);
-	data = read_all(path, &len);
+	data = test_read_file(path, &len);
 	assert_non_null(data);
 	assert_int_equal(ingroute_ruleset_new(&rs, &opts), 0);
 	assert_int_equal(ingroute_diags_new(&diags, NULL), 0);

@@ -26,33 +26,6 @@ typedef struct tcase {
 	char *expect;
 } tcase;
 
-static void fmt_ref(char *out, size_t n, const ref_answer *a,
-                    const ref_options *o)
-{
-	char be[600];
-
-	if (a->decision == INGROUTE_DECISION_NONE) {
-		snprintf(out, n, "none");
-		return;
-	}
-	if (!a->backend) {
-		snprintf(out, n, "default %s via option", o->default_backend);
-		return;
-	}
-	fmt_backend(be, sizeof(be), a->ing->ns.s, a->backend->has_service
-	            ? a->backend->service.s : NULL, a->backend->port_number,
-	            a->backend->port_name.len ? a->backend->port_name.s : NULL,
-	            a->backend->api_group.s, a->backend->kind.s,
-	            a->backend->res_name.s);
-	if (a->decision == INGROUTE_DECISION_PATH)
-		snprintf(out, n, "path %s via %s/%s %s %s %s", be, a->ing->ns.s,
-		         a->ing->name.s, *a->rule_host ? a->rule_host : "-",
-		         fmt_type(a->path_type), a->rule_path);
-	else
-		snprintf(out, n, "default %s via %s/%s", be, a->ing->ns.s,
-		         a->ing->name.s);
-}
-
 static void apply_options(ingroute_options *opts, ref_options *ro, char *words)
 {
 	char *save = NULL, *w;
@@ -150,7 +123,7 @@ static void run_case(void **state)
 			                                       strlen(req), &m), 0);
 			fmt_match(got, sizeof(got), &m);
 			ref_match(rs, &ro, host, unhost(host), req, strlen(req), &a);
-			fmt_ref(ref, sizeof(ref), &a, &ro);
+			ref_format(ref, sizeof(ref), &a, &ro);
 			ref_answer_free(&a);
 			if (strcmp(got, want) != 0) {
 				print_error("%s: %s %s\n  want   %s\n  router %s\n",

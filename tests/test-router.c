@@ -158,30 +158,6 @@ static void gen_request(char *host, size_t hn, char *path, size_t pn)
 	path[len] = '\0';
 }
 
-static void fmt_ref(char *out, size_t n, const ref_answer *a, const ref_options *o)
-{
-	char be[600];
-
-	if (a->decision == INGROUTE_DECISION_NONE) {
-		snprintf(out, n, "none");
-		return;
-	}
-	if (!a->backend) {
-		snprintf(out, n, "default %s via option", o->default_backend);
-		return;
-	}
-	fmt_backend(be, sizeof(be), a->ing->ns.s, a->backend->has_service
-	            ? a->backend->service.s : NULL, a->backend->port_number,
-	            a->backend->port_name.len ? a->backend->port_name.s : NULL,
-	            a->backend->api_group.s, a->backend->kind.s, a->backend->res_name.s);
-	if (a->decision == INGROUTE_DECISION_PATH)
-		snprintf(out, n, "path %s via %s/%s %s %s %s", be, a->ing->ns.s,
-		         a->ing->name.s, *a->rule_host ? a->rule_host : "-",
-		         fmt_type(a->path_type), a->rule_path);
-	else
-		snprintf(out, n, "default %s via %s/%s", be, a->ing->ns.s, a->ing->name.s);
-}
-
 /* ---- a minimal JSON syntax check, for explain and dump */
 
 static const char *json_value(const char *p);
@@ -316,7 +292,7 @@ static void test_differential(void **state)
 			                                       strlen(path), &m), 0);
 			ref_match(rs, &ro, host, strlen(host), path, strlen(path), &a);
 			fmt_match(got, sizeof(got), &m);
-			fmt_ref(ref, sizeof(ref), &a, &ro);
+			ref_format(ref, sizeof(ref), &a, &ro);
 			if (strcmp(got, ref) != 0 || m.vhost_kind != a.vhost) {
 				char *j = NULL;
 
