@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# End-to-end test of ngx_http_ingroute_module: real nginx, real requests.
+#
+#   usage: e2e-test.sh [BUILD_DIR]     (default: BUILD_DIR = <repo>/build)
+#
+# 1. Builds the module with build.sh against BUILD_DIR (a plain, not
+#    sanitized, meson build of ingroute with libingroute.a).
+# 2. Starts one small HTTP backend per NS/SERVICE:PORT that the spec tables
+#    expect (e2e_helper.py, one python3 process, 127.0.0.1 only), each
+#    answering "X-Backend: NS/SERVICE:PORT", all mapped with
+#    ingroute_upstream_map; "*" goes to a backend named "unmapped".
+# 3. For every tests/data/route/*.expect without an options: line, starts
+#    nginx (-p TMPDIR, daemon off, listen 127.0.0.1:PORT) on its manifest
+#    and sends every route row byte for byte (a "-" Host as HTTP/1.0 without
+#    Host), checking the backend that answered and the decision, backend,
+#    Ingress and rule the module reports, 404 for none and 503 for a
+#    resource backend. Rows that are not origin-form targets, and rows
+#    nginx itself answers 400 (a path above the root, a Host with ".."),
+#    are skipped and listed.
+# 4. Reload under load: a bounded client loop runs while `nginx -s reload`
+#    switches to another manifest directory; the new routing must apply and
+#    no request may fail or answer 5xx. Then a broken manifest: `nginx -t`
+#    must fail with the ingroute diagnostic (FILE:LINE:COL), a SIGHUP reload
+#    must be refused and the running routing kept.
+#
+# Needs: nginx nginx-dev python3 (and what building ingroute needs).
+# Installs nothing. Stops everything it started (trap EXIT). Prints
+# "N passed, M failed, K skipped" last; exits 1 on any failure.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${1:-$repo/build}
+helper="python3 $here/e2e_helper.py"
+NGINX=${NGINX:-nginx}
+passed=0 failed=0 skipped=0
+
+ok() { passed=$((passed + 1)); echo "ok $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+for tool in "$NGINX" python3; do
+	command -v "$tool" >/dev/null || { echo "e2e: $tool not installed (apt-get install -y nginx nginx-dev python3)" >&2; exit 1; }
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/ingroute-nginx-e2e.XXXXXX")
+chmod 755 "$T"
+ngx_pid="" backends_pid="" load_pid=""
+
+stop_nginx() {
+	[ -n "$ngx_pid" ] || return 0
+	local workers i
+	workers=$(pgrep -P "$ngx_pid" 2>/dev/null || true)
+	kill -QUIT "$ngx_pid" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$ngx_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$ngx_pid" 2>/dev/null; then
+		kill -KILL "$ngx_pid" 2>/dev/null
+	fi
+	# workers of a killed master, or old workers still draining
+	for w in $workers $(pgrep -P "$ngx_pid" 2>/dev/null || true); do
+		kill -KILL "$w" 2>/dev/null
+	done
+	wait "$ngx_pid" 2>/dev/null
+	ngx_pid=""
+}
+
+cleanup() {
+	[ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null
+	stop_nginx
+	[ -n "$backends_pid" ] && kill "$backends_pid" 2>/dev/null && wait "$backends_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# ---------------------------------------------------------------- the module
+echo "== build the module ($build)"
+so=$(bash "$here/build.sh" "$build" | tail -n1) || { echo "e2e: build.sh failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+[ -f "$so" ] || { echo "e2e: no module at '$so'" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# ---------------------------------------------------------------- backends
+specs=()
+for f in "$repo"/tests/data/route/*.expect; do
+	if grep -q '^options:' "$f"; then
+		echo "skip $(basename "$f"): has options: (the e2e uses the defaults)"
+		continue
+	fi
+	specs+=("$f")
+done
+
+{
+	$helper names "${specs[@]}"
+	printf '%s\n' e2e/v1:80 e2e/v2:80 e2e/v3:80 unmapped
+} >"$T/names"
+$helper backends "$T/names" "$T/ports" 240 &
+backends_pid=$!
+for i in $(seq 100); do [ -f "$T/ports" ] && break; sleep 0.1; done
+[ -f "$T/ports" ] || { echo "e2e: backends did not start" >&2; exit 1; }
+awk '$1 == "unmapped" { print "* 127.0.0.1:" $2; next } { print $1, "127.0.0.1:" $2 }' \
+	"$T/ports" >"$T/upstreams.map"
+echo "== $(wc -l <"$T/ports") backends on 127.0.0.1"
+
+# ---------------------------------------------------------------- nginx
+port=$(free_port)
+mkdir -p "$T/tmp"
+user_line=""
+[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
+cat >"$T/nginx.conf" <<EOF
+load_module $so;
+$user_line
+worker_processes 1;
+daemon off;
+master_process on;
+pid $T/nginx.pid;
+error_log $T/error.log notice;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $T/tmp/body;
+    proxy_temp_path $T/tmp/proxy;
+    fastcgi_temp_path $T/tmp/fastcgi;
+    uwsgi_temp_path $T/tmp/uwsgi;
+    scgi_temp_path $T/tmp/scgi;
+
+    include $T/ingroute.conf;
+    ingroute_upstream_map $T/upstreams.map;
+
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            add_header X-Ingroute-Decision \$ingroute_decision always;
+            add_header X-Ingroute-Backend \$ingroute_backend always;
+            add_header X-Ingroute-Ingress \$ingroute_ingress always;
+            add_header X-Ingroute-Rule \$ingroute_rule always;
+            if (\$ingroute_decision = none) {
+                return 404;
+            }
+            if (\$ingroute_upstream = "") {
+                return 503;
+            }
+            proxy_pass http://\$ingroute_upstream;
+        }
+    }
+}
+EOF
+ngx() { "$NGINX" -p "$T/" -c "$T/nginx.conf" "$@"; }
+
+start_nginx() {
+	local i
+	"$NGINX" -p "$T/" -c "$T/nginx.conf" >>"$T/nginx.out" 2>&1 &
+	ngx_pid=$!
+	for i in $(seq 100); do
+		if ! kill -0 "$ngx_pid" 2>/dev/null; then
+			wait "$ngx_pid" 2>/dev/null; ngx_pid=""
+			echo "e2e: nginx exited:" >&2; tail -n 20 "$T/nginx.out" >&2
+			return 1
+		fi
+		python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$port" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "e2e: nginx does not listen on $port" >&2
+	return 1
+}
+
+# ---------------------------------------------------------------- spec tables
+echo "== spec tables through nginx on 127.0.0.1:$port"
+: >"$T/results"
+for f in "${specs[@]}"; do
+	echo "ingroute_manifests ${f%.expect}.yaml; ingroute_strict off;" >"$T/ingroute.conf"
+	if ! start_nginx; then
+		bad "$(basename "$f"): nginx did not start"
+		continue
+	fi
+	$helper check "$f" "$port" "$T/results" >"$T/check.out" 2>&1 ||
+		bad "$(basename "$f"): the check itself failed"
+	grep -v '^skip' "$T/check.out" | sed 's/^/  /'
+	grep '^skip' "$T/check.out" | sed 's/^/  /' >>"$T/skips"
+	stop_nginx
+done
+read -r p fl s < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$T/results")
+passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+echo "== skipped rows:"; cat "$T/skips" 2>/dev/null
+
+# ---------------------------------------------------------------- reload
+echo "== reload under load"
+ingress() { # NAME HOST SERVICE
+	cat <<EOF
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: $1, namespace: e2e}
+spec:
+  rules:
+  - host: $2
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: $3, port: {number: 80}}}}
+---
+EOF
+}
+mkdir -p "$T/m1" "$T/m2" "$T/m3"
+ingress reload reload.test v1 >"$T/m1/reload.yaml"
+ingress reload reload.test v2 >"$T/m2/reload.yaml"
+ingress new new.reload.test v3 >"$T/m2/new.yaml"
+cp "$T/m2/"*.yaml "$T/m3/"
+cat >"$T/m3/bad.yaml" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: bad, namespace: e2e}
+spec:
+  rules:
+  - host: bad.reload.test
+    http:
+      paths:
+      - path: no-slash
+        pathType: Prefix
+        backend: {service: {name: v1, port: {number: 80}}}
+EOF
+
+req() { $helper request "$1" "$2" "$port" 2>/dev/null || echo "error"; }
+
+echo "ingroute_manifests $T/m1;" >"$T/ingroute.conf"
+if start_nginx; then
+	r=$(req reload.test /)
+	[ "$r" = "200 e2e/v1:80 path" ] && ok "before reload: reload.test -> e2e/v1:80" || bad "before reload: reload.test -> '$r'"
+
+	rm -f "$T/stop"
+	$helper load "$port" 20000 30 "$T/stop" "$T/load.json" reload.test/ new.reload.test/x reload.test/a/b &
+	load_pid=$!
+	sleep 1
+	echo "ingroute_manifests $T/m2;" >"$T/ingroute.conf"
+	if ngx -s reload >>"$T/nginx.out" 2>&1; then ok "nginx -s reload"; else bad "nginx -s reload failed"; fi
+	r=""
+	for i in $(seq 100); do
+		r=$(req new.reload.test /x)
+		[ "$r" = "200 e2e/v3:80 path" ] && break
+		sleep 0.1
+	done
+	[ "$r" = "200 e2e/v3:80 path" ] && ok "after reload: new.reload.test -> e2e/v3:80" || bad "after reload: new.reload.test -> '$r'"
+	r=$(req reload.test /)
+	[ "$r" = "200 e2e/v2:80 path" ] && ok "after reload: reload.test -> e2e/v2:80" || bad "after reload: reload.test -> '$r'"
+	sleep 1
+
+	# A broken manifest: nginx -t fails with the diagnostic, a reload is refused.
+	echo "ingroute_manifests $T/m3;" >"$T/ingroute.conf"
+	out=$(ngx -t 2>&1); rc=$?
+	echo "$out" | sed 's/^/  | /'
+	if [ $rc -ne 0 ] && echo "$out" | grep -q "ingroute: $T/m3/bad.yaml:9:15: error: Ingress e2e/bad: spec.rules\[0\].http.paths\[0\].path: Invalid value: \"no-slash\": must be an absolute path in $T/ingroute.conf:1"; then
+		ok "nginx -t fails with the ingroute diagnostic (FILE:LINE:COL)"
+	else
+		bad "nginx -t with a broken manifest (rc $rc)"
+	fi
+	kill -HUP "$ngx_pid"
+	sleep 1.5
+	grep -q 'bad.yaml:9:15: error' "$T/error.log" && ok "SIGHUP with a broken manifest: refused and logged" || bad "SIGHUP with a broken manifest: no diagnostic in error.log"
+	r=$(req reload.test /)
+	[ "$r" = "200 e2e/v2:80 path" ] && ok "after the refused reload: reload.test -> e2e/v2:80" || bad "after the refused reload: reload.test -> '$r'"
+	r=$(req bad.reload.test /)
+	[ "${r%% *}" = 404 ] && ok "after the refused reload: bad.reload.test -> 404" || bad "after the refused reload: bad.reload.test -> '$r'"
+	echo "ingroute_manifests $T/m2;" >"$T/ingroute.conf"
+
+	touch "$T/stop"
+	wait "$load_pid"; load_pid=""
+	if python3 - "$T/load.json" <<'EOF'; then
+import json, sys
+d = json.load(open(sys.argv[1]))
+allowed = {"reload.test 200 e2e/v1:80", "reload.test 200 e2e/v2:80",
+           "new.reload.test 404 -", "new.reload.test 200 e2e/v3:80"}
+print("  %d requests: %s" % (d["requests"], json.dumps(d["counts"], sort_keys=True)))
+bad = {k: v for k, v in d["counts"].items() if k not in allowed}
+if bad or d["errors"] or d["requests"] < 50:
+    print("  unexpected answers: %s; errors: %s" % (bad, d["errors"]))
+    sys.exit(1)
+if d["counts"].get("new.reload.test 200 e2e/v3:80", 0) == 0:
+    print("  the new routing never applied under load")
+    sys.exit(1)
+EOF
+		ok "under load: no request failed, no 5xx, both routings seen"
+	else
+		bad "under load"
+	fi
+	stop_nginx
+else
+	bad "nginx with $T/m1 did not start"
+fi
+
+echo "== nginx error log (warnings and worse):"
+grep -E '\[(warn|error|crit|alert|emerg)\]' "$T/error.log" 2>/dev/null | grep -v 'bad.yaml\|invalid object' | head -n 20 | sed 's/^/  /'
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Helpers of e2e-test.sh and bench.sh (standard library only).
+
+  backends NAMES_FILE PORTS_FILE MAX_SECONDS
+      One HTTP server on 127.0.0.1 per line of NAMES_FILE (a backend name,
+      NS/SERVICE:PORT), each on a free port, answering every request with
+      200, "X-Backend: NAME" and NAME as the body. Writes "NAME PORT" lines
+      to PORTS_FILE (atomically, once every server listens) and exits by
+      itself after MAX_SECONDS.
+  names EXPECT...
+      The service backends (NS/SERVICE:PORT) the route rows expect, one a line.
+  check EXPECT PORT RESULTS
+      Sends each route row of EXPECT to nginx on 127.0.0.1:PORT and checks
+      the answer; prints one line per row, appends "passed failed skipped"
+      to RESULTS.
+  request HOST PATH PORT
+      One request; prints "STATUS BACKEND DECISION".
+  load PORT MAX_REQUESTS MAX_SECONDS STOP_FILE OUT HOST...
+      Requests round-robin over HOST (each "host/path") until MAX_REQUESTS,
+      MAX_SECONDS or STOP_FILE exists; writes a JSON summary to OUT.
+  handconf DUMP_JSON UPSTREAM OUT [return]
+      From `ingroute dump --json`, the hand-written nginx equivalent: a
+      server block per host (server_name HOST, *.DOMAIN for wildcards),
+      "location = /p" for Exact, "location /p/" + "location = /p" for
+      Prefix ("location /" for /), a "location /" for the default backend
+      where one applies, a default server for the rest; every location
+      proxies to UPSTREAM (with "return": answers 200 itself) and adds
+      "X-Route: NS/SERVICE:PORT".
+  routes PORT TRACE N OUT
+      The first N lines of TRACE ("HOST PATH") as requests; writes
+      "HOST PATH STATUS X-ROUTE" lines to OUT.
+  agree A B
+      Compares two routes outputs; prints "K of N agree" and the first
+      differences.
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+
+# ------------------------------------------------------------------ backends
+
+def backends(names_file, ports_file, max_seconds):
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    def handler_for(name):
+        body = (name + "\n").encode()
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def answer(self, with_body):
+                self.send_response(200)
+                self.send_header("X-Backend", name)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if with_body:
+                    self.wfile.write(body)
+
+            def do_GET(self):
+                self.answer(True)
+
+            def do_HEAD(self):
+                self.answer(False)
+
+            def log_message(self, *args):
+                pass
+
+        return H
+
+    names = [l.strip() for l in open(names_file) if l.strip()]
+    servers = []
+    for name in names:
+        srv = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(name))
+        srv.daemon_threads = True
+        servers.append((name, srv))
+    tmp = ports_file + ".tmp"
+    with open(tmp, "w") as f:
+        for name, srv in servers:
+            f.write("%s %d\n" % (name, srv.server_address[1]))
+    os.rename(tmp, ports_file)
+    for _, srv in servers:
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    time.sleep(max_seconds)     # bounded: never outlives its caller's budget
+    os._exit(0)
+
+
+# ------------------------------------------------------------------ requests
+
+def request(port, host, path, timeout=5.0):
+    """One request on a fresh connection, the target sent byte for byte.
+    host None: HTTP/1.0 without a Host header. Returns (status, headers)."""
+    if host is None:
+        req = "GET %s HTTP/1.0\r\n\r\n" % path
+    else:
+        req = ("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
+               % (path, host))
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(req.encode("latin-1"))
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    lines = head.split("\r\n")
+    parts = lines[0].split(" ")
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise IOError("bad status line %r" % lines[0])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    return int(parts[1]), headers
+
+
+def parse_rows(path):
+    """(lineno, host, path, answer tokens) of every route: row."""
+    rows = []
+    for n, line in enumerate(open(path), 1):
+        line = line.strip()
+        if not line.startswith("route:"):
+            continue
+        left, right = line[len("route:"):].split("=>", 1)
+        host, target = left.split()
+        rows.append((n, host, target, right.split()))
+    return rows
+
+
+def expect_of(tokens):
+    """The answer of a row as the headers the test configuration adds."""
+    e = {"decision": tokens[0]}
+    if tokens[0] == "none":
+        return e
+    e["backend"] = tokens[1]
+    assert tokens[2] == "via"
+    e["ingress"] = None if tokens[3] == "option" else tokens[3]
+    if tokens[0] == "path":
+        e["rule"] = " ".join(tokens[4:7])
+    return e
+
+
+def names(files):
+    seen = []
+    for f in files:
+        for _, _, _, tokens in parse_rows(f):
+            e = expect_of(tokens)
+            b = e.get("backend")
+            if b and not b.startswith("resource:") and b not in seen:
+                seen.append(b)
+    print("\n".join(seen))
+
+
+def check(expect_file, port, results):
+    base = os.path.basename(expect_file)
+    passed = failed = skipped = 0
+    for n, host, target, tokens in parse_rows(expect_file):
+        where = "%s:%d %s %s" % (base, n, host, target)
+        if not target.startswith("/"):
+            print("skip %s: not an origin-form request target" % where)
+            skipped += 1
+            continue
+        e = expect_of(tokens)
+        try:
+            status, h = request(port, None if host == "-" else host, target)
+        except (OSError, IOError) as err:
+            print("FAIL %s: %s" % (where, err))
+            failed += 1
+            continue
+        got_decision = h.get("x-ingroute-decision")
+        if status == 400 and got_decision is None:
+            # nginx refused the request line or Host before any module ran
+            # (a path above the root, "..", a malformed Host).
+            print("skip %s: nginx answers 400 itself" % where)
+            skipped += 1
+            continue
+        problems = []
+        if got_decision != e["decision"]:
+            problems.append("decision %s, want %s" % (got_decision,
+                                                      e["decision"]))
+        if e["decision"] == "none":
+            if status != 404:
+                problems.append("status %d, want 404" % status)
+        else:
+            want = e["backend"]
+            if want.startswith("resource:"):
+                if status != 503:
+                    problems.append("status %d, want 503 (resource)" % status)
+                if h.get("x-ingroute-backend") != want:
+                    problems.append("backend %s, want %s"
+                                    % (h.get("x-ingroute-backend"), want))
+            else:
+                if status != 200:
+                    problems.append("status %d, want 200" % status)
+                if h.get("x-backend") != want:
+                    problems.append("answered by %s, want %s"
+                                    % (h.get("x-backend"), want))
+            if h.get("x-ingroute-ingress") != e["ingress"]:
+                problems.append("ingress %s, want %s"
+                                % (h.get("x-ingroute-ingress"), e["ingress"]))
+            if "rule" in e and h.get("x-ingroute-rule") != e["rule"]:
+                problems.append("rule %r, want %r"
+                                % (h.get("x-ingroute-rule"), e["rule"]))
+        if problems:
+            print("FAIL %s: %s" % (where, "; ".join(problems)))
+            failed += 1
+        else:
+            passed += 1
+    print("%s: %d passed, %d failed, %d skipped" % (base, passed, failed,
+                                                    skipped))
+    with open(results, "a") as f:
+        f.write("%d %d %d\n" % (passed, failed, skipped))
+
+
+def one(host, path, port):
+    status, h = request(port, host, path)
+    print(status, h.get("x-backend", "-"), h.get("x-ingroute-decision", "-"))
+
+
+def load(port, max_requests, max_seconds, stop_file, out, targets):
+    targets = [t.split("/", 1) for t in targets]
+    counts = {}
+    errors = []
+    deadline = time.monotonic() + max_seconds
+    n = 0
+    while n < max_requests and time.monotonic() < deadline:
+        if n % 20 == 0 and os.path.exists(stop_file):
+            break
+        host, path = targets[n % len(targets)]
+        try:
+            status, h = request(port, host, "/" + path, timeout=5.0)
+            key = "%s %d %s" % (host, status, h.get("x-backend", "-"))
+        except (OSError, IOError) as err:
+            key = "%s error" % host
+            if len(errors) < 10:
+                errors.append(str(err))
+        counts[key] = counts.get(key, 0) + 1
+        n += 1
+    with open(out, "w") as f:
+        json.dump({"requests": n, "counts": counts, "errors": errors}, f,
+                  indent=1, sort_keys=True)
+
+
+def backend_name(b):
+    if b is None:
+        return None
+    if "service" in b:
+        port = b["service"]["port"]
+        return "%s/%s:%s" % (b["namespace"], b["service"]["name"],
+                             port.get("number", port.get("name")))
+    r = b["resource"]
+    return "resource:%s/%s/%s" % (r.get("apiGroup") or "-", r["kind"],
+                                  r["name"])
+
+
+def handconf(dump_file, upstream, out, action="proxy"):
+    d = json.load(open(dump_file))
+    gdefault = backend_name((d.get("defaultBackend") or {}).get("backend"))
+    w = []
+
+    def loc(match, backend):
+        if action == "return":
+            w.append("        location %s { add_header X-Route %s; "
+                     "return 200 \"%s\\n\"; }\n" % (match, backend, backend))
+        else:
+            w.append("        location %s { add_header X-Route %s; "
+                     "proxy_pass http://%s; }\n" % (match, backend, upstream))
+
+    def server(names, vh):
+        w.append("    server {\n        listen LISTEN;\n")
+        if names:
+            w.append("        server_name %s;\n" % names)
+        seen = set()
+        for p in (vh or {}).get("paths", []):
+            path, b = p["path"], backend_name(p["backend"])
+            if p["pathType"] == "Exact":
+                keys = [("=", path)]
+            else:   # Prefix; ImplementationSpecific is element-wise too
+                base = path.rstrip("/")
+                keys = [("", "/")] if base == "" else \
+                    [("", base + "/"), ("=", base)]
+            for k in keys:
+                if k not in seen:       # paths come in precedence order
+                    seen.add(k)
+                    loc(("= " if k[0] == "=" else "") + k[1], b)
+        vdefault = ((vh or {}).get("defaultBackend") or {}).get("backend")
+        fallback = backend_name(vdefault) or gdefault
+        if ("", "/") not in seen:
+            if fallback:
+                loc("/", fallback)
+            else:
+                w.append("        location / { return 404; }\n")
+        w.append("    }\n")
+
+    hostless = None
+    for vh in d["virtualHosts"]:
+        if vh["kind"] == "exact":
+            server(vh["host"], vh)
+        elif vh["kind"] == "wildcard":
+            server(vh["host"], vh)
+        else:
+            hostless = vh
+    # the default server: host-less rules, else the global default
+    server(None, hostless)
+    text = "".join(w)
+    # the last server block written is the default one
+    i = text.rfind("listen LISTEN;")
+    text = text[:i] + "listen LISTEN default_server;" + \
+        text[i + len("listen LISTEN;"):]
+    with open(out, "w") as f:
+        f.write(text)
+
+
+def routes(port, trace, n, out):
+    with open(trace) as f, open(out, "w") as o:
+        for i, line in enumerate(f):
+            if i >= n:
+                break
+            host, path = line.split()
+            try:
+                status, h = request(port, host, path)
+                o.write("%s %s %d %s\n" % (host, path, status,
+                                           h.get("x-route", "-")))
+            except (OSError, IOError) as err:
+                o.write("%s %s error %s\n" % (host, path, err))
+
+
+def agree(a, b):
+    la, lb = open(a).read().splitlines(), open(b).read().splitlines()
+    same = sum(1 for x, y in zip(la, lb) if x == y)
+    print("%d of %d agree" % (same, max(len(la), len(lb))))
+    shown = 0
+    for x, y in zip(la, lb):
+        if x != y and shown < 5:
+            print("  %s  |  %s" % (x, y.split(" ", 2)[2]))
+            shown += 1
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ""
+    if cmd == "backends" and len(argv) == 5:
+        backends(argv[2], argv[3], float(argv[4]))
+    elif cmd == "names" and len(argv) >= 3:
+        names(argv[2:])
+    elif cmd == "check" and len(argv) == 5:
+        check(argv[2], int(argv[3]), argv[4])
+    elif cmd == "request" and len(argv) == 5:
+        one(None if argv[2] == "-" else argv[2], argv[3], int(argv[4]))
+    elif cmd == "load" and len(argv) >= 8:
+        load(int(argv[2]), int(argv[3]), float(argv[4]), argv[5], argv[6],
+             argv[7:])
+    elif cmd == "handconf" and len(argv) in (5, 6):
+        handconf(argv[2], argv[3], argv[4], *argv[5:])
+    elif cmd == "routes" and len(argv) == 6:
+        routes(int(argv[2]), argv[3], int(argv[4]), argv[5])
+    elif cmd == "agree" and len(argv) == 4:
+        agree(argv[2], argv[3])
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,1015 @@
+/*
+ * ngx_http_ingroute_module - route nginx traffic by Kubernetes Ingress rules
+ * through libingroute.
+ *
+ * Copyright the ingroute authors. Licensed under the Apache License 2.0.
+ *
+ * Directives (http context):
+ *
+ *   ingroute_manifests PATH ...;          files or directories (*.yaml,
+ *                                         *.yml, *.json); a relative PATH
+ *                                         is relative to the directory of
+ *                                         nginx.conf, as for include;
+ *                                         repeatable
+ *   ingroute_class NAME;                  serve only this IngressClass
+ *   ingroute_default_class on|off;        NAME is the cluster default [off]
+ *   ingroute_default_namespace NS;        for objects naming none [default]
+ *   ingroute_impl_specific prefix|exact|string-prefix;             [prefix]
+ *   ingroute_fallthrough on|off;          exact -> wildcard -> host-less [off]
+ *   ingroute_default_backend NS/SVC:PORT; global default backend
+ *   ingroute_strict on|off;               an invalid Ingress fails the
+ *                                         configuration [on]
+ *   ingroute_upstream_map FILE;           lines "NS/SERVICE:PORT ADDRESS";
+ *                                         "* ADDRESS" for every other one
+ *                                         (ADDRESS: HOST:PORT or the name
+ *                                         of an upstream{} block)
+ *
+ * The manifests are loaded, validated and compiled while the configuration
+ * is read, so `nginx -t` reports every diagnostic as FILE:LINE:COL and a
+ * broken manifest fails the test (and a reload: the running configuration
+ * stays). `nginx -s reload` re-reads the manifests with the configuration.
+ * The compiled router is immutable: it lives in the http main configuration
+ * and is released by a cleanup of the configuration's pool.
+ *
+ * Variables, computed on first use and cached per request (one lookup per
+ * request whatever the number of variables used):
+ *
+ *   $ingroute_decision      path | default | none
+ *   $ingroute_backend       NS/SERVICE:PORT or resource:APIGROUP/KIND/NAME
+ *   $ingroute_service       the Service name
+ *   $ingroute_service_port  its port number or port name
+ *   $ingroute_namespace     the backend's namespace
+ *   $ingroute_ingress       NS/NAME of the Ingress that decided
+ *   $ingroute_rule          "HOST TYPE PATH" of the rule (HOST "-" when the
+ *                           rule has none), for decision path
+ *   $ingroute_upstream      ADDRESS from ingroute_upstream_map, else
+ *                           SERVICE.NS.svc.cluster.local:PORT (needs a
+ *                           resolver), else (a named port, a resource
+ *                           backend, no decision) empty
+ *
+ * Variables that do not apply are "not found" (empty in strings, "-" in
+ * logs).
+ *
+ * What is matched: the Host is r->headers_in.server (nginx has already
+ * validated it, lowercased it and dropped the port and one trailing dot;
+ * from the request line for an absolute-form target), the path is
+ * r->unparsed_uri, the request target exactly as the client sent it, and
+ * the library normalises it as DESIGN 4.4 says (unreserved escapes only,
+ * so %2F stays encoded; dot segments; runs of '/'). r->uri would be
+ * nginx's own normalisation, which also decodes %2F and every other
+ * escape: matching on it would route /a%2Fb like /a/b, which Ingress
+ * controllers and the library do not. Internal redirects and rewrites do
+ * not change the answer.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ingroute.h>
+
+
+typedef struct {
+    ngx_array_t          *manifests;       /* ngx_str_t, full paths */
+    ngx_str_t             manifests_file;  /* where the first directive is */
+    ngx_uint_t            manifests_line;
+    ngx_str_t             ingress_class;
+    ngx_str_t             default_namespace;
+    ngx_str_t             default_backend;
+    ngx_flag_t            default_class;
+    ngx_flag_t            fallthrough;
+    ngx_flag_t            strict;
+    ngx_uint_t            impl_specific;
+
+    ngx_str_t             map_file;
+    ngx_hash_t            map;             /* "NS/SVC:PORT" -> ngx_str_t * */
+    ngx_str_t            *map_default;     /* the "*" line */
+    ngx_uint_t            map_used;
+
+    ingroute_router      *router;
+} ngx_http_ingroute_main_conf_t;
+
+
+typedef struct {
+    ingroute_match        m;
+} ngx_http_ingroute_ctx_t;
+
+
+enum {
+    NGX_HTTP_INGROUTE_VAR_DECISION = 0,
+    NGX_HTTP_INGROUTE_VAR_BACKEND,
+    NGX_HTTP_INGROUTE_VAR_SERVICE,
+    NGX_HTTP_INGROUTE_VAR_SERVICE_PORT,
+    NGX_HTTP_INGROUTE_VAR_NAMESPACE,
+    NGX_HTTP_INGROUTE_VAR_INGRESS,
+    NGX_HTTP_INGROUTE_VAR_RULE,
+    NGX_HTTP_INGROUTE_VAR_UPSTREAM
+};
+
+
+static ngx_int_t ngx_http_ingroute_add_variables(ngx_conf_t *cf);
+static void *ngx_http_ingroute_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf);
+static char *ngx_http_ingroute_manifests(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_ingroute_default_backend(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_ingroute_upstream_map(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_ingroute_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+
+
+static ngx_conf_enum_t  ngx_http_ingroute_impl_modes[] = {
+    { ngx_string("prefix"), INGROUTE_IMPL_PREFIX },
+    { ngx_string("exact"), INGROUTE_IMPL_EXACT },
+    { ngx_string("string-prefix"), INGROUTE_IMPL_STRING_PREFIX },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_command_t  ngx_http_ingroute_commands[] = {
+
+    { ngx_string("ingroute_manifests"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_ingroute_manifests,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("ingroute_class"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, ingress_class),
+      NULL },
+
+    { ngx_string("ingroute_default_class"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, default_class),
+      NULL },
+
+    { ngx_string("ingroute_default_namespace"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, default_namespace),
+      NULL },
+
+    { ngx_string("ingroute_impl_specific"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, impl_specific),
+      &ngx_http_ingroute_impl_modes },
+
+    { ngx_string("ingroute_fallthrough"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, fallthrough),
+      NULL },
+
+    { ngx_string("ingroute_strict"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, strict),
+      NULL },
+
+    { ngx_string("ingroute_default_backend"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_ingroute_default_backend,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("ingroute_upstream_map"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_ingroute_upstream_map,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_ingroute_module_ctx = {
+    ngx_http_ingroute_add_variables,        /* preconfiguration */
+    NULL,                                   /* postconfiguration */
+
+    ngx_http_ingroute_create_main_conf,     /* create main configuration */
+    ngx_http_ingroute_init_main_conf,       /* init main configuration */
+
+    NULL,                                   /* create server configuration */
+    NULL,                                   /* merge server configuration */
+
+    NULL,                                   /* create location configuration */
+    NULL                                    /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_ingroute_module = {
+    NGX_MODULE_V1,
+    &ngx_http_ingroute_module_ctx,          /* module context */
+    ngx_http_ingroute_commands,             /* module directives */
+    NGX_HTTP_MODULE,                        /* module type */
+    NULL,                                   /* init master */
+    NULL,                                   /* init module */
+    NULL,                                   /* init process */
+    NULL,                                   /* init thread */
+    NULL,                                   /* exit thread */
+    NULL,                                   /* exit process */
+    NULL,                                   /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_http_variable_t  ngx_http_ingroute_vars[] = {
+
+    { ngx_string("ingroute_decision"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_DECISION, 0, 0 },
+
+    { ngx_string("ingroute_backend"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_BACKEND, 0, 0 },
+
+    { ngx_string("ingroute_service"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_SERVICE, 0, 0 },
+
+    { ngx_string("ingroute_service_port"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_SERVICE_PORT, 0, 0 },
+
+    { ngx_string("ingroute_namespace"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_NAMESPACE, 0, 0 },
+
+    { ngx_string("ingroute_ingress"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_INGRESS, 0, 0 },
+
+    { ngx_string("ingroute_rule"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_RULE, 0, 0 },
+
+    { ngx_string("ingroute_upstream"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_UPSTREAM, 0, 0 },
+
+      ngx_http_null_variable
+};
+
+
+/* ------------------------------------------------------------ configuration */
+
+static void *
+ngx_http_ingroute_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_ingroute_main_conf_t  *imcf;
+
+    imcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_ingroute_main_conf_t));
+    if (imcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     imcf->manifests = NULL;
+     *     imcf->ingress_class = { 0, NULL };
+     *     imcf->default_namespace = { 0, NULL };
+     *     imcf->default_backend = { 0, NULL };
+     *     imcf->map_file = { 0, NULL };
+     *     imcf->map_default = NULL;
+     *     imcf->router = NULL;
+     */
+
+    imcf->default_class = NGX_CONF_UNSET;
+    imcf->fallthrough = NGX_CONF_UNSET;
+    imcf->strict = NGX_CONF_UNSET;
+    imcf->impl_specific = NGX_CONF_UNSET_UINT;
+
+    return imcf;
+}
+
+
+static char *
+ngx_http_ingroute_manifests(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_ingroute_main_conf_t *imcf = conf;
+
+    ngx_str_t   *value, *path;
+    ngx_uint_t   i;
+
+    if (imcf->manifests == NULL) {
+        imcf->manifests = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (imcf->manifests == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        /* remembered so that diagnostics point at this directive */
+        imcf->manifests_file = cf->conf_file->file.name;
+        imcf->manifests_line = cf->conf_file->line;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        path = ngx_array_push(imcf->manifests);
+        if (path == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *path = value[i];
+
+        /* relative to the configuration prefix; NUL-terminated either way */
+        if (ngx_conf_full_name(cf->cycle, path, 1) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_ingroute_default_backend(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_ingroute_main_conf_t *imcf = conf;
+
+    int                rc;
+    ngx_str_t         *value;
+    ingroute_options   opts = INGROUTE_OPTIONS_INIT;
+    ingroute_ruleset  *rs;
+
+    if (imcf->default_backend.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    /* the library is the judge of the syntax: a throwaway ruleset */
+    opts.default_backend = (const char *) value[1].data;
+
+    rc = ingroute_ruleset_new(&rs, &opts);
+    if (rc != INGROUTE_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid ingroute_default_backend \"%V\": %s "
+                           "(expected NAMESPACE/SERVICE:PORT)",
+                           &value[1], ingroute_strerror(rc));
+        return NGX_CONF_ERROR;
+    }
+
+    ingroute_ruleset_free(rs);
+
+    imcf->default_backend = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * ingroute_upstream_map FILE: one mapping per line, "NS/SERVICE:PORT
+ * ADDRESS" (PORT of the key a number or a port name), "* ADDRESS" for every
+ * backend not listed; '#' starts a comment. ADDRESS is what proxy_pass
+ * http://$ingroute_upstream gets: HOST:PORT, or the name of an upstream{}
+ * block (for keepalive connections to the backends).
+ */
+static char *
+ngx_http_ingroute_upstream_map(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_ingroute_main_conf_t *imcf = conf;
+
+    u_char                  *p, *end, *eol, *k, *kend, *a, *aend;
+    size_t                   max_key;
+    ssize_t                  n;
+    ngx_fd_t                 fd;
+    ngx_str_t               *value, name, key, *addr;
+    ngx_int_t                rc;
+    ngx_uint_t               line;
+    ngx_file_info_t          fi;
+    ngx_hash_init_t          hinit;
+    ngx_hash_keys_arrays_t   keys;
+
+    if (imcf->map_file.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%V\" failed", &name);
+        ngx_close_file(fd);
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->temp_pool, (size_t) ngx_file_size(&fi) + 1);
+    if (p == NULL) {
+        ngx_close_file(fd);
+        return NGX_CONF_ERROR;
+    }
+
+    n = ngx_read_fd(fd, p, (size_t) ngx_file_size(&fi));
+    ngx_close_file(fd);
+
+    if (n == -1 || n != (ssize_t) ngx_file_size(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_read_fd_n " \"%V\" failed", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    end = p + n;
+
+    keys.pool = cf->pool;
+    keys.temp_pool = cf->temp_pool;
+
+    if (ngx_hash_keys_array_init(&keys, NGX_HASH_LARGE) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    max_key = 0;
+
+    for (line = 1; p < end; line++, p = eol + 1) {
+        eol = ngx_strlchr(p, end, '\n');
+        if (eol == NULL) {
+            eol = end;
+        }
+
+        k = p;
+        while (k < eol && (*k == ' ' || *k == '\t' || *k == '\r')) { k++; }
+        if (k == eol || *k == '#') {
+            continue;
+        }
+
+        kend = k;
+        while (kend < eol && *kend != ' ' && *kend != '\t') { kend++; }
+
+        a = kend;
+        while (a < eol && (*a == ' ' || *a == '\t')) { a++; }
+
+        aend = a;
+        while (aend < eol && *aend != ' ' && *aend != '\t' && *aend != '\r'
+               && *aend != '#')
+        {
+            aend++;
+        }
+
+        p = aend;
+        while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r')) { p++; }
+
+        if (a == aend || (p != eol && *p != '#')
+            || (kend - k != 1
+                && (ngx_strlchr(k, kend, '/') == NULL
+                    || ngx_strlchr(k, kend, ':') == NULL))
+            || (kend - k == 1 && *k != '*'))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%V:%ui: expected \"NAMESPACE/SERVICE:PORT "
+                               "ADDRESS\" or \"* ADDRESS\"",
+                               &name, line);
+            return NGX_CONF_ERROR;
+        }
+
+        addr = ngx_palloc(cf->pool, sizeof(ngx_str_t));
+        if (addr == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        addr->len = aend - a;
+        addr->data = ngx_pnalloc(cf->pool, addr->len);
+        if (addr->data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+        ngx_memcpy(addr->data, a, addr->len);
+
+        if (kend - k == 1 && *k == '*') {
+            if (imcf->map_default != NULL) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "%V:%ui: duplicate \"*\"", &name, line);
+                return NGX_CONF_ERROR;
+            }
+            imcf->map_default = addr;
+            continue;
+        }
+
+        key.len = kend - k;
+        key.data = k;
+
+        rc = ngx_hash_add_key(&keys, &key, addr, NGX_HASH_READONLY_KEY);
+        if (rc == NGX_BUSY) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "%V:%ui: duplicate \"%V\"", &name, line, &key);
+            return NGX_CONF_ERROR;
+        }
+        if (rc != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (key.len > max_key) {
+            max_key = key.len;
+        }
+    }
+
+    hinit.hash = &imcf->map;
+    hinit.key = ngx_hash_key;
+    hinit.max_size = ngx_max(1024, keys.keys.nelts * 2);
+    hinit.bucket_size = ngx_align(ngx_max(128, 4 * sizeof(void *) + max_key),
+                                  ngx_cacheline_size);
+    hinit.name = "ingroute_upstream_map_hash";
+    hinit.pool = cf->pool;
+    hinit.temp_pool = NULL;
+
+    if (ngx_hash_init(&hinit, keys.keys.elts, keys.keys.nelts) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    imcf->map_file = name;
+    imcf->map_used = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_ingroute_cleanup(void *data)
+{
+    ingroute_router_unref(data);
+}
+
+
+/*
+ * Logs every diagnostic with ngx_conf_log_error() and returns the number of
+ * errors.
+ */
+static ngx_uint_t
+ngx_http_ingroute_log_diags(ngx_conf_t *cf,
+    ngx_http_ingroute_main_conf_t *imcf, ingroute_diags *diags,
+    ngx_uint_t fatal)
+{
+    size_t            i, count, len;
+    u_char            buf[1024], *line;
+    ngx_uint_t        errors, level;
+    ingroute_diag     d;
+
+    errors = 0;
+    count = ingroute_diags_count(diags);
+
+    for (i = 0; i < count; i++) {
+        d.size = sizeof(ingroute_diag);
+        if (ingroute_diags_get(diags, i, &d) != INGROUTE_OK) {
+            continue;
+        }
+
+        switch (d.severity) {
+        case INGROUTE_ERROR:
+            errors++;
+            level = (imcf->strict || fatal) ? NGX_LOG_EMERG : NGX_LOG_WARN;
+            break;
+        case INGROUTE_WARNING:
+            level = NGX_LOG_WARN;
+            break;
+        default:
+            /* skipped kinds, classes, replacements: not worth a line */
+            level = NGX_LOG_INFO;
+            break;
+        }
+
+        line = buf;
+        len = ingroute_diags_format(diags, i, (char *) buf, sizeof(buf));
+        if (len >= sizeof(buf)) {
+            line = ngx_alloc(len + 1, cf->log);
+            if (line == NULL) {
+                line = buf;     /* truncated, but still said */
+            } else {
+                ingroute_diags_format(diags, i, (char *) line, len + 1);
+            }
+        }
+
+        ngx_conf_log_error(level, cf, 0, "ingroute: %s", line);
+
+        if (line != buf) {
+            ngx_free(line);
+        }
+    }
+
+    /* errors dropped past max_diagnostics are counted, not kept */
+    errors = ngx_max(errors,
+                     ingroute_diags_count_severity(diags, INGROUTE_ERROR));
+
+    return errors;
+}
+
+
+static char *
+ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_ingroute_main_conf_t *imcf = conf;
+
+    int                  rc;
+    char                *ret;
+    u_char              *cls, *ns, *db;
+    ngx_str_t           *path, saved_name;
+    ngx_uint_t           i, errors, saved_line;
+    ingroute_diags      *diags;
+    ingroute_options     opts = INGROUTE_OPTIONS_INIT;
+    ingroute_ruleset    *rs;
+    ngx_pool_cleanup_t  *cln;
+
+    ngx_conf_init_value(imcf->default_class, 0);
+    ngx_conf_init_value(imcf->fallthrough, 0);
+    ngx_conf_init_value(imcf->strict, 1);
+    ngx_conf_init_uint_value(imcf->impl_specific, INGROUTE_IMPL_PREFIX);
+
+    if (imcf->manifests == NULL) {
+        if (imcf->ingress_class.data || imcf->default_backend.data
+            || imcf->map_used)
+        {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "ingroute: no \"ingroute_manifests\": every "
+                               "request is routed to none");
+        }
+        return NGX_CONF_OK;
+    }
+
+    /* the strings of cf->args are NUL-terminated */
+    cls = imcf->ingress_class.data;
+    ns = imcf->default_namespace.data;
+    db = imcf->default_backend.data;
+
+    opts.ingress_class = (const char *) cls;
+    opts.default_namespace = (const char *) ns;
+    opts.default_backend = (const char *) db;
+    opts.impl_specific = (int) imcf->impl_specific;
+    opts.flags = (imcf->default_class ? INGROUTE_OPT_DEFAULT_CLASS : 0)
+                 | (imcf->fallthrough ? INGROUTE_OPT_FALLTHROUGH : 0);
+
+    if (imcf->default_class && cls == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"ingroute_default_class on\" needs "
+                           "\"ingroute_class\"");
+        return NGX_CONF_ERROR;
+    }
+
+    if (ingroute_diags_new(&diags, NULL) != INGROUTE_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    rs = NULL;
+    ret = NGX_CONF_ERROR;
+
+    /*
+     * Called at the end of the http block: make what is logged from here
+     * on say "in FILE:LINE" of the (first) ingroute_manifests directive.
+     */
+    saved_name = cf->conf_file->file.name;
+    saved_line = cf->conf_file->line;
+    cf->conf_file->file.name = imcf->manifests_file;
+    cf->conf_file->line = imcf->manifests_line;
+
+    rc = ingroute_ruleset_new(&rs, &opts);
+    if (rc != INGROUTE_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "ingroute: cannot create a ruleset: %s",
+                           ingroute_strerror(rc));
+        goto done;
+    }
+
+    path = imcf->manifests->elts;
+
+    for (i = 0; i < imcf->manifests->nelts; i++) {
+        rc = ingroute_ruleset_load_path(rs, (const char *) path[i].data,
+                                        diags);
+        if (rc != INGROUTE_OK) {
+            ngx_http_ingroute_log_diags(cf, imcf, diags, 1);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "ingroute: cannot load \"%V\": %s",
+                               &path[i], ingroute_strerror(rc));
+            goto done;
+        }
+    }
+
+    rc = ingroute_router_compile(&imcf->router, rs, diags);
+    if (rc != INGROUTE_OK) {
+        ngx_http_ingroute_log_diags(cf, imcf, diags, 1);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "ingroute: cannot compile the router: %s",
+                           ingroute_strerror(rc));
+        goto done;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        ingroute_router_unref(imcf->router);
+        imcf->router = NULL;
+        goto done;
+    }
+
+    cln->handler = ngx_http_ingroute_cleanup;
+    cln->data = imcf->router;
+
+    errors = ngx_http_ingroute_log_diags(cf, imcf, diags, 0);
+
+    if (errors && imcf->strict) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "ingroute: %ui invalid object(s) in the manifests "
+                           "(\"ingroute_strict off\" drops them and loads "
+                           "the rest)", errors);
+        goto done;
+    }
+
+    ngx_conf_log_error(NGX_LOG_INFO, cf, 0,
+                       "ingroute: %uz Ingress(es) loaded, %ui invalid",
+                       ingroute_ruleset_count(rs), errors);
+
+    ret = NGX_CONF_OK;
+
+done:
+
+    cf->conf_file->file.name = saved_name;
+    cf->conf_file->line = saved_line;
+
+    ingroute_ruleset_free(rs);
+    ingroute_diags_free(diags);
+
+    return ret;
+}
+
+
+/* ----------------------------------------------------------------- requests */
+
+static ngx_int_t
+ngx_http_ingroute_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_ingroute_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_http_ingroute_ctx_t *
+ngx_http_ingroute_lookup(ngx_http_request_t *r,
+    ngx_http_ingroute_main_conf_t *imcf)
+{
+    ngx_str_t                 path;
+    ngx_http_ingroute_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_ingroute_module);
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_ingroute_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->m.size = sizeof(ingroute_match);
+
+    path = r->unparsed_uri;
+    if (path.len == 0) {
+        path = r->uri;
+    }
+
+    if (ingroute_router_match(imcf->router,
+                              (const char *) r->headers_in.server.data,
+                              r->headers_in.server.len,
+                              (const char *) path.data, path.len,
+                              &ctx->m)
+        != INGROUTE_OK)
+    {
+        ngx_memzero(&ctx->m, sizeof(ingroute_match));
+        ctx->m.size = sizeof(ingroute_match);
+    }
+
+    ngx_log_debug4(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "ingroute: \"%V\" \"%V\" -> decision %d service \"%s\"",
+                   &r->headers_in.server, &path, ctx->m.decision,
+                   ctx->m.service ? ctx->m.service : "");
+
+    ngx_http_set_ctx(r, ctx, ngx_http_ingroute_module);
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_ingroute_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                         *p;
+    size_t                          len;
+    ngx_str_t                       key, *addr;
+    ingroute_match                 *m;
+    ngx_http_ingroute_ctx_t        *ctx;
+    ngx_http_ingroute_main_conf_t  *imcf;
+    u_char                          port[NGX_INT_T_LEN];
+
+    imcf = ngx_http_get_module_main_conf(r, ngx_http_ingroute_module);
+
+    if (imcf->router == NULL) {
+        if (data == NGX_HTTP_INGROUTE_VAR_DECISION) {
+            v->data = (u_char *) "none";
+            v->len = 4;
+            goto found;
+        }
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_ingroute_lookup(r, imcf);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    m = &ctx->m;
+
+    switch (data) {
+
+    case NGX_HTTP_INGROUTE_VAR_DECISION:
+        switch (m->decision) {
+        case INGROUTE_DECISION_PATH:
+            ngx_str_set(v, "path");
+            break;
+        case INGROUTE_DECISION_DEFAULT:
+            ngx_str_set(v, "default");
+            break;
+        default:
+            ngx_str_set(v, "none");
+            break;
+        }
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_SERVICE:
+        if (m->backend_kind != INGROUTE_BACKEND_SERVICE) {
+            break;
+        }
+        v->data = (u_char *) m->service;
+        v->len = ngx_strlen(m->service);
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_SERVICE_PORT:
+        if (m->backend_kind != INGROUTE_BACKEND_SERVICE) {
+            break;
+        }
+        if (m->port_name != NULL) {
+            v->data = (u_char *) m->port_name;
+            v->len = ngx_strlen(m->port_name);
+            goto found;
+        }
+        v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = ngx_sprintf(v->data, "%d", m->port_number) - v->data;
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_NAMESPACE:
+        if (m->backend_ns == NULL) {
+            break;
+        }
+        v->data = (u_char *) m->backend_ns;
+        v->len = ngx_strlen(m->backend_ns);
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_INGRESS:
+        if (m->ingress_ns == NULL || m->ingress_name == NULL) {
+            break;
+        }
+        len = ngx_strlen(m->ingress_ns) + 1 + ngx_strlen(m->ingress_name);
+        v->data = ngx_pnalloc(r->pool, len);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = ngx_sprintf(v->data, "%s/%s", m->ingress_ns,
+                             m->ingress_name) - v->data;
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_RULE:
+        if (m->decision != INGROUTE_DECISION_PATH || m->rule_path == NULL) {
+            break;
+        }
+        len = ngx_strlen(m->rule_host) + 1 + sizeof("ImplementationSpecific")
+              + ngx_strlen(m->rule_path) + 1;
+        v->data = ngx_pnalloc(r->pool, len);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = ngx_sprintf(v->data, "%s %s %s",
+                             m->rule_host[0] ? m->rule_host : "-",
+                             m->path_type == INGROUTE_PATH_EXACT ? "Exact"
+                             : m->path_type == INGROUTE_PATH_PREFIX ? "Prefix"
+                             : "ImplementationSpecific",
+                             m->rule_path) - v->data;
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_BACKEND:
+        if (m->backend_kind == INGROUTE_BACKEND_RESOURCE) {
+            len = sizeof("resource:///") + ngx_strlen(m->resource_kind)
+                  + ngx_strlen(m->resource_name)
+                  + (m->resource_api_group
+                     ? ngx_strlen(m->resource_api_group) : 1);
+            v->data = ngx_pnalloc(r->pool, len);
+            if (v->data == NULL) {
+                return NGX_ERROR;
+            }
+            v->len = ngx_sprintf(v->data, "resource:%s/%s/%s",
+                                 m->resource_api_group
+                                 ? m->resource_api_group : "-",
+                                 m->resource_kind, m->resource_name)
+                     - v->data;
+            goto found;
+        }
+        /* fall through */
+
+    case NGX_HTTP_INGROUTE_VAR_UPSTREAM:
+        if (m->backend_kind != INGROUTE_BACKEND_SERVICE) {
+            break;
+        }
+
+        if (m->port_name == NULL) {
+            p = ngx_sprintf(port, "%d", m->port_number);
+            key.len = p - port;
+            key.data = port;
+        } else {
+            key.len = ngx_strlen(m->port_name);
+            key.data = (u_char *) m->port_name;
+        }
+
+        /* NS/SERVICE:PORT */
+        len = ngx_strlen(m->backend_ns) + 1 + ngx_strlen(m->service) + 1
+              + key.len;
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        v->data = p;
+        v->len = ngx_sprintf(p, "%s/%s:%V", m->backend_ns, m->service, &key)
+                 - p;
+
+        if (data == NGX_HTTP_INGROUTE_VAR_BACKEND) {
+            goto found;
+        }
+
+        if (imcf->map_used) {
+            addr = ngx_hash_find(&imcf->map, ngx_hash_key(v->data, v->len),
+                                 v->data, v->len);
+            if (addr == NULL) {
+                addr = imcf->map_default;
+            }
+            if (addr != NULL) {
+                v->data = addr->data;
+                v->len = addr->len;
+                goto found;
+            }
+        }
+
+        if (m->port_name != NULL) {
+            /* a port name needs the Service's spec: a map line */
+            break;
+        }
+
+        /* SERVICE.NS.svc.cluster.local:PORT */
+        len = ngx_strlen(m->service) + 1 + ngx_strlen(m->backend_ns)
+              + sizeof(".svc.cluster.local:") + key.len;
+        p = ngx_pnalloc(r->pool, len);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+        v->data = p;
+        v->len = ngx_sprintf(p, "%s.%s.svc.cluster.local:%V", m->service,
+                             m->backend_ns, &key) - p;
+        goto found;
+    }
+
+    v->not_found = 1;
+    return NGX_OK;
+
+found:
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    return NGX_OK;
+}
