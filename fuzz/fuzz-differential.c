@@ -10,6 +10,7 @@
  * asks (a byte that is not there reads as 0); what is left makes
  * requests, four bytes each (at most 64).
  */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +70,6 @@ typedef struct out {
 static void put(out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#include <stdarg.h>
 static void put(out *o, const char *fmt, ...)
 {
 	va_list ap;
@@ -194,30 +194,6 @@ static void gen_request(rd *r, char *host, size_t *hl, out *path)
 		put(path, "/");
 }
 
-static void fmt_ref(char *o, size_t n, const ref_answer *a, const ref_options *ro)
-{
-	char be[600];
-
-	if (a->decision == INGROUTE_DECISION_NONE) {
-		snprintf(o, n, "none");
-		return;
-	}
-	if (!a->backend) {
-		snprintf(o, n, "default %s via option", ro->default_backend);
-		return;
-	}
-	fmt_backend(be, sizeof(be), a->ing->ns.s, a->backend->has_service
-	            ? a->backend->service.s : NULL, a->backend->port_number,
-	            a->backend->port_name.len ? a->backend->port_name.s : NULL,
-	            a->backend->api_group.s, a->backend->kind.s, a->backend->res_name.s);
-	if (a->decision == INGROUTE_DECISION_PATH)
-		snprintf(o, n, "path %s via %s/%s %s %s %s", be, a->ing->ns.s,
-		         a->ing->name.s, *a->rule_host ? a->rule_host : "-",
-		         fmt_type(a->path_type), a->rule_path);
-	else
-		snprintf(o, n, "default %s via %s/%s", be, a->ing->ns.s, a->ing->name.s);
-}
-
 static void print_bytes(const char *what, const char *s, size_t n)
 {
 	size_t i;
@@ -256,8 +232,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ro.impl = o.impl_specific;
 	ro.default_backend = o.default_backend;
 
-	put(&text, "%s", "");
-	put(&path, "%s", "");
+	text.s = malloc(text.cap = 4096);
+	path.s = malloc(path.cap = 256);
+	if (!text.s || !path.s)
+		abort();
+	text.s[0] = path.s[0] = '\0';
 	gen_manifest(&r, &text);
 	if (ingroute_ruleset_new(&rs, &o) || ingroute_diags_new(&d, NULL))
 		abort();
@@ -282,7 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ref_match(rs, &ro, host, hl, path.s, path.len, &a);
 		fmt_match(got, sizeof(got), &m);
-		fmt_ref(want, sizeof(want), &a, &ro);
+		ref_format(want, sizeof(want), &a, &ro);
 		if (strcmp(got, want) != 0 || m.vhost_kind != a.vhost) {
 			char *j = NULL;
 			size_t i;
@@ -304,6 +283,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fprintf(stderr, "  %s\n", line);
 			}
 			abort();
+		}
+		if (q % 8 == 0) {
+			char *j = NULL;
+			size_t jl = 0;
+
+			FUZZ_CHECK(ingroute_router_explain(router, host, hl, path.s, path.len,
+			                                   &j, &jl) == 0, "explain");
+			FUZZ_CHECK(fz_json_ok(j, jl) && fz_explain_says(j, m.decision),
+			           "explain is not JSON or not match's decision (%s):\n%s",
+			           fz_decision_name(m.decision), j);
+			ingroute_free(j);
 		}
 		ref_answer_free(&a);
 	}

@@ -27,23 +27,23 @@
 
 /* ---- JSON */
 
-static const unsigned char *fz_json_value(const unsigned char *p, int depth);
+static inline const unsigned char *fz_json_value(const unsigned char *p, int depth);
 
-static const unsigned char *fz_json_ws(const unsigned char *p)
+static inline const unsigned char *fz_json_ws(const unsigned char *p)
 {
 	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
 		p++;
 	return p;
 }
 
-static int fz_hex(int c)
+static inline int fz_hex(int c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
 	       (c >= 'A' && c <= 'F');
 }
 
 /* Length of a valid UTF-8 sequence of 2..4 bytes at s, else 0. */
-static size_t fz_utf8(const unsigned char *s)
+static inline size_t fz_utf8(const unsigned char *s)
 {
 	unsigned long cp;
 	size_t len, i;
@@ -67,7 +67,7 @@ static size_t fz_utf8(const unsigned char *s)
 	return len;
 }
 
-static const unsigned char *fz_json_string(const unsigned char *p)
+static inline const unsigned char *fz_json_string(const unsigned char *p)
 {
 	if (*p++ != '"')
 		return NULL;
@@ -101,7 +101,7 @@ static const unsigned char *fz_json_string(const unsigned char *p)
 	return p + 1;
 }
 
-static const unsigned char *fz_json_number(const unsigned char *p)
+static inline const unsigned char *fz_json_number(const unsigned char *p)
 {
 	if (*p == '-')
 		p++;
@@ -131,7 +131,7 @@ static const unsigned char *fz_json_number(const unsigned char *p)
 	return p;
 }
 
-static const unsigned char *fz_json_value(const unsigned char *p, int depth)
+static inline const unsigned char *fz_json_value(const unsigned char *p, int depth)
 {
 	if (depth > 200)
 		return NULL;
@@ -170,7 +170,7 @@ static const unsigned char *fz_json_value(const unsigned char *p, int depth)
 }
 
 /* 1 when s (of length len, NUL-terminated) is one JSON value. */
-static int fz_json_ok(const char *s, size_t len)
+static inline int fz_json_ok(const char *s, size_t len)
 {
 	const unsigned char *end;
 
@@ -180,14 +180,14 @@ static int fz_json_ok(const char *s, size_t len)
 	return end && *fz_json_ws(end) == '\0';
 }
 
-static const char *fz_decision_name(int d)
+static inline const char *fz_decision_name(int d)
 {
 	return d == INGROUTE_DECISION_PATH ? "path"
 	     : d == INGROUTE_DECISION_DEFAULT ? "default" : "none";
 }
 
 /* explain's "decision" member must be match's decision. */
-static int fz_explain_says(const char *json, int decision)
+static inline int fz_explain_says(const char *json, int decision)
 {
 	char want[64];
 
@@ -204,7 +204,7 @@ typedef struct fz_alloc {
 	int failed;
 } fz_alloc;
 
-static void *fz_malloc(void *ctx, size_t n)
+static inline void *fz_malloc(void *ctx, size_t n)
 {
 	fz_alloc *t = ctx;
 	void *p;
@@ -219,7 +219,7 @@ static void *fz_malloc(void *ctx, size_t n)
 	return p;
 }
 
-static void *fz_realloc(void *ctx, void *old, size_t n)
+static inline void *fz_realloc(void *ctx, void *old, size_t n)
 {
 	fz_alloc *t = ctx;
 	void *p;
@@ -234,7 +234,7 @@ static void *fz_realloc(void *ctx, void *old, size_t n)
 	return p;
 }
 
-static void fz_free(void *ctx, void *p)
+static inline void fz_free(void *ctx, void *p)
 {
 	fz_alloc *t = ctx;
 
@@ -244,7 +244,7 @@ static void fz_free(void *ctx, void *p)
 	}
 }
 
-static void fz_alloc_init(fz_alloc *t, ingroute_allocator *a, size_t fail_at)
+static inline void fz_alloc_init(fz_alloc *t, ingroute_allocator *a, size_t fail_at)
 {
 	memset(t, 0, sizeof(*t));
 	t->fail_at = fail_at;
