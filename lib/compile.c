@@ -349,31 +349,78 @@ static void gather_ingress(cc *c, uint32_t prec)
 	}
 }
 
-/* DESIGN 4.6 step 2, with the path itself before Ingress precedence:
- * different paths of one length never match the same request, so this
- * only groups identical rules together for conflict reports. */
-static int cand_cmp(const void *x, const void *y)
-{
-	const tcand *a = x, *b = y;
-	int r;
+/* DESIGN 4.6 step 2 as two integers per rule, so that sorting compares
+ * numbers and never chases a rule's path: longest first, Exact before
+ * Prefix before ImplementationSpecific, a trailing '/' first, then
+ * Ingress precedence and the rule's place in its Ingress. Two different
+ * paths of one length never match the same request, so their order among
+ * themselves decides nothing. */
+typedef struct rank_key {
+	uint64_t hi;          /* vhost | ~measure | type | !trailing */
+	uint32_t at;          /* the rule's index before sorting */
+} rank_key;
 
-	if (a->vhost != b->vhost)
-		return a->vhost < b->vhost ? -1 : 1;
-	if (a->measure != b->measure)
-		return a->measure > b->measure ? -1 : 1;
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	if (a->trailing != b->trailing)
-		return a->trailing ? -1 : 1;
-	r = bytes_cmp(a->path->path.s ? a->path->path.s : "", a->path->path.len,
-	              b->path->path.s ? b->path->path.s : "", b->path->path.len);
-	if (r)
-		return r;
-	if (a->prec != b->prec)
-		return a->prec < b->prec ? -1 : 1;
-	if (a->rule != b->rule)
-		return a->rule < b->rule ? -1 : 1;
-	return a->pathidx < b->pathidx ? -1 : a->pathidx > b->pathidx;
+/* Sorts c->cands by rank with a stable LSD radix sort on the 64-bit key:
+ * rules were gathered by Ingress precedence and then in their Ingress's
+ * order, which stability keeps as the last tie-break. Byte positions in
+ * which every key agrees are skipped. 0 or INGROUTE_ENOMEM. */
+static int rank_cands(cc *c)
+{
+	size_t n = c->ncands, i, count[256];
+	rank_key *k, *tmp;
+	tcand *sorted;
+	uint64_t all_and = ~(uint64_t)0, all_or = 0;
+	int shift;
+
+	if (n < 2)
+		return 0;
+	k = ingroute__malloc(c->a, n * sizeof(*k));
+	tmp = ingroute__malloc(c->a, n * sizeof(*tmp));
+	sorted = ingroute__malloc(c->a, n * sizeof(*sorted));
+	if (!k || !tmp || !sorted) {
+		ingroute__free(c->a, k);
+		ingroute__free(c->a, tmp);
+		ingroute__free(c->a, sorted);
+		return INGROUTE_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const tcand *t = &c->cands[i];
+		uint64_t measure = t->measure > 0xffffffu ? 0xffffffu : t->measure;
+
+		k[i].hi = (uint64_t)t->vhost << 32 | (0xffffffu - measure) << 8 |
+		          (uint64_t)t->type << 1 | (uint64_t)!t->trailing;
+		k[i].at = (uint32_t)i;
+		all_and &= k[i].hi;
+		all_or |= k[i].hi;
+	}
+	for (shift = 0; shift < 64; shift += 8) {
+		rank_key *swap;
+		size_t sum = 0;
+
+		if ((((all_and ^ all_or) >> shift) & 0xff) == 0)
+			continue;   /* the same byte in every key */
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(k[i].hi >> shift) & 0xff]++;
+		for (i = 0; i < 256; i++) {
+			size_t here = count[i];
+
+			count[i] = sum;
+			sum += here;
+		}
+		for (i = 0; i < n; i++)
+			tmp[count[(k[i].hi >> shift) & 0xff]++] = k[i];
+		swap = k;
+		k = tmp;
+		tmp = swap;
+	}
+	for (i = 0; i < n; i++)
+		sorted[i] = c->cands[k[i].at];
+	memcpy(c->cands, sorted, n * sizeof(*sorted));
+	ingroute__free(c->a, k);
+	ingroute__free(c->a, tmp);
+	ingroute__free(c->a, sorted);
+	return 0;
 }
 
 static const char *type_name(int t)
@@ -1182,7 +1229,8 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	                             c.ncands + c.nvhosts + 1, sizeof(ig_rbackend)) < 0)
 		c.oom = 1;
 	if (!c.oom) {
-		ig_sort(c.cands, c.ncands, sizeof(tcand), cand_cmp);
+		if (rank_cands(&c) < 0)
+			c.oom = 1;
 		for (i = 0; i < c.ncands; i++)
 			c.cands[i].index = (uint32_t)i;
 		report_shadows(&c);
