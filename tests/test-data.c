@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "cases.h"
+
 #include "ingroute.h"
 #include "testutil.h"
 
@@ -22,11 +24,6 @@ typedef struct lines {
 	size_t n;
 } lines;
 
-typedef struct tcase {
-	char *dir;
-	char *manifest;  /* file name inside dir */
-	char *expect;
-} tcase;
 
 static void lines_add(lines *l, const char *s)
 {
@@ -219,71 +216,7 @@ static void run_case(void **state)
 	free(exp);
 }
 
-static int has_suffix(const char *s, const char *suf)
-{
-	size_t n = strlen(s), k = strlen(suf);
-
-	return n > k && strcmp(s + n - k, suf) == 0;
-}
-
 int main(int argc, char **argv)
 {
-	struct CMUnitTest *tests = NULL;
-	tcase *cases = NULL;
-	size_t n = 0, i;
-	int a, rc;
-
-	for (a = 1; a < argc; a++) {
-		struct dirent **ents;
-		int k, m = scandir(argv[a], &ents, NULL, alphasort);
-
-		if (m < 0) {
-			perror(argv[a]);
-			return 1;
-		}
-		for (k = 0; k < m; k++) {
-			const char *f = ents[k]->d_name;
-
-			if (has_suffix(f, ".yaml") || has_suffix(f, ".yml") ||
-			    has_suffix(f, ".json")) {
-				char exp[1024];
-				FILE *probe;
-				char p[4096];
-
-				snprintf(exp, sizeof(exp), "%.*s.expect",
-				         (int)(strrchr(f, '.') - f), f);
-				snprintf(p, sizeof(p), "%s/%s", argv[a], exp);
-				probe = fopen(p, "r");
-				if (probe) {
-					fclose(probe);
-					cases = realloc(cases, (n + 1) * sizeof(*cases));
-					cases[n].dir = strdup(argv[a]);
-					cases[n].manifest = strdup(f);
-					cases[n].expect = strdup(exp);
-					n++;
-				}
-			}
-			free(ents[k]);
-		}
-		free(ents);
-	}
-	if (n == 0) {
-		fprintf(stderr, "no cases found\n");
-		return 1;
-	}
-	tests = calloc(n, sizeof(*tests));
-	for (i = 0; i < n; i++) {
-		tests[i].name = cases[i].manifest;
-		tests[i].test_func = run_case;
-		tests[i].initial_state = &cases[i];
-	}
-	rc = _cmocka_run_group_tests("spec tables", tests, n, NULL, NULL);
-	for (i = 0; i < n; i++) {
-		free(cases[i].dir);
-		free(cases[i].manifest);
-		free(cases[i].expect);
-	}
-	free(cases);
-	free(tests);
-	return rc;
+	return run_cases("spec tables", argc, argv, run_case);
 }
