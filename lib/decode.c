@@ -239,8 +239,9 @@ static int read_int32(dec *d, const ig_node *n, int32_t *out)
 		char *end;
 		double f = strtod(buf, &end);
 
-		if (end != buf + k || f != f || f != (double)(int64_t)f ||
-		    f < -1e18 || f > 1e18) {
+		/* range first: converting an out-of-range double is undefined */
+		if (end != buf + k || !(f >= -1e18 && f <= 1e18) ||
+		    f != (double)(int64_t)f) {
 			type_error(d, n, "an integer");
 			return -1;
 		}
