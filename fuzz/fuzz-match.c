@@ -299,7 +299,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(nhl <= 253, "normalised host of %zu bytes", nhl);
 	npl = ingroute_normalize_path(path, plen, np, sizeof(np));
 	check_normalized_path(path, plen, np, npl);
-	if (k % NVARIANTS != 1 && npl > 0) {
+	/* A path of ingroute_max_path() bytes without its leading '/' grows
+	 * by one when normalised: past the limit for a raw router, which the
+	 * normalising one applied to the request as given. */
+	if (k % NVARIANTS != 1 && npl > 0 && npl <= ingroute_max_path()) {
 		char a[2048], b[2048];
 
 		m2.size = sizeof(m2);
