@@ -36,6 +36,7 @@
 
 #include "ingroute.h"
 #include "fuzzutil.h"
+#include "testutil.h"   /* the failing allocator of the tests */
 
 #define FUZZ_LOAD_HEADER 6
 
@@ -195,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	ingroute_options o = INGROUTE_OPTIONS_INIT;
 	ingroute_allocator a;
-	fz_alloc fa;
+	test_alloc fa;
 	uint8_t h[FUZZ_LOAD_HEADER];
 	const char *text;
 	size_t n, i;
@@ -236,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&st, 0, sizeof(st));
 	st.strict = (o.flags & INGROUTE_OPT_STRICT) != 0;
 	st.fault = (h[1] & 0x20) != 0;
-	fz_alloc_init(&fa, &a, st.fault ? 1 + (size_t)(h[5] & 0x3f) *
+	test_alloc_init(&fa, &a, st.fault ? 1 + (size_t)(h[5] & 0x3f) *
 	                                  ((size_t)1 << (2 * (h[5] >> 6))) : 0);
 	o.allocator = &a;
 
