@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ingroute.h"
+#include "utf8.h"       /* lib/: the library's own decoder */
 
 #define FUZZ_CHECK(cond, ...)                                            \
 	do {                                                             \
@@ -42,31 +43,6 @@ static inline int fz_hex(int c)
 	       (c >= 'A' && c <= 'F');
 }
 
-/* Length of a valid UTF-8 sequence of 2..4 bytes at s, else 0. */
-static inline size_t fz_utf8(const unsigned char *s)
-{
-	unsigned long cp;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 static inline const unsigned char *fz_json_string(const unsigned char *p)
 {
 	if (*p++ != '"')
@@ -89,7 +65,10 @@ static inline const unsigned char *fz_json_string(const unsigned char *p)
 				return NULL;
 			}
 		} else if (*p >= 0x80) {
-			size_t k = fz_utf8(p);
+			/* The text is NUL-terminated and a NUL is no
+			 * continuation byte, so a bound of 4 never reads
+			 * past it. */
+			size_t k = ig_utf8_len(p, 4);
 
 			if (!k)
 				return NULL;

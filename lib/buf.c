@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
 
 void ingroute__buf_init(ig_buf *b, const ig_alloc *a)
 {
@@ -74,35 +75,6 @@ void ingroute__buf_printf(ig_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /* Values longer than this are quoted up to it and then "...": a message
  * names a value, it need not carry a megabyte of it. */
 #define QUOTE_MAX 1024u
@@ -135,7 +107,7 @@ void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 		case '\v': ingroute__buf_puts(b, "\\v"); i++; continue;
 		default: break;
 		}
-		k = utf8_len(s + i, n - i);
+		k = ig_utf8_len(s + i, n - i);
 		if (k <= 1) {
 			ingroute__buf_printf(b, "\\x%02x", c);
 			i++;
@@ -168,7 +140,7 @@ void ingroute__buf_json(ig_buf *b, const char *str, size_t n)
 			i++;
 		} else if (c < 0x80) {
 			ingroute__buf_put(b, (const char *)&s[i++], 1);
-		} else if ((k = utf8_len(s + i, n - i)) > 0) {
+		} else if ((k = ig_utf8_len(s + i, n - i)) > 0) {
 			ingroute__buf_put(b, (const char *)&s[i], k);
 			i += k;
 		} else {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"   /* lib/: the library's own decoder */
 
 typedef struct parser {
 	const char *p;
@@ -232,33 +233,6 @@ const char *json_str(const json *obj, const char *key)
 	return k && k->type == J_STR ? k->str : NULL;
 }
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 void json_put_strn(FILE *f, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -277,7 +251,7 @@ void json_put_strn(FILE *f, const char *str, size_t n)
 		} else if (c < 0x80) {
 			fputc(c, f);
 			i++;
-		} else if ((k = utf8_seq(s + i, n - i)) > 0) {
+		} else if ((k = ig_utf8_len(s + i, n - i)) > 0) {
 			fwrite(s + i, 1, k, f);
 			i += k;
 		} else {
