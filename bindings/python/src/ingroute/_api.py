@@ -375,14 +375,54 @@ def _info(ci: _ffi.CIngressInfo) -> IngressInfo:
     )
 
 
-class Ruleset:
+class _Owned:
+    """An object owning one library handle (self._ptr), released once by
+    the first of close(), leaving a ``with`` block, or garbage collection.
+    Subclasses name the release function as ``_release``, set ``_ptr``
+    before anything that can fail, and ``_lock`` once the handle is made."""
+
+    # A staticmethod on the class, so it is still reachable from __del__
+    # at interpreter exit when module globals may already be gone.
+    _release: Any
+    _ptr: Optional[ctypes.c_void_p]
+    _lock: threading.Lock
+
+    def _drop(self) -> None:
+        ptr, self._ptr = self._ptr, None
+        if ptr is not None:
+            self._release(ptr)
+
+    def close(self) -> None:
+        """Releases the handle. Waits for calls in progress; later calls
+        raise ClosedError. Calling close() twice is fine."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock:
+            self._drop()
+
+    @property
+    def closed(self) -> bool:
+        return self._ptr is None
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Safety net only: nobody else can hold the object now, so no lock
+        # (__init__ may also have failed before making it).
+        if getattr(self, "_ptr", None) is not None:
+            self._drop()
+
+
+class Ruleset(_Owned):
     """The loader: Ingresses and IngressClasses keyed by namespace/name, as
     a controller keeps its desired state. Load text or files into it,
     remove objects, and compile routers from it. Not thread-safe (a lock
-    serialises calls). Use as a context manager or call close()."""
+    serialises calls). Use as a context manager or call close(); routers
+    compiled from it stay usable after close()."""
 
-    _free = staticmethod(lib.ingroute_ruleset_free)
-    _ptr: Optional[ctypes.c_void_p]
+    _release = staticmethod(lib.ingroute_ruleset_free)
 
     def __init__(self, options: Optional[Options] = None, **kwargs: Any) -> None:
         """Creates an empty ruleset. Pass an Options, or its fields as
@@ -480,32 +520,8 @@ class Ruleset:
         _raise(rc, "compile", diags)
         return Router._adopt(ptr, diags, self.options)
 
-    def close(self) -> None:
-        """Frees the ruleset. Routers compiled from it stay usable."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            if self._ptr is not None:
-                self._free(self._ptr)
-                self._ptr = None
-
-    @property
-    def closed(self) -> bool:
-        return self._ptr is None
-
     def __enter__(self) -> "Ruleset":
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # Safety net only: nobody else can hold the object now.
-        ptr = getattr(self, "_ptr", None)
-        if ptr is not None:
-            self._ptr = None
-            self._free(ptr)
 
 
 # -------------------------------------------------------------- results
@@ -628,7 +644,7 @@ def _host(host: Union[str, bytes, None]) -> bytes:
 # --------------------------------------------------------------- router
 
 
-class Router:
+class Router(_Owned):
     """A compiled router: an immutable index of the served Ingresses.
 
     Make one with :meth:`Router.load` (or :meth:`Ruleset.compile`), ask it
@@ -637,10 +653,8 @@ class Router:
     that stay valid after close(). Thread-safe: close() waits for calls in
     progress, and calls after it raise ClosedError."""
 
-    _unref = staticmethod(lib.ingroute_router_unref)
+    _release = staticmethod(lib.ingroute_router_unref)
 
-    _ptr: Optional[ctypes.c_void_p]
-    _lock: threading.Lock
     _m: _ffi.CMatch
     _t: _ffi.CTLSMatch
     #: Every diagnostic of the load and the compile (warnings, notes, and
@@ -787,33 +801,8 @@ class Router:
         order, default backends, the TLS table (json.loads of the text)."""
         return cast(Dict[str, Any], json.loads(self.dump_text()))
 
-    def close(self) -> None:
-        """Drops the router's reference. Waits for calls in progress;
-        later calls raise ClosedError. Calling close() twice is fine."""
-        lock = getattr(self, "_lock", None)
-        if lock is None:
-            return
-        with lock:
-            if self._ptr is not None:
-                self._unref(self._ptr)
-                self._ptr = None
-
-    @property
-    def closed(self) -> bool:
-        return self._ptr is None
-
     def __enter__(self) -> "Router":
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # Safety net only: nobody else can hold the object now.
-        ptr = getattr(self, "_ptr", None)
-        if ptr is not None:
-            self._ptr = None
-            self._unref(ptr)
 
     def __repr__(self) -> str:
         state = "closed" if self._ptr is None else f"at 0x{self._ptr.value:x}"
