@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "router.h"
+#include "ruleset.h"
 
 /* A candidate while compiling, with what sorting and messages need. */
 typedef struct tcand {
@@ -52,6 +53,7 @@ typedef struct tnode {
 typedef struct cc {
 	const ig_alloc *a;
 	ingroute_router *r;
+	ig_diag_sink sink;
 	ig_diag_ctx dc;
 	ig_ruleset_view view;
 	int oom;
@@ -273,14 +275,12 @@ static void warn_at(cc *c, const ig_object *o, ig_pos pos, const char *field,
 static void warn_at(cc *c, const ig_object *o, ig_pos pos, const char *field,
                     int code, const char *fmt, ...)
 {
+	ig_diag_ctx about = ig_diag_in_file(&c->dc, o->file);
 	va_list ap;
 
-	c->dc.file = o->file;
-	c->dc.kind = "Ingress";
-	c->dc.ns = o->ns.s;
-	c->dc.name = o->name.s;
+	about = ig_diag_about(&about, "Ingress", o->ns.s, o->name.s);
 	va_start(ap, fmt);
-	ingroute__vdiag(&c->dc, INGROUTE_WARNING, code, pos, field, fmt, ap);
+	ingroute__vdiag(&about, INGROUTE_WARNING, code, pos, field, fmt, ap);
 	va_end(ap);
 }
 
@@ -423,12 +423,6 @@ static int rank_cands(cc *c)
 	return 0;
 }
 
-static const char *type_name(int t)
-{
-	return t == IG_PT_EXACT ? "Exact" : t == IG_PT_PREFIX ? "Prefix"
-	                                                      : "ImplementationSpecific";
-}
-
 /* The bytes a candidate is indexed under: Exact and string-prefix rules
  * by their whole path, element-wise ones without the trailing '/'. */
 static size_t cand_key_len(const tcand *t)
@@ -516,13 +510,13 @@ static void report_shadows(cc *c)
 			warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_CONFLICT,
 			        "conflict: host \"%s\" %s \"%s\" is also routed by "
 			        "Ingress %s/%s, which wins (%s)",
-			        v->host_len ? v->host : "(any)", type_name(t->type),
+			        v->host_len ? v->host : "(any)", ingroute__path_type_name(t->type),
 			        cpath(t), twin->ing->ns.s, twin->ing->name.s,
 			        prec_reason(twin->ing, t->ing));
 		else
 			warn_at(c, t->ing, t->path->pos, field, INGROUTE_D_SHADOWED,
 			        "never matches: %s \"%s\" of Ingress %s/%s matches the "
-			        "same requests and wins", type_name(w->type), cpath(w),
+			        "same requests and wins", ingroute__path_type_name(w->type), cpath(w),
 			        w->ing->ns.s, w->ing->name.s);
 	}
 out:
@@ -1176,8 +1170,9 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	memset(&c, 0, sizeof(c));
 	ingroute__ruleset_view(rs, &c.view);
 	c.a = c.view.alloc;
-	c.dc.diags = diags;
-	c.dc.max = c.view.max_diagnostics;
+	c.sink.diags = diags;
+	c.sink.max = c.view.max_diagnostics;
+	c.dc.sink = &c.sink;
 	r = ingroute__calloc(c.a, 1, sizeof(*r));
 	if (!r)
 		return INGROUTE_ENOMEM;
@@ -1241,7 +1236,7 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		resolve_global_default(&c);
 	if (!c.oom && !c.limit)
 		build_tls(&c);
-	if (c.dc.oom)
+	if (c.sink.oom)
 		c.oom = 1;
 	if (!c.oom && c.backends && c.cap_backends > c.nbackends) {
 		ig_rbackend *trim = ingroute__realloc(c.a, c.backends, (c.nbackends ?

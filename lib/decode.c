@@ -14,11 +14,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "decode.h"
 
 typedef struct dec {
 	const ig_decode_opts *o;
-	ig_diag_ctx *dc;
+	const ig_diag_ctx *dc;
 	ig_object *obj;
 	ig_buf path;        /* the field path being decoded */
 	ig_str ts;          /* metadata.creationTimestamp as written */
@@ -386,16 +386,10 @@ static void decode_backend(dec *d, const ig_node *n, ig_pos parent,
 	pop(d, mark);
 }
 
-static const struct { const char *name; int type; } path_types[] = {
-	{ "Exact", IG_PT_EXACT },
-	{ "Prefix", IG_PT_PREFIX },
-	{ "ImplementationSpecific", IG_PT_IMPL },
-};
-
 static void decode_path(dec *d, const ig_node *n, ig_path *p)
 {
 	static const char *const fields[] = { "path", "pathType", "backend", NULL };
-	size_t i, mark;
+	size_t mark;
 
 	p->pos = n->pos;
 	if (want_map(d, n) <= 0) {
@@ -404,14 +398,9 @@ static void decode_path(dec *d, const ig_node *n, ig_path *p)
 	}
 	check_fields(d, n, fields);
 	field_str(d, n, "path", &p->path);
-	if (field_str(d, n, "pathType", &p->path_type_str) > 0) {
-		p->path_type = IG_PT_OTHER;
-		for (i = 0; i < IG_ARRAY_LEN(path_types); i++)
-			if (p->path_type_str.len == strlen(path_types[i].name) &&
-			    memcmp(p->path_type_str.s, path_types[i].name,
-			           p->path_type_str.len) == 0)
-				p->path_type = (uint8_t)path_types[i].type;
-	}
+	if (field_str(d, n, "pathType", &p->path_type_str) > 0)
+		p->path_type = (uint8_t)ingroute__path_type_parse(
+			p->path_type_str.s, p->path_type_str.len);
 	mark = push_field(d, "backend");
 	decode_backend(d, ingroute__map_get(n, "backend"), n->pos, &p->backend);
 	pop(d, mark);
@@ -642,19 +631,16 @@ static void decode_metadata(dec *d, const ig_node *meta)
 
 typedef struct walk {
 	const ig_decode_opts *o;
-	ig_diag_ctx *dc;
+	const ig_diag_ctx *dc;
 	ig_object_fn fn;
 	void *ctx;
 } walk;
 
 static int decode_typed(walk *w, const ig_node *node, int kind)
 {
-	ig_diag_ctx *dc = w->dc;
-	const char *saved_kind = dc->kind, *saved_ns = dc->ns, *saved_name = dc->name;
-	size_t errors_before = dc->errors;
+	ig_diag_ctx about;
 	ig_object *o;
 	dec d;
-	int rc = 0, valid;
 
 	o = ingroute__calloc(w->o->alloc, 1, sizeof(*o));
 	if (!o)
@@ -664,16 +650,15 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	o->pos = node->pos;
 	memset(&d, 0, sizeof(d));
 	d.o = w->o;
-	d.dc = dc;
 	d.obj = o;
 	ingroute__buf_init(&d.path, w->o->alloc);
 	if (w->o->file && !(o->file = ingroute__arena_strndup(&o->arena, w->o->file,
 	                                                      strlen(w->o->file))))
 		d.oom = 1;
 
-	dc->kind = kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
-	dc->ns = NULL;
-	dc->name = NULL;
+	/* Until metadata is read the object has a kind and no name. */
+	about = ig_diag_about(w->dc, ingroute__object_kind_name(o), NULL, NULL);
+	d.dc = &about;
 	check_duplicates(&d, node);
 	decode_metadata(&d, ingroute__map_get(node, "metadata"));
 	if (kind == IG_OBJ_INGRESS && (!o->ns.s || o->ns.len == 0)) {
@@ -692,14 +677,13 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		def = ingroute__object_annotation(o, "ingressclass.kubernetes.io/is-default-class");
 		o->is_default = def && def->len == 4 && memcmp(def->s, "true", 4) == 0;
 	}
-	/* Diagnostics from here on name the object. */
-	dc->ns = o->ns.s;
-	dc->name = o->name.s ? o->name.s : "";
+	about = ig_diag_about(w->dc, ingroute__object_kind_name(o), o->ns.s,
+	                      o->name.s ? o->name.s : "");
 	if (d.ts.s) {
 		if (ingroute__parse_rfc3339(d.ts.s, d.ts.len, &o->ts, &o->ts_nsec) == 0)
 			o->has_ts = 1;
 		else
-			ingroute__diag(dc, INGROUTE_WARNING, INGROUTE_D_TYPE, d.ts.pos,
+			ingroute__diag(&about, INGROUTE_WARNING, INGROUTE_D_TYPE, d.ts.pos,
 			               "metadata.creationTimestamp",
 			               "not an RFC 3339 time; ignored for precedence");
 	}
@@ -707,21 +691,14 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		decode_ingress_spec(&d, ingroute__map_get(node, "spec"));
 	else
 		decode_class_spec(&d, ingroute__map_get(node, "spec"));
-	if (!d.oom && d.errors == 0)
-		ingroute__validate_object(o, dc);
 	if (d.path.failed)
 		d.oom = 1;
 	ingroute__buf_free(&d.path);
-	valid = dc->errors == errors_before;
-	dc->kind = saved_kind;
-	dc->ns = saved_ns;
-	dc->name = saved_name;
-	if (d.oom || dc->oom) {
+	if (d.oom || about.sink->oom) {
 		ingroute__object_free(o);
 		return INGROUTE_ENOMEM;
 	}
-	rc = w->fn(w->ctx, o, valid);
-	return rc;
+	return w->fn(w->ctx, o, d.errors, &about);
 }
 
 /* A kind or apiVersion as written: bytes and length (NULs included). */
@@ -766,24 +743,20 @@ static void skipped(walk *w, const ig_node *node, int severity, span kind,
 	const ig_node *meta = ingroute__map_get(node, "metadata");
 	const ig_node *ns = ingroute__map_get(meta, "namespace");
 	const ig_node *name = ingroute__map_get(meta, "name");
-	ig_diag_ctx *dc = w->dc;
-	const char *sk = dc->kind, *sn = dc->ns, *sm = dc->name;
 	char kindbuf[128], nsbuf[256], namebuf[256], verbuf[128];
+	ig_diag_ctx about;
 
-	dc->kind = printable(kind.s, kind.n, kindbuf, sizeof(kindbuf));
-	dc->ns = NULL;
-	dc->name = NULL;
-	if (ns && ns->type == IG_SCALAR)
-		dc->ns = printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf));
-	if (name && name->type == IG_SCALAR)
-		dc->name = printable(name->u.str, name->n, namebuf, sizeof(namebuf));
-	ingroute__diag(dc, severity, INGROUTE_D_SKIPPED_KIND, node->pos, NULL,
+	about = ig_diag_about(w->dc,
+		printable(kind.s, kind.n, kindbuf, sizeof(kindbuf)),
+		ns && ns->type == IG_SCALAR
+			? printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf)) : NULL,
+		name && name->type == IG_SCALAR
+			? printable(name->u.str, name->n, namebuf, sizeof(namebuf))
+			: NULL);
+	ingroute__diag(&about, severity, INGROUTE_D_SKIPPED_KIND, node->pos, NULL,
 	               "skipped: %s (apiVersion %s)", why, version.s
 	               ? printable(version.s, version.n, verbuf, sizeof(verbuf))
 	               : "none");
-	dc->kind = sk;
-	dc->ns = sn;
-	dc->name = sm;
 }
 
 static int decode_list(walk *w, const ig_node *items_node, span kind,
@@ -869,7 +842,8 @@ static int decode_object(walk *w, const ig_node *node, span list_kind,
 }
 
 int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
-                              ig_diag_ctx *dc, ig_object_fn fn, void *ctx)
+                              const ig_diag_ctx *dc, ig_object_fn fn,
+                              void *ctx)
 {
 	walk w;
 
@@ -884,27 +858,4 @@ int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
 
 		return decode_object(&w, root, none, none, 0);
 	}
-}
-
-void ingroute__object_free(ig_object *o)
-{
-	ig_alloc a;
-
-	if (!o)
-		return;
-	a = *o->arena.alloc;
-	ingroute__arena_free(&o->arena);
-	ingroute__free(&a, o);
-}
-
-const ig_str *ingroute__object_annotation(const ig_object *o, const char *key)
-{
-	size_t klen = strlen(key);
-	uint32_t i;
-
-	for (i = 0; i < o->nannotations; i++)
-		if (o->annotations[i].key.len == klen &&
-		    memcmp(o->annotations[i].key.s, key, klen) == 0)
-			return &o->annotations[i].value;
-	return NULL;
 }

@@ -237,42 +237,44 @@ static int push(ingroute_diags *d, int severity, int code, ig_pos pos,
 	return 0;
 }
 
-void ingroute__vdiag(ig_diag_ctx *dc, int severity, int code, ig_pos pos,
-                     const char *field, const char *fmt, va_list ap)
+void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code,
+                     ig_pos pos, const char *field, const char *fmt,
+                     va_list ap)
 {
-	ingroute_diags *d = dc->diags;
+	ig_diag_sink *sink = dc->sink;
+	ingroute_diags *d = sink->diags;
 	ig_buf msg;
 	const char *m;
 
 	if (severity == INGROUTE_ERROR)
-		dc->errors++;
+		sink->errors++;
 	if (!d)
 		return;
 	d->counts[severity]++;
-	if (dc->kept > dc->max)
+	if (sink->kept > sink->max)
 		return;
-	if (dc->kept == dc->max) {
+	if (sink->kept == sink->max) {
 		ig_diag_ctx bare;
 
 		memset(&bare, 0, sizeof(bare));
 		bare.file = dc->file;
-		dc->kept++;
+		sink->kept++;
 		if (push(d, INGROUTE_NOTE, INGROUTE_D_TRUNCATED, pos, &bare, NULL,
 		         "too many diagnostics; the rest are counted, not kept") < 0)
-			dc->oom = 1;
+			sink->oom = 1;
 		return;
 	}
 	ingroute__buf_init(&msg, &d->alloc);
 	ingroute__buf_vprintf(&msg, fmt, ap);
 	m = ingroute__buf_cstr(&msg);
 	if (!m || push(d, severity, code, pos, dc, field, m) < 0)
-		dc->oom = 1;
+		sink->oom = 1;
 	else
-		dc->kept++;
+		sink->kept++;
 	ingroute__buf_free(&msg);
 }
 
-void ingroute__diag(ig_diag_ctx *dc, int severity, int code, ig_pos pos,
+void ingroute__diag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
                     const char *field, const char *fmt, ...)
 {
 	va_list ap;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "internal.h"
+#include "doc.h"
 
 typedef struct anchor {
 	const char *name;
@@ -32,7 +32,7 @@ typedef struct frame {
 typedef struct builder {
 	const ig_alloc *alloc;
 	const ig_limits *lim;
-	ig_diag_ctx *dc;
+	const ig_diag_ctx *dc;
 	const char *data;
 	size_t len;
 	ig_arena arena;
@@ -721,7 +721,7 @@ static int on_event(builder *b, const yaml_event_t *ev, ig_doc_fn fn, void *ctx)
 }
 
 int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
-                        const char *data, size_t len, ig_diag_ctx *dc,
+                        const char *data, size_t len, const ig_diag_ctx *dc,
                         ig_doc_fn fn, void *ctx)
 {
 	yaml_parser_t parser;

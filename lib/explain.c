@@ -46,12 +46,6 @@ static int hand_out(const ingroute_router *r, ig_buf *b, char **out,
 	return 0;
 }
 
-static const char *type_name(int t)
-{
-	return t == IG_PT_EXACT ? "Exact" : t == IG_PT_PREFIX ? "Prefix"
-	                                                      : "ImplementationSpecific";
-}
-
 static const char *vhost_kind_name(int k)
 {
 	return k == IG_VH_EXACT ? "exact" : k == IG_VH_WILDCARD ? "wildcard"
@@ -152,7 +146,7 @@ static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 	ingroute__buf_puts(b, ",\"path\":");
 	ingroute__buf_json(b, r->pool + c->path, c->path_len);
 	ingroute__buf_printf(b, ",\"pathType\":\"%s\",\"ingress\":",
-	                     type_name(IG_CAND_TYPE(c)));
+	                     ingroute__path_type_name(IG_CAND_TYPE(c)));
 	json_cand_backend(r, b, ci, 1);
 }
 
@@ -442,7 +436,7 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 		ingroute__buf_json_cstr(&b, m.rule_host);
 		ingroute__buf_puts(&b, ",\"path\":");
 		ingroute__buf_json_cstr(&b, m.rule_path);
-		ingroute__buf_printf(&b, ",\"pathType\":\"%s\"}", type_name(m.path_type));
+		ingroute__buf_printf(&b, ",\"pathType\":\"%s\"}", ingroute__path_type_name(m.path_type));
 	} else {
 		ingroute__buf_puts(&b, "null");
 	}
@@ -502,7 +496,7 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 			ingroute__buf_puts(&b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
 			ingroute__buf_json(&b, r->pool + c->path, c->path_len);
 			ingroute__buf_printf(&b, ",\"pathType\":\"%s\",\"ingress\":",
-			                     type_name(IG_CAND_TYPE(c)));
+			                     ingroute__path_type_name(IG_CAND_TYPE(c)));
 			json_cand_backend(r, &b, ci, 1);
 			ingroute__buf_puts(&b, "}");
 		}

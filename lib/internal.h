@@ -35,6 +35,18 @@ static inline void ig_sort(void *base, size_t n, size_t size,
 		qsort(base, n, size, cmp);
 }
 
+/* The value of a hexadecimal digit, or -1. */
+static inline int ig_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* ---------------------------------------------------------------- alloc.c */
 
 /* The allocator every object carries: a copy of the caller's or libc's. */
@@ -105,237 +117,97 @@ typedef struct ig_pos {
 	uint32_t col;
 } ig_pos;
 
-/* Where a diagnostic is about, gathered by the stage reporting it. */
-typedef struct ig_diag_ctx {
+/* Where the diagnostics of one call go, and what they add up to: shared
+ * by every stage of that call. */
+typedef struct ig_diag_sink {
 	ingroute_diags *diags;   /* may be NULL: reports are only counted */
-	const char *file;
-	const char *kind;
-	const char *ns;
-	const char *name;
 	size_t max;              /* diagnostics kept by this call */
 	size_t kept;             /* kept by this call so far */
 	size_t errors;           /* errors reported by this call */
 	int oom;                 /* a report could not be stored */
+} ig_diag_sink;
+
+/* What a report is about. A stage that speaks of another object makes a
+ * copy with ig_diag_about() instead of changing and restoring fields. */
+typedef struct ig_diag_ctx {
+	ig_diag_sink *sink;
+	const char *file;
+	const char *kind;
+	const char *ns;
+	const char *name;
 } ig_diag_ctx;
+
+static inline ig_diag_ctx ig_diag_about(const ig_diag_ctx *dc, const char *kind,
+                                        const char *ns, const char *name)
+{
+	ig_diag_ctx sub = *dc;
+
+	sub.kind = kind;
+	sub.ns = ns;
+	sub.name = name;
+	return sub;
+}
+
+static inline ig_diag_ctx ig_diag_in_file(const ig_diag_ctx *dc,
+                                          const char *file)
+{
+	ig_diag_ctx sub = *dc;
+
+	sub.file = file;
+	return sub;
+}
 
 /* Appends a diagnostic. field may be NULL. Never fails: on OOM or past
  * max the diagnostic is only counted. */
-void ingroute__diag(ig_diag_ctx *dc, int severity, int code, ig_pos pos,
+void ingroute__diag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
                     const char *field, const char *fmt, ...) IG_PRINTF(6, 7);
-void ingroute__vdiag(ig_diag_ctx *dc, int severity, int code, ig_pos pos,
+void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
                      const char *field, const char *fmt, va_list ap);
 
-/* ------------------------------------------------------------------ doc.c */
+/* --------------------------------------------------------------- keyset.c */
 
-/* A YAML document as a tree, every node with its position. Collections
- * keep children in a flat array; a mapping stores key, value, key, ... */
-enum ig_node_type { IG_SCALAR = 1, IG_SEQ = 2, IG_MAP = 3 };
-
-/* How a scalar resolves under YAML 1.1 plain-scalar rules. */
-enum ig_scalar_kind {
-	IG_S_STR = 0,   /* quoted, block, tagged !!str, or a plain string */
-	IG_S_NULL,
-	IG_S_BOOL,
-	IG_S_INT,
-	IG_S_FLOAT
-};
-
-typedef struct ig_node ig_node;
-struct ig_node {
-	uint8_t type;        /* enum ig_node_type */
-	uint8_t skind;       /* enum ig_scalar_kind, for scalars */
-	uint8_t quoted;      /* scalar written with quotes or as a block */
-	ig_pos pos;
-	uint32_t n;          /* scalar: bytes; seq: items; map: 2 * pairs */
-	uint32_t weight;     /* nodes in this subtree, aliases expanded */
-	uint64_t bytes;      /* its scalar bytes and bookkeeping, likewise */
-	union {
-		const char *str;     /* NUL-terminated, may also hold NULs */
-		ig_node **kids;
-	} u;
-	ig_node *dup;        /* map: the second occurrence of a repeated key */
-};
-
-typedef struct ig_limits {
-	size_t input_bytes;
-	size_t depth;
-	size_t nodes;
-	size_t alias_nodes;
-	size_t alias_bytes;
-	size_t scalar_bytes;
-} ig_limits;
-
-/* Parses one buffer into documents. Each callback gets a document root
- * (NULL for an empty document) whose memory lives until it returns.
- * Returns 0, INGROUTE_ESYNTAX, INGROUTE_ELIMIT or INGROUTE_ENOMEM (with a
- * diagnostic), or the callback's non-zero return. */
-typedef int (*ig_doc_fn)(void *ctx, const ig_node *root);
-int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
-                        const char *data, size_t len, ig_diag_ctx *dc,
-                        ig_doc_fn fn, void *ctx);
-
-/* Integers as go-yaml v2 reads them (see doc.c); 0, 1 (fits only
- * unsigned 64 bits) or -1. */
-int ingroute__parse_int(const char *s, size_t n, int64_t *out);
-
-/* Looks a key up in a mapping node; NULL if absent or not a mapping.
- * ingroute__map_get takes a string literal. */
-const ig_node *ingroute__map_getn(const ig_node *map, const char *key,
-                                  size_t len);
-#define ingroute__map_get(map, lit) \
-	ingroute__map_getn((map), (lit), sizeof(lit) - 1)
-/* 1 when a scalar node equals s exactly. */
-int ingroute__scalar_is(const ig_node *n, const char *s);
-
-/* ---------------------------------------------------------------- model */
-
-enum ig_path_type {
-	IG_PT_NONE = 0,     /* pathType absent */
-	IG_PT_EXACT = 1,
-	IG_PT_PREFIX = 2,
-	IG_PT_IMPL = 3,
-	IG_PT_OTHER = 4     /* present but not one of the three */
-};
-
-/* A string field as read: s == NULL when absent (or null). */
-typedef struct ig_str {
-	const char *s;
-	uint32_t len;
-	ig_pos pos;
-} ig_str;
-
-typedef struct ig_backend {
-	ig_pos pos;
-	uint8_t has_service;
-	uint8_t has_resource;
-	uint8_t has_port;
-	ig_pos service_pos;
-	ig_pos port_pos;
-	ig_str service;
-	ig_str port_name;
-	int32_t port_number;   /* 0: absent */
-	ig_pos port_number_pos;
-	ig_pos resource_pos;
-	ig_str api_group;
-	ig_str kind;
-	ig_str res_name;
-} ig_backend;
-
-typedef struct ig_path {
-	ig_pos pos;            /* the paths[i] mapping */
-	ig_str path;
-	ig_str path_type_str;
-	uint8_t path_type;     /* enum ig_path_type */
-	ig_backend backend;
-} ig_path;
-
-typedef struct ig_rule {
-	ig_pos pos;
-	ig_str host;
-	uint8_t has_http;
-	ig_pos http_pos;
-	ig_pos paths_pos;      /* http.paths when present, else http */
-	ig_path *paths;
-	uint32_t npaths;
-} ig_rule;
-
-typedef struct ig_tls {
-	ig_pos pos;
-	ig_str *hosts;
-	uint32_t nhosts;
-	ig_pos hosts_pos;
-	ig_str secret;
-} ig_tls;
-
-typedef struct ig_kv {
-	ig_str key;
-	ig_str value;
-} ig_kv;
-
-enum ig_obj_kind { IG_OBJ_INGRESS = 1, IG_OBJ_CLASS = 2 };
-
-/* An Ingress or an IngressClass, with everything it owns in its arena. */
-typedef struct ig_object {
-	ig_arena arena;
-	uint8_t kind;          /* enum ig_obj_kind */
-	const char *file;      /* in arena; NULL for an unnamed buffer */
-	ig_pos pos;            /* the object mapping */
-	ig_pos meta_pos;
-	ig_str ns;
-	ig_str name;
-	ig_kv *annotations;
-	uint32_t nannotations;
-	ig_pos annotations_pos;
-	ig_kv *labels;
-	uint32_t nlabels;
-	ig_pos labels_pos;
-	uint8_t has_ts;
-	int64_t ts;            /* creationTimestamp: seconds since the epoch */
-	int32_t ts_nsec;       /* and nanoseconds */
-	uint64_t seq;          /* arrival order in the ruleset */
-
-	/* Ingress */
-	ig_pos spec_pos;
-	ig_str class_name;     /* spec.ingressClassName */
-	ig_backend *default_backend;
-	ig_rule *rules;
-	uint32_t nrules;
-	ig_tls *tls;
-	uint32_t ntls;
-
-	/* IngressClass */
-	ig_str controller;
-	uint8_t is_default;
-} ig_object;
-
-void ingroute__object_free(ig_object *o);
-/* The value of an annotation, or NULL. */
-const ig_str *ingroute__object_annotation(const ig_object *o, const char *key);
-
-/* --------------------------------------------------------------- decode.c */
-
-typedef struct ig_decode_opts {
-	const ig_alloc *alloc;
-	const char *file;
-	const char *default_ns;
-} ig_decode_opts;
-
-/* Called for each decoded object. valid is 0 when decoding or validation
- * found an error (the object is then dropped by the caller). The callee
- * takes ownership of obj. Returns 0 or a negative status. */
-typedef int (*ig_object_fn)(void *ctx, ig_object *obj, int valid);
-
-/* Decodes one document root into objects, reporting into dc. Returns 0 or
- * INGROUTE_ENOMEM, or the callback's status. */
-int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
-                              ig_diag_ctx *dc, ig_object_fn fn, void *ctx);
-
-/* ------------------------------------------------------------- validate.c */
-
-/* Reports the API server's validation errors of a decoded object into dc
- * and returns how many errors it found. */
-size_t ingroute__validate_object(const ig_object *obj, ig_diag_ctx *dc);
-
-/* 1 when s is a DNS-1123 subdomain / a "*."-wildcard one (API rules). */
-int ingroute__is_dns1123_subdomain(const char *s, size_t n);
-int ingroute__is_wildcard_subdomain(const char *s, size_t n);
-
-/* -------------------------------------------------------------- ruleset.c */
-
-/* What compiling needs to see of a ruleset. */
-typedef struct ig_ruleset_view {
-	const ig_alloc *alloc;
-	unsigned int flags;
-	int impl_specific;
-	const char *default_backend;   /* "NS/SERVICE:PORT" or NULL */
-	size_t max_diagnostics;
-	ig_object *const *items;       /* Ingresses, arrival order */
+/* A set of namespace/name keys (the ruleset's rejected Ingresses). */
+typedef struct ig_key ig_key;
+typedef struct ig_keyset {
+	ig_key **slots;
 	size_t n;
-} ig_ruleset_view;
+	size_t cap;           /* power of two, or 0 */
+} ig_keyset;
 
-void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v);
-/* 1 when the Ingress is served under the class rules of DESIGN 4.3. */
-int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o);
+uint64_t ingroute__key_hash(const char *ns, size_t nslen, const char *name,
+                            size_t namelen);
+/* A key for keyset_put, owned by the caller until then; NULL on OOM. */
+ig_key *ingroute__key_new(const ig_alloc *a, const char *ns, size_t nslen,
+                          const char *name, size_t namelen);
+/* Room for `more` puts that then cannot fail; 0 or INGROUTE_ENOMEM. */
+int ingroute__keyset_reserve(ig_keyset *ks, const ig_alloc *a, size_t more);
+/* Takes ownership of k (freed at once if the key is already there). */
+void ingroute__keyset_put(ig_keyset *ks, const ig_alloc *a, ig_key *k);
+int ingroute__keyset_has(const ig_keyset *ks, const char *ns, size_t nslen,
+                         const char *name, size_t namelen);
+void ingroute__keyset_del(ig_keyset *ks, const ig_alloc *a, const char *ns,
+                          size_t nslen, const char *name, size_t namelen);
+void ingroute__keyset_free(ig_keyset *ks, const ig_alloc *a);
+
+/* ----------------------------------------------------------------- load.c */
+
+/* Reads a whole file that must be a regular file, failing with
+ * INGROUTE_ELIMIT past limit bytes and INGROUTE_EIO (with a diagnostic)
+ * when it cannot be read. *out is the caller's to free. */
+int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
+                        const ig_diag_ctx *dc, char **out, size_t *out_len);
+/* The manifest files of a directory (*.yaml, *.yml, *.json), each as
+ * "DIR/NAME", in byte order of their names; free with
+ * ingroute__free_names(). 0, INGROUTE_EIO or INGROUTE_ENOMEM. */
+int ingroute__list_dir(const ig_alloc *a, const char *path,
+                       const ig_diag_ctx *dc, char ***out, size_t *n);
+void ingroute__free_names(const ig_alloc *a, char **names, size_t n);
+/* 1 when path names a directory (following links). */
+int ingroute__is_dir(const char *path);
+/* Reports an errno as an INGROUTE_D_IO error; returns INGROUTE_EIO (or
+ * INGROUTE_ENOMEM when the report could not be stored). */
+int ingroute__io_error(const ig_diag_ctx *dc, const char *path,
+                       const char *what, int err);
 
 /* ----------------------------------------------------------------- hash.c */
 

@@ -97,17 +97,6 @@ int ingroute__normalize_host(const char *in, size_t n, char *out,
 	return IG_HOST_NAME;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int unreserved(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -263,7 +252,8 @@ int ingroute__normalize_path(const char *in, size_t n, char *out,
 		int hi, lo;
 
 		if (in[i] == '%' && i + 2 < n &&
-		    (hi = hexval(in[i + 1])) >= 0 && (lo = hexval(in[i + 2])) >= 0 &&
+		    (hi = ig_hexval(in[i + 1])) >= 0 &&
+		    (lo = ig_hexval(in[i + 2])) >= 0 &&
 		    unreserved(hi * 16 + lo)) {
 			out[w++] = (char)(hi * 16 + lo);
 			i += 2;

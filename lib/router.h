@@ -22,7 +22,7 @@
 #ifndef INGROUTE_ROUTER_H
 #define INGROUTE_ROUTER_H
 
-#include "internal.h"
+#include "model.h"
 
 #define IG_NONE UINT32_MAX
 #define IG_MAX_PATH 8192u

@@ -3,22 +3,19 @@
  * arrival order with a hash index on namespace/name; IngressClasses in a
  * short list by name.
  *
- * A load stages everything it decodes and commits only when the whole
- * buffer (or directory) was read: a truncated file, a limit, an allocation
+ * A load runs the pipeline one way: load.c reads the bytes, doc.c parses
+ * them, decode.c makes objects of the model, validate.c checks each. It
+ * stages everything and commits only when the whole buffer (or directory)
+ * was read: a truncated file, a limit, an allocation
  * failure or, in strict mode, one invalid object leaves the ruleset as it
  * was. Commit itself cannot fail, because its memory is reserved first.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "internal.h"
+#include "decode.h"
+#include "ruleset.h"
+#include "validate.h"
 
 /* The first published layouts end with these members. */
 #define OPTIONS_V1_SIZE \
@@ -44,6 +41,8 @@ struct ingroute_ruleset {
 	ig_object **classes;
 	size_t nclasses, cap_classes;
 	uint64_t next_seq;
+	ig_keyset rejected;        /* Ingresses whose latest version failed
+	                            * validation */
 };
 
 /* ---- options */
@@ -68,7 +67,7 @@ size_t ingroute_options_size(void)
 
 /* "NS/SERVICE:PORT": what the global default backend option must look
  * like; the router resolves it. */
-static int default_backend_ok(const char *s)
+int ingroute__default_backend_ok(const char *s)
 {
 	const char *slash = strchr(s, '/'), *colon;
 
@@ -107,7 +106,7 @@ int ingroute_ruleset_new(ingroute_ruleset **out, const ingroute_options *user)
 	}
 	if (o.impl_specific < INGROUTE_IMPL_PREFIX ||
 	    o.impl_specific > INGROUTE_IMPL_STRING_PREFIX ||
-	    (o.default_backend && !default_backend_ok(o.default_backend)))
+	    (o.default_backend && !ingroute__default_backend_ok(o.default_backend)))
 		return INGROUTE_EINVAL;
 	a = o.allocator ? o.allocator : &ingroute__default_alloc;
 	if (!a->malloc_fn || !a->realloc_fn || !a->free_fn)
@@ -153,19 +152,12 @@ void ingroute_ruleset_free(ingroute_ruleset *rs)
 	ingroute__free(&a, rs->items);
 	ingroute__free(&a, rs->index);
 	ingroute__free(&a, rs->classes);
+	ingroute__keyset_free(&rs->rejected, &a);
 	ingroute__arena_free(&rs->strings);
 	ingroute__free(&a, rs);
 }
 
 /* ---- the namespace/name index */
-
-/* Seeded per process: crafted names cannot be made to collide. */
-static uint64_t key_hash(const char *ns, size_t nslen, const char *name,
-                         size_t namelen)
-{
-	return ingroute__hash(name, namelen,
-	                      ingroute__hash(ns, nslen, ingroute__process_seed()));
-}
 
 static int same_key(const ig_object *o, const char *ns, size_t nslen,
                     const char *name, size_t namelen)
@@ -179,7 +171,7 @@ static size_t index_slot(const ingroute_ruleset *rs, const char *ns,
                          size_t nslen, const char *name, size_t namelen)
 {
 	size_t mask = rs->index_cap - 1;
-	size_t i = (size_t)key_hash(ns, nslen, name, namelen) & mask;
+	size_t i = (size_t)ingroute__key_hash(ns, nslen, name, namelen) & mask;
 
 	while (rs->index[i] &&
 	       !same_key(rs->items[rs->index[i] - 1], ns, nslen, name, namelen))
@@ -285,18 +277,21 @@ static void commit_class(ingroute_ruleset *rs, ig_object *o)
 
 typedef struct stage {
 	ingroute_ruleset *rs;
+	ig_diag_sink sink;
 	ig_diag_ctx dc;
 	ig_decode_opts dopts;
-	ig_object **objs;
+	ig_object **objs;     /* the latest version of each key in this load */
 	size_t n, cap;
 	size_t nclasses;
+	size_t nrejected;     /* staged Ingresses that failed validation */
 	uint32_t *index;      /* objs position + 1 by (kind, ns, name) */
 	size_t index_cap;
 } stage;
 
 static uint64_t staged_hash(const ig_object *o)
 {
-	return key_hash(o->ns.s, o->ns.len, o->name.s, o->name.len) ^ o->kind;
+	return ingroute__key_hash(o->ns.s, o->ns.len, o->name.s, o->name.len) ^
+	       o->kind;
 }
 
 /* The slot of o's key in the stage's index (found, or empty). */
@@ -337,32 +332,29 @@ static int staged_reserve(stage *st)
 	return 0;
 }
 
-static void replaced_note(stage *st, const ig_object *o, const ig_object *prev)
+static void replaced_note(const ig_diag_ctx *about, const ig_object *o,
+                          const ig_object *prev)
 {
-	const char *sk = st->dc.kind, *sn = st->dc.ns, *sm = st->dc.name;
-
-	st->dc.kind = o->kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
-	st->dc.ns = o->kind == IG_OBJ_INGRESS ? o->ns.s : NULL;
-	st->dc.name = o->name.s;
-	ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_REPLACED, o->pos, NULL,
+	ingroute__diag(about, INGROUTE_NOTE, INGROUTE_D_REPLACED, o->pos, NULL,
 	               "replaces the one loaded from %s:%u:%u",
 	               prev->file ? prev->file : "<input>", prev->pos.line,
 	               prev->pos.col);
-	st->dc.kind = sk;
-	st->dc.ns = sn;
-	st->dc.name = sm;
 }
 
-static int on_object(void *ctx, ig_object *o, int valid)
+/* Each decoded object: validated here, so that decoding never calls
+ * validation. A valid object takes its key's place in the stage; an
+ * invalid one is staged only to be counted, and never displaces a valid
+ * version of its key. */
+static int on_object(void *ctx, ig_object *o, size_t errors,
+                     const ig_diag_ctx *about)
 {
 	stage *st = ctx;
-	ig_object **in_rs;
+	ig_object **in_rs, **twin = NULL;
 	size_t slot;
 
-	if (!valid) {
-		ingroute__object_free(o);
-		return 0;
-	}
+	if (errors == 0)
+		errors = ingroute__validate_object(o, about);
+	o->rejected = errors != 0;
 	if (!o->ns.s)
 		o->ns.s = "";
 	if (ingroute__grow(&st->rs->alloc, (void **)&st->objs, &st->cap, st->n + 1,
@@ -372,19 +364,29 @@ static int on_object(void *ctx, ig_object *o, int valid)
 	}
 	/* A later object of the same load takes the earlier one's slot. */
 	slot = staged_slot(st, o);
-	if (st->index[slot]) {
-		ig_object **twin = &st->objs[st->index[slot] - 1];
-
-		replaced_note(st, o, *twin);
+	if (st->index[slot])
+		twin = &st->objs[st->index[slot] - 1];
+	if (o->rejected && o->kind == IG_OBJ_INGRESS)
+		st->nrejected++;
+	if (twin && !(*twin)->rejected) {
+		if (o->rejected) {
+			(*twin)->newer_rejected = 1;
+			ingroute__object_free(o);
+			return 0;
+		}
+		replaced_note(about, o, *twin);
+	} else if (!o->rejected) {
+		in_rs = o->kind == IG_OBJ_INGRESS
+			? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
+			: find_class(st->rs, o->name.s, o->name.len);
+		if (in_rs)
+			replaced_note(about, o, *in_rs);
+	}
+	if (twin) {
 		ingroute__object_free(*twin);
 		*twin = o;
 		return 0;
 	}
-	in_rs = o->kind == IG_OBJ_INGRESS
-		? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
-		: find_class(st->rs, o->name.s, o->name.len);
-	if (in_rs)
-		replaced_note(st, o, *in_rs);
 	st->objs[st->n++] = o;
 	st->index[slot] = (uint32_t)st->n;
 	if (o->kind == IG_OBJ_CLASS)
@@ -403,8 +405,9 @@ static void stage_init(stage *st, ingroute_ruleset *rs, ingroute_diags *diags)
 {
 	memset(st, 0, sizeof(*st));
 	st->rs = rs;
-	st->dc.diags = diags;
-	st->dc.max = rs->max_diagnostics;
+	st->sink.diags = diags;
+	st->sink.max = rs->max_diagnostics;
+	st->dc.sink = &st->sink;
 	st->dopts.alloc = &rs->alloc;
 	st->dopts.default_ns = rs->default_ns;
 }
@@ -421,8 +424,8 @@ static int stage_buffer(stage *st, const char *data, size_t len,
 static int class_served(const ingroute_ruleset *rs, const ig_object *o,
                         const char **reason);
 
-/* DESIGN 4.3: each Ingress of this load that its class keeps from being
- * served gets a note naming the values involved. */
+/* docs/semantics.md §3: each Ingress of this load that its class keeps
+ * from being served gets a note naming the values involved. */
 static void class_notes(stage *st)
 {
 	const ingroute_ruleset *rs = st->rs;
@@ -430,58 +433,106 @@ static void class_notes(stage *st)
 
 	for (i = 0; i < st->n; i++) {
 		const ig_object *o = st->objs[i];
+		ig_diag_ctx about;
 		const ig_str *ann;
 		const char *why;
 
-		if (o->kind != IG_OBJ_INGRESS || class_served(rs, o, &why))
+		if (!o || o->kind != IG_OBJ_INGRESS || class_served(rs, o, &why))
 			continue;
-		st->dc.file = o->file;
-		st->dc.kind = "Ingress";
-		st->dc.ns = o->ns.s;
-		st->dc.name = o->name.s;
+		about = ig_diag_in_file(&st->dc, o->file);
+		about = ig_diag_about(&about, "Ingress", o->ns.s, o->name.s);
 		ann = ingroute__object_annotation(o, "kubernetes.io/ingress.class");
 		if (o->class_name.s)
-			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			ingroute__diag(&about, INGROUTE_NOTE, INGROUTE_D_CLASS,
 			               o->class_name.pos, "spec.ingressClassName",
 			               "not served: class \"%s\" is not \"%s\"",
 			               o->class_name.s, rs->ingress_class);
 		else if (ann)
-			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			ingroute__diag(&about, INGROUTE_NOTE, INGROUTE_D_CLASS,
 			               ann->pos, "metadata.annotations",
 			               "not served: kubernetes.io/ingress.class \"%s\" "
 			               "is not \"%s\"", ann->s, rs->ingress_class);
 		else
-			ingroute__diag(&st->dc, INGROUTE_NOTE, INGROUTE_D_CLASS, o->pos,
+			ingroute__diag(&about, INGROUTE_NOTE, INGROUTE_D_CLASS, o->pos,
 			               NULL, "not served: it names no class and \"%s\" "
 			               "is not the default class", rs->ingress_class);
 	}
-	st->dc.kind = st->dc.ns = st->dc.name = NULL;
+}
+
+/* Makes every allocation the commit needs: room in the ruleset, and a key
+ * for each Ingress whose latest version here was rejected. */
+static int stage_prepare(stage *st, ig_key ***keys)
+{
+	ingroute_ruleset *rs = st->rs;
+	size_t i, k = 0, ning = 0;
+	int rc;
+
+	for (i = 0; i < st->n; i++)
+		if (!st->objs[i]->rejected)
+			ning += st->objs[i]->kind == IG_OBJ_INGRESS;
+	rc = reserve(rs, ning, st->nclasses);
+	if (rc == 0)
+		rc = ingroute__keyset_reserve(&rs->rejected, &rs->alloc,
+		                              st->nrejected);
+	*keys = NULL;
+	if (rc < 0 || st->nrejected == 0)
+		return rc;
+	*keys = ingroute__calloc(&rs->alloc, st->nrejected, sizeof(**keys));
+	if (!*keys)
+		return INGROUTE_ENOMEM;
+	for (i = 0; i < st->n; i++) {
+		const ig_object *o = st->objs[i];
+
+		if (o->kind != IG_OBJ_INGRESS || !(o->rejected || o->newer_rejected))
+			continue;
+		(*keys)[k] = ingroute__key_new(&rs->alloc, o->ns.s, o->ns.len,
+		                               o->name.s, o->name.len);
+		if (!(*keys)[k++])
+			return INGROUTE_ENOMEM;
+	}
+	return 0;
 }
 
 /* Commits on success, discards otherwise; returns the load's status. */
 static int stage_finish(stage *st, int rc)
 {
 	ingroute_ruleset *rs = st->rs;
-	size_t i;
+	ig_key **keys = NULL;
+	size_t i, k = 0;
 
-	if (rc == 0 && st->dc.oom)
+	if (rc == 0 && st->sink.oom)
 		rc = INGROUTE_ENOMEM;
-	if (rc == 0 && (rs->flags & INGROUTE_OPT_STRICT) && st->dc.errors)
+	if (rc == 0 && (rs->flags & INGROUTE_OPT_STRICT) && st->sink.errors)
 		rc = INGROUTE_EINVALID;
 	if (rc == 0)
-		rc = reserve(rs, st->n - st->nclasses, st->nclasses);
+		rc = stage_prepare(st, &keys);
 	for (i = 0; i < st->n; i++) {
-		if (rc < 0)
-			ingroute__object_free(st->objs[i]);
-		else if (st->objs[i]->kind == IG_OBJ_INGRESS)
-			commit_ingress(rs, st->objs[i]);
-		else
-			commit_class(rs, st->objs[i]);
+		ig_object *o = st->objs[i];
+
+		if (rc == 0 && o->kind == IG_OBJ_INGRESS) {
+			if (o->rejected || o->newer_rejected)
+				ingroute__keyset_put(&rs->rejected, &rs->alloc, keys[k++]);
+			else
+				ingroute__keyset_del(&rs->rejected, &rs->alloc, o->ns.s,
+				                     o->ns.len, o->name.s, o->name.len);
+		}
+		if (rc < 0 || o->rejected) {
+			ingroute__object_free(o);
+			st->objs[i] = NULL;
+		} else if (o->kind == IG_OBJ_INGRESS) {
+			commit_ingress(rs, o);
+		} else {
+			commit_class(rs, o);
+		}
 	}
 	/* Notes after the commit cannot fail the load: one that cannot be
 	 * stored is only counted. */
 	if (rc == 0)
 		class_notes(st);
+	if (keys)
+		for (; k < st->nrejected; k++)
+			ingroute__free(&rs->alloc, keys[k]);
+	ingroute__free(&rs->alloc, keys);
 	ingroute__free(&rs->alloc, st->objs);
 	ingroute__free(&rs->alloc, st->index);
 	return rc;
@@ -499,168 +550,40 @@ int ingroute_ruleset_load_buffer(ingroute_ruleset *rs, const char *data,
 	return stage_finish(&st, stage_buffer(&st, data ? data : "", len, name));
 }
 
-static int io_error(stage *st, const char *path, const char *what, int err)
-{
-	ig_pos none = { 0, 0 };
-
-	st->dc.file = path;
-	char msg[256];
-
-	/* strerror() may use a shared buffer; loads run on many threads. */
-	if (strerror_r(err, msg, sizeof(msg)) != 0)
-		snprintf(msg, sizeof(msg), "error %d", err);
-	ingroute__diag(&st->dc, INGROUTE_ERROR, INGROUTE_D_IO, none, NULL,
-	               "cannot %s: %s", what, msg);
-	return st->dc.oom ? INGROUTE_ENOMEM : INGROUTE_EIO;
-}
-
 static int stage_file(stage *st, const char *path)
 {
-	const ig_alloc *a = &st->rs->alloc;
-	struct stat sb;
-	char *data = NULL;
-	size_t len = 0, cap;
-	int fd, rc;
+	char *data;
+	size_t len;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return io_error(st, path, "open", errno);
-	if (fstat(fd, &sb) < 0) {
-		rc = io_error(st, path, "stat", errno);
-		close(fd);
+	rc = ingroute__read_file(&st->rs->alloc, path, st->rs->lim.input_bytes,
+	                         &st->dc, &data, &len);
+	if (rc < 0)
 		return rc;
-	}
-	/* Size from stat is a hint (pipes and /proc say 0); the limit is
-	 * enforced on what is actually read, which stops one byte past it. */
-	if ((uint64_t)sb.st_size > st->rs->lim.input_bytes) {
-		ig_pos none = { 0, 0 };
-
-		close(fd);
-		st->dc.file = path;
-		ingroute__diag(&st->dc, INGROUTE_ERROR, INGROUTE_D_LIMIT, none, NULL,
-		               "input of %lld bytes exceeds the limit of %zu bytes",
-		               (long long)sb.st_size, st->rs->lim.input_bytes);
-		return INGROUTE_ELIMIT;
-	}
-	cap = sb.st_size > 0 ? (size_t)sb.st_size + 1 : 65536;
-	for (;;) {
-		ssize_t got;
-
-		if (len == cap || !data) {
-			size_t ncap = !data ? cap : cap * 2;
-			char *p;
-
-			if (len > st->rs->lim.input_bytes)
-				break;
-			if (ncap > st->rs->lim.input_bytes + 1)
-				ncap = st->rs->lim.input_bytes + 1;
-			p = ingroute__realloc(a, data, ncap);
-			if (!p) {
-				ingroute__free(a, data);
-				close(fd);
-				return INGROUTE_ENOMEM;
-			}
-			data = p;
-			cap = ncap;
-		}
-		got = read(fd, data + len, cap - len);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = io_error(st, path, "read", errno);
-			ingroute__free(a, data);
-			close(fd);
-			return rc;
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
 	rc = stage_buffer(st, data, len, path);
-	ingroute__free(a, data);
-	return rc;
-}
-
-static int has_manifest_suffix(const char *name)
-{
-	static const char *const suffixes[] = { ".yaml", ".yml", ".json" };
-	size_t n = strlen(name), i;
-
-	for (i = 0; i < IG_ARRAY_LEN(suffixes); i++) {
-		size_t k = strlen(suffixes[i]);
-
-		if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int cmp_names(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static int stage_dir(stage *st, const char *path)
-{
-	const ig_alloc *a = &st->rs->alloc;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	DIR *dir;
-	int rc = 0;
-
-	dir = opendir(path);
-	if (!dir)
-		return io_error(st, path, "open directory", errno);
-	while ((de = readdir(dir)) != NULL) {
-		if (!has_manifest_suffix(de->d_name))
-			continue;
-		if (ingroute__grow(a, (void **)&names, &cap, n + 1, sizeof(*names)) < 0) {
-			rc = INGROUTE_ENOMEM;
-			break;
-		}
-		names[n] = ingroute__malloc(a, strlen(path) + strlen(de->d_name) + 2);
-		if (!names[n]) {
-			rc = INGROUTE_ENOMEM;
-			break;
-		}
-		sprintf(names[n], "%s/%s", path, de->d_name);
-		n++;
-	}
-	closedir(dir);
-	if (rc == 0)
-		ig_sort(names, n, sizeof(*names), cmp_names);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct stat sb;
-
-		/* Subdirectories named like manifests are not descended into. */
-		if (stat(names[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-			continue;
-		rc = stage_file(st, names[i]);
-	}
-	for (i = 0; i < n; i++)
-		ingroute__free(a, names[i]);
-	ingroute__free(a, names);
+	ingroute__free(&st->rs->alloc, data);
 	return rc;
 }
 
 int ingroute_ruleset_load_path(ingroute_ruleset *rs, const char *path,
                                ingroute_diags *diags)
 {
-	struct stat sb;
+	char **names;
+	size_t n, i;
 	stage st;
 	int rc;
 
 	if (!rs || !path)
 		return INGROUTE_EINVAL;
 	stage_init(&st, rs, diags);
-	if (stat(path, &sb) < 0)
-		rc = io_error(&st, path, "open", errno);
-	else if (S_ISDIR(sb.st_mode))
-		rc = stage_dir(&st, path);
-	else
-		rc = stage_file(&st, path);
+	if (!ingroute__is_dir(path))
+		return stage_finish(&st, stage_file(&st, path));
+	rc = ingroute__list_dir(&rs->alloc, path, &st.dc, &names, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		/* Subdirectories named like manifests are not descended into. */
+		if (!ingroute__is_dir(names[i]))
+			rc = stage_file(&st, names[i]);
+	ingroute__free_names(&rs->alloc, names, n);
 	return stage_finish(&st, rc);
 }
 
@@ -676,6 +599,8 @@ int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
 		return INGROUTE_EINVAL;
 	if (!ns)
 		ns = rs->default_ns;
+	ingroute__keyset_del(&rs->rejected, &rs->alloc, ns, strlen(ns), name,
+	                     strlen(name));
 	p = find_item(rs, ns, strlen(ns), name, strlen(name));
 	if (!p)
 		return INGROUTE_ENOENT;
@@ -698,7 +623,7 @@ size_t ingroute_ruleset_count(const ingroute_ruleset *rs)
 	return rs ? rs->n : 0;
 }
 
-/* DESIGN 4.3, with a fixed reason for each outcome. */
+/* docs/semantics.md §3, with a fixed reason for each outcome. */
 static int class_served(const ingroute_ruleset *rs, const ig_object *o,
                         const char **reason)
 {
@@ -804,6 +729,7 @@ void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v)
 	v->max_diagnostics = rs->max_diagnostics;
 	v->items = rs->items;
 	v->n = rs->n;
+	v->invalid = rs->rejected.n;
 }
 
 int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o)

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "validate.h"
 
 #define LABEL_FMT "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 #define SUBDOMAIN_FMT LABEL_FMT "(\\." LABEL_FMT ")*"
@@ -106,17 +106,6 @@ static int match_qname(const char *s, size_t n)
 		if (!alnum(s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
 			return 0;
 	return 1;
-}
-
-int ingroute__is_dns1123_subdomain(const char *s, size_t n)
-{
-	return n <= 253 && match_subdomain(s, n);
-}
-
-int ingroute__is_wildcard_subdomain(const char *s, size_t n)
-{
-	return n <= 253 && n > 2 && s[0] == '*' && s[1] == '.' &&
-	       match_subdomain(s + 2, n - 2);
 }
 
 /* ---- apimachinery's checks, each giving its messages in its order */
@@ -278,17 +267,6 @@ static int parse_ipv4(const char *s, size_t n)
 	return i == n;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_ipv6(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -303,7 +281,7 @@ static int parse_ipv6(const char *s, size_t n)
 	while (i < n) {
 		size_t start = i, k = 0;
 
-		while (i < n && k < 5 && hexval(s[i]) >= 0)
+		while (i < n && k < 5 && ig_hexval(s[i]) >= 0)
 			i++, k++;
 		if (k == 0 || k > 4) {
 			/* An embedded IPv4 tail takes two groups. */
@@ -346,26 +324,61 @@ static int is_ip(const char *s, size_t n)
 
 /* ---- reporting as field.Error prints */
 
+/* A field path, built as the walk descends and written out only when an
+ * error is reported: most objects are valid, and formatting a path for
+ * every field they have would cost more than checking them. */
+typedef struct fld {
+	const struct fld *up;
+	const char *name;      /* ".name" after up (the first without a dot) */
+	long index;            /* "[index]" after name, when >= 0 */
+} fld;
+
+#define FLD(up, name) ((fld){ (up), (name), -1 })
+#define FLD_AT(up, name, i) ((fld){ (up), (name), (long)(i) })
+
+static const char *fld_text(const fld *f, char *buf, size_t cap)
+{
+	const fld *chain[16];
+	size_t n = 0, w = 0;
+
+	for (; f && n < IG_ARRAY_LEN(chain); f = f->up)
+		chain[n++] = f;
+	buf[0] = '\0';
+	while (n-- > 0 && w < cap) {
+		const fld *c = chain[n];
+		int k = snprintf(buf + w, cap - w, "%s%s", w ? "." : "", c->name);
+
+		w += k > 0 ? (size_t)k : 0;
+		if (c->index >= 0 && w < cap) {
+			k = snprintf(buf + w, cap - w, "[%ld]", c->index);
+			w += k > 0 ? (size_t)k : 0;
+		}
+	}
+	return buf;
+}
+
 typedef struct val {
-	ig_diag_ctx *dc;
+	const ig_diag_ctx *dc;
 	const ig_alloc *alloc;
 	size_t errors;
 } val;
 
-static void report(val *v, ig_pos pos, const char *field, const char *fmt, ...)
+static void report(val *v, ig_pos pos, const fld *f, const char *fmt, ...)
 	IG_PRINTF(4, 5);
 
-static void report(val *v, ig_pos pos, const char *field, const char *fmt, ...)
+static void report(val *v, ig_pos pos, const fld *f, const char *fmt, ...)
 {
+	char field[512];
 	va_list ap;
 
 	v->errors++;
 	va_start(ap, fmt);
-	ingroute__vdiag(v->dc, INGROUTE_ERROR, INGROUTE_D_INVALID, pos, field, fmt, ap);
+	ingroute__vdiag(v->dc, INGROUTE_ERROR, INGROUTE_D_INVALID, pos,
+	                fld_text(f, field, sizeof(field)), fmt, ap);
 	va_end(ap);
 }
 
-static void invalid_str(val *v, ig_pos pos, const char *field, const char *s,
+static void invalid_str(val *v, ig_pos pos, const fld *f, const char *s,
                         size_t n, const char *detail)
 {
 	ig_buf q;
@@ -375,206 +388,191 @@ static void invalid_str(val *v, ig_pos pos, const char *field, const char *s,
 	ingroute__buf_quote(&q, s, n);
 	qs = ingroute__buf_cstr(&q);
 	if (qs) {
-		report(v, pos, field, "Invalid value: %s: %s", qs, detail);
+		report(v, pos, f, "Invalid value: %s: %s", qs, detail);
 	} else {
 		v->errors++;
-		v->dc->errors++;
-		v->dc->oom = 1;
+		v->dc->sink->errors++;
+		v->dc->sink->oom = 1;
 	}
 	ingroute__buf_free(&q);
 }
 
-static void invalid_each(val *v, ig_pos pos, const char *field, const ig_str *s,
+static void invalid_each(val *v, ig_pos pos, const fld *f, const ig_str *s,
                          const msgs *ms)
 {
 	int i;
 
 	for (i = 0; i < ms->n; i++)
-		invalid_str(v, pos, field, s->s, s->len, ms->m[i]);
+		invalid_str(v, pos, f, s->s, s->len, ms->m[i]);
 }
 
-static void required(val *v, ig_pos pos, const char *field, const char *detail)
+static void required(val *v, ig_pos pos, const fld *f, const char *detail)
 {
 	if (detail && *detail)
-		report(v, pos, field, "Required value: %s", detail);
+		report(v, pos, f, "Required value: %s", detail);
 	else
-		report(v, pos, field, "Required value");
+		report(v, pos, f, "Required value");
 }
 
 /* ---- networking/validation */
 
-static void validate_backend(val *v, const ig_backend *b, const char *fp)
+static void validate_backend(val *v, const ig_backend *b, const fld *fb)
 {
-	char f[256];
 	msgs ms;
 
 	if (b->has_resource && b->has_service) {
-		report(v, b->pos, fp, "Invalid value: \"\": cannot set both "
+		report(v, b->pos, fb, "Invalid value: \"\": cannot set both "
 		                      "resource and service backends");
 		return;
 	}
 	if (b->has_resource) {
+		fld fr = FLD(fb, "resource");
+
 		if (b->api_group.s) {
+			fld f = FLD(&fr, "apiGroup");
+
 			memset(&ms, 0, sizeof(ms));
 			dns1123_subdomain(b->api_group.s, b->api_group.len, &ms);
-			snprintf(f, sizeof(f), "%s.resource.apiGroup", fp);
-			invalid_each(v, b->api_group.pos, f, &b->api_group, &ms);
+			invalid_each(v, b->api_group.pos, &f, &b->api_group, &ms);
 		}
-		snprintf(f, sizeof(f), "%s.resource.kind", fp);
-		if (!b->kind.len) {
-			required(v, b->kind.s ? b->kind.pos : b->resource_pos, f, "");
-		} else {
-			memset(&ms, 0, sizeof(ms));
-			path_segment_name(b->kind.s, b->kind.len, &ms);
-			invalid_each(v, b->kind.pos, f, &b->kind, &ms);
+		{
+			fld f = FLD(&fr, "kind");
+
+			if (!b->kind.len) {
+				required(v, b->kind.s ? b->kind.pos : b->resource_pos, &f, "");
+			} else {
+				memset(&ms, 0, sizeof(ms));
+				path_segment_name(b->kind.s, b->kind.len, &ms);
+				invalid_each(v, b->kind.pos, &f, &b->kind, &ms);
+			}
 		}
-		snprintf(f, sizeof(f), "%s.resource.name", fp);
-		if (!b->res_name.len) {
-			required(v, b->res_name.s ? b->res_name.pos : b->resource_pos, f,
-			         "");
-		} else {
-			memset(&ms, 0, sizeof(ms));
-			path_segment_name(b->res_name.s, b->res_name.len, &ms);
-			invalid_each(v, b->res_name.pos, f, &b->res_name, &ms);
+		{
+			fld f = FLD(&fr, "name");
+
+			if (!b->res_name.len) {
+				required(v, b->res_name.s ? b->res_name.pos : b->resource_pos,
+				         &f, "");
+			} else {
+				memset(&ms, 0, sizeof(ms));
+				path_segment_name(b->res_name.s, b->res_name.len, &ms);
+				invalid_each(v, b->res_name.pos, &f, &b->res_name, &ms);
+			}
 		}
 		return;
 	}
 	if (!b->has_service) {
-		report(v, b->pos, fp, "Invalid value: \"\": resource or service "
+		report(v, b->pos, fb, "Invalid value: \"\": resource or service "
 		                      "backend is required");
 		return;
 	}
-	snprintf(f, sizeof(f), "%s.service.name", fp);
-	if (!b->service.len) {
-		required(v, b->service.s ? b->service.pos : b->service_pos, f, "");
-	} else {
-		memset(&ms, 0, sizeof(ms));
-		dns1035_label(b->service.s, b->service.len, &ms);
-		invalid_each(v, b->service.pos, f, &b->service, &ms);
-	}
-	if (b->port_name.len && b->port_number) {
-		report(v, b->pos, fp, "Invalid value: \"\": cannot set both port "
-		                      "name & port number");
-	} else if (b->port_name.len) {
-		memset(&ms, 0, sizeof(ms));
-		port_name(b->port_name.s, b->port_name.len, &ms);
-		snprintf(f, sizeof(f), "%s.service.port.name", fp);
-		invalid_each(v, b->port_name.pos, f, &b->port_name, &ms);
-	} else if (b->port_number) {
-		if (b->port_number < 1 || b->port_number > 65535) {
-			snprintf(f, sizeof(f), "%s.service.port.number", fp);
-			report(v, b->port_number_pos, f, "Invalid value: %ld: must be "
-			       "between 1 and 65535, inclusive", (long)b->port_number);
+	{
+		fld fs = FLD(fb, "service"), fn = FLD(&fs, "name");
+		fld fp = FLD(&fs, "port"), f;
+
+		if (!b->service.len) {
+			required(v, b->service.s ? b->service.pos : b->service_pos, &fn,
+			         "");
+		} else {
+			memset(&ms, 0, sizeof(ms));
+			dns1035_label(b->service.s, b->service.len, &ms);
+			invalid_each(v, b->service.pos, &fn, &b->service, &ms);
 		}
-	} else {
-		report(v, b->pos, fp, "Required value: port name or number is required");
+		if (b->port_name.len && b->port_number) {
+			report(v, b->pos, fb, "Invalid value: \"\": cannot set both port "
+			                      "name & port number");
+		} else if (b->port_name.len) {
+			f = FLD(&fp, "name");
+			memset(&ms, 0, sizeof(ms));
+			port_name(b->port_name.s, b->port_name.len, &ms);
+			invalid_each(v, b->port_name.pos, &f, &b->port_name, &ms);
+		} else if (b->port_number) {
+			if (b->port_number < 1 || b->port_number > 65535) {
+				f = FLD(&fp, "number");
+				report(v, b->port_number_pos, &f, "Invalid value: %ld: must be "
+				       "between 1 and 65535, inclusive", (long)b->port_number);
+			}
+		} else {
+			report(v, b->pos, fb,
+			       "Required value: port name or number is required");
+		}
 	}
 }
 
-static void validate_path(val *v, const ig_path *p, const char *fp)
+/* The first occurrence of needle in s; NULL if none. */
+static const char *find(const char *s, size_t n, const char *needle, size_t k)
+{
+	const char *end = s + n, *p = s;
+
+	while (n >= k && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL &&
+	       (size_t)(end - p) >= k) {
+		if (memcmp(p, needle, k) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static void validate_path(val *v, const ig_path *p, const fld *fe)
 {
 	static const char *const bad_seq[] = { "//", "/./", "/../", "%2f", "%2F" };
 	static const char *const bad_suffix[] = { "/..", "/." };
-	char f[320], pf[320], detail[64];
 	const ig_str *path = &p->path;
 	const char *s = path->s ? path->s : "";
 	size_t n = path->len, i;
 	ig_pos ppos = path->s ? path->pos : p->pos;
+	fld fp = FLD(fe, "path"), ft = FLD(fe, "pathType"), fb;
+	char detail[64];
 
-	snprintf(pf, sizeof(pf), "%s.path", fp);
 	switch (p->path_type) {
 	case IG_PT_NONE:
-		snprintf(f, sizeof(f), "%s.pathType", fp);
-		required(v, p->pos, f, "pathType must be specified");
+		required(v, p->pos, &ft, "pathType must be specified");
 		return;
 	case IG_PT_EXACT:
 	case IG_PT_PREFIX:
 		if (n == 0 || s[0] != '/')
-			invalid_str(v, ppos, pf, s, n, "must be an absolute path");
-		for (i = 0; n && i < IG_ARRAY_LEN(bad_seq); i++) {
-			size_t k = strlen(bad_seq[i]), j;
-
-			for (j = 0; j + k <= n; j++)
-				if (memcmp(s + j, bad_seq[i], k) == 0) {
-					snprintf(detail, sizeof(detail), "must not contain '%s'",
-					         bad_seq[i]);
-					invalid_str(v, ppos, pf, s, n, detail);
-					break;
-				}
-		}
+			invalid_str(v, ppos, &fp, s, n, "must be an absolute path");
+		for (i = 0; n && i < IG_ARRAY_LEN(bad_seq); i++)
+			if (find(s, n, bad_seq[i], strlen(bad_seq[i]))) {
+				snprintf(detail, sizeof(detail), "must not contain '%s'",
+				         bad_seq[i]);
+				invalid_str(v, ppos, &fp, s, n, detail);
+			}
 		for (i = 0; n && i < IG_ARRAY_LEN(bad_suffix); i++) {
 			size_t k = strlen(bad_suffix[i]);
 
 			if (n >= k && memcmp(s + n - k, bad_suffix[i], k) == 0) {
 				snprintf(detail, sizeof(detail), "cannot end with '%s'",
 				         bad_suffix[i]);
-				invalid_str(v, ppos, pf, s, n, detail);
+				invalid_str(v, ppos, &fp, s, n, detail);
 			}
 		}
 		break;
 	case IG_PT_IMPL:
 		if (n > 0 && s[0] != '/')
-			invalid_str(v, ppos, pf, s, n, "must be an absolute path");
+			invalid_str(v, ppos, &fp, s, n, "must be an absolute path");
 		break;
 	default: {
 		ig_buf q;
 		const char *qs;
 
-		snprintf(f, sizeof(f), "%s.pathType", fp);
 		ingroute__buf_init(&q, v->alloc);
 		ingroute__buf_quote(&q, p->path_type_str.s, p->path_type_str.len);
 		qs = ingroute__buf_cstr(&q);
 		if (qs)
-			report(v, p->path_type_str.pos, f, "Unsupported value: %s: "
+			report(v, p->path_type_str.pos, &ft, "Unsupported value: %s: "
 			       "supported values: \"Exact\", \"ImplementationSpecific\", "
 			       "\"Prefix\"", qs);
 		else
-			v->dc->oom = 1;
+			v->dc->sink->oom = 1;
 		ingroute__buf_free(&q);
 		break;
 	}
 	}
-	snprintf(f, sizeof(f), "%s.backend", fp);
-	validate_backend(v, &p->backend, f);
+	fb = FLD(fe, "backend");
+	validate_backend(v, &p->backend, &fb);
 }
 
-/* The common case, settled without building a field path: a path entry
- * that every rule of validate_path() accepts. */
-static int path_entry_ok(const ig_path *p)
-{
-	const ig_backend *b = &p->backend;
-	const char *s = p->path.s;
-	size_t n = p->path.len, i;
-	msgs ms;
-
-	if (p->path_type == IG_PT_IMPL) {
-		if (n && s[0] != '/')
-			return 0;
-	} else if (p->path_type == IG_PT_EXACT || p->path_type == IG_PT_PREFIX) {
-		if (!n || s[0] != '/' || s[n - 1] == '.')
-			return 0;   /* "/." and "/.." endings, and more, take the slow way */
-		for (i = 0; i < n; i++)
-			if (s[i] == '%' || (s[i] == '/' && i + 1 < n &&
-			                    (s[i + 1] == '/' || s[i + 1] == '.')))
-				return 0;
-	} else {
-		return 0;
-	}
-	if (!b->has_service || b->has_resource || !b->service.len ||
-	    b->service.len > 63 || !match_label(b->service.s, b->service.len) ||
-	    !(b->service.s[0] >= 'a' && b->service.s[0] <= 'z'))
-		return 0;
-	if (b->port_name.len && b->port_number)
-		return 0;
-	if (b->port_name.len) {
-		memset(&ms, 0, sizeof(ms));
-		port_name(b->port_name.s, b->port_name.len, &ms);
-		return ms.n == 0;
-	}
-	return b->port_number >= 1 && b->port_number <= 65535;
-}
-
-static void validate_host(val *v, const ig_str *h, const char *f, int check_ip)
+static void validate_host(val *v, const ig_str *h, const fld *f, int check_ip)
 {
 	msgs ms;
 
@@ -591,54 +589,51 @@ static void validate_host(val *v, const ig_str *h, const char *f, int check_ip)
 
 static void validate_rules(val *v, const ig_object *o)
 {
-	char f[256];
 	uint32_t i, j;
 
 	for (i = 0; i < o->nrules; i++) {
 		const ig_rule *r = &o->rules[i];
+		fld fr = FLD_AT(NULL, "spec.rules", i), fh = FLD(&fr, "http");
+		fld fps = FLD(&fh, "paths");
 
-		if (r->host.len && !(memchr(r->host.s, '*', r->host.len)
-		                     ? ingroute__is_wildcard_subdomain(r->host.s, r->host.len)
-		                     : ingroute__is_dns1123_subdomain(r->host.s, r->host.len) &&
-		                       !is_ip(r->host.s, r->host.len))) {
-			snprintf(f, sizeof(f), "spec.rules[%u].host", i);
-			validate_host(v, &r->host, f, 1);
+		if (r->host.len) {
+			fld f = FLD(&fr, "host");
+
+			validate_host(v, &r->host, &f, 1);
 		}
 		if (!r->has_http)
 			continue;
-		if (r->npaths == 0) {
-			snprintf(f, sizeof(f), "spec.rules[%u].http.paths", i);
-			required(v, r->paths_pos, f, "");
-		}
+		if (r->npaths == 0)
+			required(v, r->paths_pos, &fps, "");
 		for (j = 0; j < r->npaths; j++) {
-			if (path_entry_ok(&r->paths[j]))
-				continue;
-			snprintf(f, sizeof(f), "spec.rules[%u].http.paths[%u]", i, j);
-			validate_path(v, &r->paths[j], f);
+			fld fe = FLD_AT(&fh, "paths", j);
+
+			validate_path(v, &r->paths[j], &fe);
 		}
 	}
 }
 
 static void validate_tls(val *v, const ig_object *o)
 {
-	char f[256];
 	uint32_t i, j;
 	msgs ms;
 
 	for (i = 0; i < o->ntls; i++) {
 		const ig_tls *t = &o->tls[i];
+		fld ft = FLD_AT(NULL, "spec.tls", i);
 
 		for (j = 0; j < t->nhosts; j++) {
-			if (!t->hosts[j].s)
-				continue;
-			snprintf(f, sizeof(f), "spec.tls[%u].hosts[%u]", i, j);
-			validate_host(v, &t->hosts[j], f, 0);
+			fld f = FLD_AT(&ft, "hosts", j);
+
+			if (t->hosts[j].s)
+				validate_host(v, &t->hosts[j], &f, 0);
 		}
 		if (t->secret.len) {
+			fld f = FLD(&ft, "secretName");
+
 			memset(&ms, 0, sizeof(ms));
 			dns1123_subdomain(t->secret.s, t->secret.len, &ms);
-			snprintf(f, sizeof(f), "spec.tls[%u].secretName", i);
-			invalid_each(v, t->secret.pos, f, &t->secret, &ms);
+			invalid_each(v, t->secret.pos, &f, &t->secret, &ms);
 		}
 	}
 }
@@ -650,38 +645,38 @@ static void validate_meta(val *v, const ig_object *o)
 	msgs ms;
 
 	if (!o->name.len) {
-		required(v, o->name.s ? o->name.pos : o->meta_pos, "metadata.name",
+		required(v, o->name.s ? o->name.pos : o->meta_pos, &FLD(NULL, "metadata.name"),
 		         "name or generateName is required");
 	} else {
 		memset(&ms, 0, sizeof(ms));
 		dns1123_subdomain(o->name.s, o->name.len, &ms);
-		invalid_each(v, o->name.pos, "metadata.name", &o->name, &ms);
+		invalid_each(v, o->name.pos, &FLD(NULL, "metadata.name"), &o->name, &ms);
 	}
 	if (o->kind == IG_OBJ_INGRESS && o->ns.pos.line) {
 		memset(&ms, 0, sizeof(ms));
 		dns1123_label(o->ns.s, o->ns.len, &ms);
-		invalid_each(v, o->ns.pos, "metadata.namespace", &o->ns, &ms);
+		invalid_each(v, o->ns.pos, &FLD(NULL, "metadata.namespace"), &o->ns, &ms);
 	}
 	for (i = 0; i < o->nlabels; i++) {
 		const ig_kv *kv = &o->labels[i];
 
 		memset(&ms, 0, sizeof(ms));
 		qualified_name(kv->key.s, kv->key.len, &ms, 0);
-		invalid_each(v, kv->key.pos, "metadata.labels", &kv->key, &ms);
+		invalid_each(v, kv->key.pos, &FLD(NULL, "metadata.labels"), &kv->key, &ms);
 		memset(&ms, 0, sizeof(ms));
 		label_value(kv->value.s, kv->value.len, &ms);
-		invalid_each(v, kv->value.pos, "metadata.labels", &kv->value, &ms);
+		invalid_each(v, kv->value.pos, &FLD(NULL, "metadata.labels"), &kv->value, &ms);
 	}
 	for (i = 0; i < o->nannotations; i++) {
 		const ig_kv *kv = &o->annotations[i];
 
 		memset(&ms, 0, sizeof(ms));
 		qualified_name(kv->key.s, kv->key.len, &ms, 1);
-		invalid_each(v, kv->key.pos, "metadata.annotations", &kv->key, &ms);
+		invalid_each(v, kv->key.pos, &FLD(NULL, "metadata.annotations"), &kv->key, &ms);
 		total += kv->key.len + kv->value.len;
 	}
 	if (total > 256 * 1024)
-		report(v, o->annotations_pos, "metadata.annotations",
+		report(v, o->annotations_pos, &FLD(NULL, "metadata.annotations"),
 		       "Too long: must have at most 262144 bytes");
 }
 
@@ -689,7 +684,7 @@ static void validate_meta(val *v, const ig_object *o)
  * IsDomainPrefixedPath (a DNS subdomain, '/', then RFC 3986 path bytes). */
 static void validate_controller(val *v, const ig_object *o)
 {
-	static const char f[] = "spec.controller";
+	const fld fc = FLD(NULL, "spec.controller"), *f = &fc;
 	const ig_str *c = &o->controller;
 	const char *slash;
 	size_t i, hl;
@@ -722,7 +717,7 @@ static void validate_controller(val *v, const ig_object *o)
 		}
 }
 
-size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
+size_t ingroute__validate_object(const ig_object *o, const ig_diag_ctx *dc)
 {
 	val v;
 
@@ -735,11 +730,11 @@ size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
 		return v.errors;
 	}
 	if (o->nrules == 0 && !o->default_backend)
-		report(&v, o->spec_pos, "spec", "Invalid value: %s: either "
+		report(&v, o->spec_pos, &FLD(NULL, "spec"), "Invalid value: %s: either "
 		       "`defaultBackend` or `rules` must be specified",
 		       o->rules ? "[]" : "null");
 	if (o->default_backend)
-		validate_backend(&v, o->default_backend, "spec.defaultBackend");
+		validate_backend(&v, o->default_backend, &FLD(NULL, "spec.defaultBackend"));
 	validate_rules(&v, o);
 	validate_tls(&v, o);
 	if (o->class_name.s) {
@@ -750,13 +745,13 @@ size_t ingroute__validate_object(const ig_object *o, ig_diag_ctx *dc)
 		/* ValidateIngressCreate: the two ways of naming a class agree. */
 		if (ann && (ann->len != o->class_name.len ||
 		            memcmp(ann->s, o->class_name.s, ann->len) != 0))
-			invalid_str(&v, ann->pos, "annotations.kubernetes.io/ingress.class",
+			invalid_str(&v, ann->pos, &FLD(NULL, "annotations.kubernetes.io/ingress.class"),
 			            ann->s, ann->len, "must match `ingressClassName` "
 			            "when both are specified");
 
 		memset(&ms, 0, sizeof(ms));
 		dns1123_subdomain(o->class_name.s, o->class_name.len, &ms);
-		invalid_each(&v, o->class_name.pos, "spec.ingressClassName",
+		invalid_each(&v, o->class_name.pos, &FLD(NULL, "spec.ingressClassName"),
 		             &o->class_name, &ms);
 	}
 	return v.errors;

@@ -1,8 +1,8 @@
-/* The reference matcher of the tests: DESIGN 4 from the text, naively. */
+/* The reference matcher of the tests: docs/semantics.md from the text, naively. */
 #ifndef INGROUTE_REFERENCE_H
 #define INGROUTE_REFERENCE_H
 
-#include "internal.h"
+#include "ruleset.h"
 
 typedef struct ref_options {
 	unsigned int flags;          /* INGROUTE_OPT_* */
