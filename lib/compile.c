@@ -1,5 +1,5 @@
 /*
- * Ruleset -> router. Every precedence decision of DESIGN 4.6 and 4.7 is
+ * Ruleset -> router. Every precedence decision of docs/semantics.md §6 and §7 is
  * made here, once, so that a lookup only walks (see router.h for the
  * layout).
  *
@@ -120,7 +120,7 @@ static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
 	return r ? r : (an < bn ? -1 : an > bn);
 }
 
-/* ---- DESIGN 4.7: Ingress precedence */
+/* ---- docs/semantics.md §7: Ingress precedence */
 
 static int prec_cmp(const void *x, const void *y)
 {
@@ -349,7 +349,7 @@ static void gather_ingress(cc *c, uint32_t prec)
 	}
 }
 
-/* DESIGN 4.6 step 2 as two integers per rule, so that sorting compares
+/* docs/semantics.md §6 step 2 as two integers per rule, so that sorting compares
  * numbers and never chases a rule's path: longest first, Exact before
  * Prefix before ImplementationSpecific, a trailing '/' first, then
  * Ingress precedence and the rule's place in its Ingress. Two different
@@ -1112,7 +1112,7 @@ static void build_tls(cc *c)
 	ingroute__free(c->a, t);
 }
 
-/* DESIGN 4.6 step 3's global default: the option, else the
+/* docs/semantics.md §6 step 3's global default: the option, else the
  * highest-precedence Ingress without rules, else any with a default. */
 static void resolve_global_default(cc *c)
 {

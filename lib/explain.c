@@ -3,7 +3,7 @@
  *
  * The decision always comes from the same lookup ingroute_router_match()
  * runs; the verdict on every other candidate is then worked out naively,
- * straight from DESIGN 4.6, which is fine off the hot path and keeps the
+ * straight from docs/semantics.md §6, which is fine off the hot path and keeps the
  * explanation honest about what the fast path decided.
  */
 #include <stdlib.h>
@@ -150,7 +150,7 @@ static void json_cand(const ingroute_router *r, ig_buf *b, uint32_t ci)
 	json_cand_backend(r, b, ci, 1);
 }
 
-/* ---- verdicts, straight from DESIGN 4.6 */
+/* ---- verdicts, straight from docs/semantics.md §6 */
 
 static size_t measure(const ig_cand *c, const char *path)
 {

@@ -1,5 +1,5 @@
 /*
- * The lookup: DESIGN 4.4 to 4.6 over the tables compile.c built. Nothing
+ * The lookup: docs/semantics.md §4 to §6 over the tables compile.c built. Nothing
  * here allocates or writes to the router, so any number of threads may
  * share one. The normalised host and path live in stack buffers.
  */
@@ -338,7 +338,7 @@ int ingroute_router_match(const ingroute_router *r, const char *host,
 	return 0;
 }
 
-/* ---- TLS, DESIGN 4.8 */
+/* ---- TLS, docs/semantics.md §8 */
 
 static const ig_tls_entry *tls_find(const ingroute_router *r, const char *h,
                                     size_t n, int cls)

@@ -1,5 +1,5 @@
 /*
- * Request normalisation, DESIGN 4.4. Both functions write into a
+ * Request normalisation, docs/semantics.md §4. Both functions write into a
  * caller's fixed buffer and allocate nothing: they run on every lookup.
  * Normalising never makes a path longer (except for a '/' put in front of
  * a path that lacks one), so the output buffer is bounded by the input.

@@ -13,11 +13,12 @@
  *   nodes     per virtual host, a byte-wise radix trie over rule paths
  *             (Prefix without its trailing '/'); children are contiguous
  *             and their first bytes sit in a parallel array
- *   cands     every path rule, sorted by virtual host and then by DESIGN
- *             4.6 step 2 precedence, so "lowest index" means "wins"
+ *   cands     every path rule, sorted by virtual host and then by the
+ *             path precedence of docs/semantics.md §6, so "lowest index"
+ *             means "wins"
  *
- * All of DESIGN 4.6's ordering is decided when compiling: a lookup only
- * takes the lowest candidate index among the hits it walks past.
+ * All of that ordering is decided when compiling: a lookup only takes the
+ * lowest candidate index among the hits it walks past.
  */
 #ifndef INGROUTE_ROUTER_H
 #define INGROUTE_ROUTER_H
