@@ -355,8 +355,12 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 	if (errors == 0)
 		errors = ingroute__validate_object(o, about);
 	o->rejected = errors != 0;
+	/* Keys are compared as bytes; an object without a name (rejected
+	 * for it) shares the empty name with every other such object. */
 	if (!o->ns.s)
 		o->ns.s = "";
+	if (!o->name.s)
+		o->name.s = "";
 	if (ingroute__grow(&st->rs->alloc, (void **)&st->objs, &st->cap, st->n + 1,
 	                   sizeof(*st->objs)) < 0 || staged_reserve(st) < 0) {
 		ingroute__object_free(o);
