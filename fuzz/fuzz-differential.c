@@ -2,9 +2,9 @@
  * fuzz-differential: bytes -> a small manifest (a tiny grammar over few
  * hosts, paths, pathTypes, timestamps, classes and options) plus
  * requests -> the compiled router and the reference matcher of the tests
- * (tests/reference.c, DESIGN 4 written naively) must give the same answer
- * and the same virtual-host kind for every request, else abort() with both
- * answers, the request and the manifest.
+ * (tests/reference.c, docs/semantics.md written naively) must give the
+ * same answer and the same virtual-host kind for every request, else
+ * abort() with both answers, the request and the manifest.
  *
  * Byte 0 is the options; then each Ingress takes bytes as the grammar
  * asks (a byte that is not there reads as 0); what is left makes

@@ -113,7 +113,8 @@ typedef struct ingroute_allocator {
 enum ingroute_flag {
 	/** Any error diagnostic fails the whole load with INGROUTE_EINVALID. */
 	INGROUTE_OPT_STRICT = 1 << 0,
-	/** The configured ingress_class is the cluster default (DESIGN 4.3). */
+	/** The configured ingress_class is the cluster default
+	 * (docs/semantics.md §3). */
 	INGROUTE_OPT_DEFAULT_CLASS = 1 << 1,
 	/** Do not normalise request hosts and paths (the proxy already does). */
 	INGROUTE_OPT_NO_NORMALIZE = 1 << 2,
@@ -142,7 +143,8 @@ typedef struct ingroute_options {
 	size_t size;
 	/** OR of enum ingroute_flag. */
 	unsigned int flags;
-	/** Serve only Ingresses of this class (DESIGN 4.3); NULL serves all. */
+	/** Serve only Ingresses of this class (docs/semantics.md §3); NULL
+	 * serves all. */
 	const char *ingress_class;
 	/** Namespace of objects that name none [default]. */
 	const char *default_namespace;
@@ -384,7 +386,8 @@ typedef struct ingroute_ingress_info {
 	const char *file;
 	unsigned int line;
 	unsigned int column;
-	/** enum ingroute_served under the class rules of DESIGN 4.3. */
+	/** enum ingroute_served under the class rules of
+	 * docs/semantics.md §3. */
 	int served;
 	/** Why it is or is not served, e.g. "spec.ingressClassName is
 	 * \"internal\", not \"public\"". */
@@ -431,11 +434,12 @@ INGROUTE_API int ingroute_ruleset_find(const ingroute_ruleset *rs,
 typedef struct ingroute_router ingroute_router;
 
 /**
- * Compiles the served Ingresses of rs (DESIGN 4.3) into a router with one
- * reference, using the ruleset's options. The ruleset is not changed and
- * may be changed or freed afterwards. Conflicts (the same host, path and
- * pathType in two Ingresses; competing default backends) and rules that
- * can never match are reported as warnings in diags (may be NULL).
+ * Compiles the served Ingresses of rs (docs/semantics.md §3) into a
+ * router with one reference, using the ruleset's options. The ruleset is
+ * not changed and may be changed or freed afterwards. Conflicts (the same
+ * host, path and pathType in two Ingresses; competing default backends)
+ * and rules that can never match are reported as warnings in diags (may
+ * be NULL).
  * Returns INGROUTE_EINVAL, INGROUTE_ENOMEM, or INGROUTE_ELIMIT (more than
  * 2^31 rules or 4 GiB of strings). @since 0.1
  */
@@ -450,7 +454,7 @@ INGROUTE_API ingroute_router *ingroute_router_ref(ingroute_router *router);
  * NULL is a no-op. @since 0.1 */
 INGROUTE_API void ingroute_router_unref(ingroute_router *router);
 
-/** What decided a match (DESIGN 4.6). @since 0.1 */
+/** What decided a match (docs/semantics.md §6). @since 0.1 */
 enum ingroute_decision {
 	/** No rule and no default backend: the proxy answers 404. */
 	INGROUTE_DECISION_NONE = 0,
@@ -475,7 +479,7 @@ enum ingroute_path_type {
 	INGROUTE_PATH_IMPLEMENTATION_SPECIFIC = 3
 };
 
-/** Which virtual host answered (DESIGN 4.5). @since 0.1 */
+/** Which virtual host answered (docs/semantics.md §5). @since 0.1 */
 enum ingroute_vhost_kind {
 	/** No virtual host exists for the request: the global default decided. */
 	INGROUTE_VHOST_NONE = 0,
@@ -485,7 +489,8 @@ enum ingroute_vhost_kind {
 	INGROUTE_VHOST_ANY = 3
 };
 
-/** Where a default backend came from (DESIGN 4.6 step 3). @since 0.1 */
+/** Where a default backend came from (docs/semantics.md §6 step 3).
+ * @since 0.1 */
 enum ingroute_default_source {
 	INGROUTE_DEFAULT_NONE = 0,
 	/** The highest-precedence Ingress with rules for the virtual host. */
@@ -540,9 +545,10 @@ typedef struct ingroute_match {
  * Routes one request: host is the Host header (or :authority), path the
  * request target's path, each as (pointer, length) and not necessarily
  * NUL-terminated; host may be NULL when host_len is 0. Unless the router
- * was built with INGROUTE_OPT_NO_NORMALIZE both are normalised as DESIGN
- * 4.4 says first. Paths longer than ingroute_max_path() bytes match no
- * path rule (the default backend still applies). Allocates nothing.
+ * was built with INGROUTE_OPT_NO_NORMALIZE both are normalised as
+ * docs/semantics.md §4 says first. Paths longer than ingroute_max_path()
+ * bytes match no path rule (the default backend still applies).
+ * Allocates nothing.
  * Returns 0 (also when the decision is NONE) or INGROUTE_EINVAL for NULL
  * router/out/path with a length, or an out->size below the first layout.
  * @since 0.1
@@ -556,7 +562,7 @@ INGROUTE_API int ingroute_router_match(const ingroute_router *router,
 INGROUTE_API size_t ingroute_max_path(void);
 
 /**
- * The TLS answer for an SNI name (DESIGN 4.8), filled by
+ * The TLS answer for an SNI name (docs/semantics.md §8), filled by
  * ingroute_router_tls(). Set size first. @since 0.1
  */
 typedef struct ingroute_tls_match {
@@ -612,22 +618,22 @@ INGROUTE_API int ingroute_router_dump(const ingroute_router *router,
 INGROUTE_API void ingroute_free(void *ptr);
 
 /**
- * Normalises a Host header as lookups do (DESIGN 4.4): drops ":port" and
- * one trailing dot, lowercases. Writes at most cap bytes (no NUL) and
- * returns the length; returns 0 when the host can only match rules
- * without a host (empty, an IP literal, not a DNS name). Allocates
+ * Normalises a Host header as lookups do (docs/semantics.md §4): drops
+ * ":port" and one trailing dot, lowercases. Writes at most cap bytes (no
+ * NUL) and returns the length; returns 0 when the host can only match
+ * rules without a host (empty, an IP literal, not a DNS name). Allocates
  * nothing. @since 0.1
  */
 INGROUTE_API size_t ingroute_normalize_host(const char *host, size_t len,
                                             char *out, size_t cap);
 
 /**
- * Normalises a request path as lookups do (DESIGN 4.4): cuts the query and
- * fragment, decodes escapes of unreserved characters, removes dot
- * segments, merges runs of '/'. Writes at most cap bytes (no NUL) and
- * returns the length, which is never more than len + 1; returns 0 when
- * the path is longer than ingroute_max_path() or does not fit in cap.
- * Allocates nothing. @since 0.1
+ * Normalises a request path as lookups do (docs/semantics.md §4): cuts
+ * the query and fragment, decodes escapes of unreserved characters,
+ * removes dot segments, merges runs of '/'. Writes at most cap bytes (no
+ * NUL) and returns the length, which is never more than len + 1; returns
+ * 0 when the path is longer than ingroute_max_path() or does not fit in
+ * cap. Allocates nothing. @since 0.1
  */
 INGROUTE_API size_t ingroute_normalize_path(const char *path, size_t len,
                                             char *out, size_t cap);

@@ -1,7 +1,8 @@
 /*
- * The reference matcher: DESIGN 4.3 to 4.7 written straight from the text,
- * deliberately naive (every rule of every Ingress is looked at for every
- * request) and sharing no code with the router, normalisation included.
+ * The reference matcher: docs/semantics.md §3 to §7 written straight
+ * from the text, deliberately naive (every rule of every Ingress is looked
+ * at for every request) and sharing no code with the router,
+ * normalisation included.
  * It reads the decoded objects of a ruleset, which the loader's own tests
  * cover; the compiled router is checked against it.
  */
@@ -13,7 +14,7 @@
 #include "reference.h"
 #include "routefmt.h"
 
-/* ---- DESIGN 4.4, as the text says it */
+/* ---- docs/semantics.md §4, as the text says it */
 
 static int ref_is_unreserved(int c)
 {
@@ -157,7 +158,7 @@ static int ref_path(const char *in, size_t n, char *out, size_t *len)
 	return 0;
 }
 
-/* ---- DESIGN 4.6 step 1: does a rule path match? */
+/* ---- docs/semantics.md §6 step 1: does a rule path match? */
 
 /* Splits on '/' and compares element by element. */
 static int element_prefix(const char *rule, size_t rn, const char *p, size_t n)
@@ -202,7 +203,7 @@ static int ref_accepts(int type, int impl, const ig_str *rp, const char *p,
 	return element_prefix(r, rn, p, n);
 }
 
-/* ---- DESIGN 4.7 and 4.6 step 2 */
+/* ---- docs/semantics.md §7 and §6 step 2 */
 
 static int ing_before(const ig_object *a, const ig_object *b)
 {
@@ -235,7 +236,7 @@ static size_t longest(const ig_path *p)
 	return n > 0 && p->path.s[n - 1] == '/' ? n - 1 : n;
 }
 
-/* 1 when a beats b by DESIGN 4.6 step 2. */
+/* 1 when a beats b by docs/semantics.md §6 step 2. */
 static int cand_before(const cand *a, const cand *b)
 {
 	int ta, tb, sa, sb;
@@ -287,7 +288,7 @@ void ref_match(const ingroute_ruleset *rs, const ref_options *o,
 			memmove(h, h + 2, hn);
 		path_ok = ref_path(path, plen, p, &pn) == 0;
 	}
-	/* 4.5: the virtual hosts that exist, most specific first. */
+	/* §5: the virtual hosts that exist, most specific first. */
 	{
 		char *wild = malloc(hn + 3);
 		const char *dot = host_ok ? memchr(h, '.', hn) : NULL;
@@ -369,7 +370,7 @@ void ref_match(const ingroute_ruleset *rs, const ref_options *o,
 		}
 	}
 
-	/* 4.6 step 3. */
+	/* §6 step 3. */
 	if (nkeys) {
 		const ig_object *win = NULL;
 

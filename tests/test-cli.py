@@ -116,7 +116,8 @@ def match_without_a_default_says_404():
                        "https://nowhere.example.com/")
     eq((code, out), (0, "https://nowhere.example.com/ -> no match (404)\n"))
     # shop-api's defaultBackend is the last resort for every host
-    # (DESIGN 4.6 step 3: "else of any Ingress with one").
+    # (docs/semantics.md §6 step 3: else the defaultBackend of the
+    # highest-precedence Ingress that has one at all).
     code, out, _ = run("match", "-q", "-f", MANIFESTS + "/shop.yaml",
                        "https://nowhere.example.com/")
     eq(out, "https://nowhere.example.com/ -> default shop/api-gateway:8080 "

@@ -1,8 +1,8 @@
 /*
  * The loader through the public API: options and their versioning,
- * diagnostics objects, class filtering (DESIGN 4.3), replace and remove by
- * key, limits (DESIGN 7), files and directories, and allocation failure
- * at every point of a load.
+ * diagnostics objects, class filtering (docs/semantics.md §3), replace and
+ * remove by key, limits (docs/semantics.md §1.5), files and directories,
+ * and allocation failure at every point of a load.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -265,7 +265,7 @@ static void test_max_diagnostics(void **state)
 	free(text);
 }
 
-/* ---- class filtering, DESIGN 4.3 */
+/* ---- class filtering, docs/semantics.md §3 */
 
 static void served_is(ingroute_ruleset *rs, const char *name, int served,
                       const char *reason_part)
@@ -491,7 +491,7 @@ static void test_many_ingresses(void **state)
 	ingroute_ruleset_free(rs);
 }
 
-/* ---- limits, DESIGN 7: each a clear error, and nothing loaded */
+/* ---- limits, docs/semantics.md §1.5: each a clear error, nothing loaded */
 
 static void expect_limit(ingroute_options *o, const char *text, size_t len,
                          const char *msg_part)

@@ -261,7 +261,8 @@ func check(rc C.int, op string, diags []Diagnostic) error {
 // Options shape a Ruleset and the Routers compiled from it (struct
 // ingroute_options). The zero value is the library's defaults.
 type Options struct {
-	// Class serves only Ingresses of this class (DESIGN 4.3); "" serves all.
+	// Class serves only Ingresses of this class (docs/semantics.md §3); ""
+	// serves all.
 	Class string
 	// DefaultClass: Class is the cluster's default IngressClass.
 	DefaultClass bool
@@ -769,8 +770,8 @@ func (rt *Router) Match(host, path string) (Match, error) {
 	return out, nil
 }
 
-// TLS looks up the certificate for an SNI name (DESIGN 4.8); Found is
-// false when none applies.
+// TLS looks up the certificate for an SNI name (docs/semantics.md §8);
+// Found is false when none applies.
 func (rt *Router) TLS(sni string) (TLSMatch, error) {
 	var res C.ingroute_go_result
 	all, err := rt.lookup(true, sni, "", &res)
@@ -828,9 +829,9 @@ func takeText(rc C.int, out *C.char, n C.size_t, op string) ([]byte, error) {
 
 // --------------------------------------------------------------- helpers
 
-// NormalizeHost gives a Host header as lookups see it (DESIGN 4.4): no
-// port, lowercase, no trailing dot. It is "" when the host can only match
-// rules without a host (empty, an IP literal, not a DNS name).
+// NormalizeHost gives a Host header as lookups see it (docs/semantics.md
+// §4): no port, lowercase, no trailing dot. It is "" when the host can only
+// match rules without a host (empty, an IP literal, not a DNS name).
 func NormalizeHost(host string) string {
 	if host == "" {
 		return ""
@@ -840,8 +841,8 @@ func NormalizeHost(host string) string {
 	return string(buf[:n])
 }
 
-// NormalizePath gives a request path as lookups see it (DESIGN 4.4); ok is
-// false when it is longer than MaxPath().
+// NormalizePath gives a request path as lookups see it (docs/semantics.md
+// §4); ok is false when it is longer than MaxPath().
 func NormalizePath(path string) (normalized string, ok bool) {
 	buf := make([]byte, len(path)+2)
 	n := C.ingroute_normalize_path(cstr(path), C.size_t(len(path)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))

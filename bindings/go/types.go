@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-// Decision says what decided a match (DESIGN 4.6).
+// Decision says what decided a match (docs/semantics.md §6).
 type Decision int
 
 const (
@@ -60,7 +60,7 @@ func (t PathType) String() string {
 	return "PathType(" + strconv.Itoa(int(t)) + ")"
 }
 
-// VHostKind says which virtual host answered (DESIGN 4.5).
+// VHostKind says which virtual host answered (docs/semantics.md §5).
 type VHostKind int
 
 const (
@@ -87,7 +87,8 @@ func (k VHostKind) String() string {
 	return "VHostKind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// DefaultSource says where a default backend came from (DESIGN 4.6 step 3).
+// DefaultSource says where a default backend came from (docs/semantics.md
+// §6 step 3).
 type DefaultSource int
 
 const (
@@ -297,7 +298,7 @@ func (m Match) String() string {
 	return "none"
 }
 
-// TLSMatch is the certificate for an SNI name (DESIGN 4.8).
+// TLSMatch is the certificate for an SNI name (docs/semantics.md §8).
 type TLSMatch struct {
 	// Found is false when no TLS entry applies; the rest is then zero.
 	Found bool

@@ -54,10 +54,10 @@
  * validated it, lowercased it and dropped the port and one trailing dot;
  * from the request line for an absolute-form target), the path is
  * r->unparsed_uri, the request target exactly as the client sent it, and
- * the library normalises it as DESIGN 4.4 says (unreserved escapes only,
- * so %2F stays encoded; dot segments; runs of '/'). r->uri would be
- * nginx's own normalisation, which also decodes %2F and every other
- * escape: matching on it would route /a%2Fb like /a/b, which Ingress
+ * the library normalises it as docs/semantics.md §4 says (unreserved
+ * escapes only, so %2F stays encoded; dot segments; runs of '/'). r->uri
+ * would be nginx's own normalisation, which also decodes %2F and every
+ * other escape: matching on it would route /a%2Fb like /a/b, which Ingress
  * controllers and the library do not. Internal redirects and rewrites do
  * not change the answer.
  */

@@ -1,6 +1,6 @@
 /*
- * Pathological inputs (DESIGN 7): each case asserts a clear status (or the
- * right answer), a wall-clock bound measured with clock_gettime, and where
+ * Pathological inputs (docs/semantics.md §1.5): each case asserts a clear
+ * status (or the right answer), a wall-clock bound measured with clock_gettime, and where
  * memory matters a peak-bytes bound measured by a counting allocator
  * (libyaml's own buffers are not counted; everything ingroute allocates
  * is). Bounds are generous, about ten times what a debug build takes on a

@@ -50,7 +50,7 @@ class DiagCode(enum.IntEnum):
 
 
 class Decision(enum.IntEnum):
-    """What decided a match (DESIGN 4.6)."""
+    """What decided a match (docs/semantics.md §6)."""
 
     NONE = 0
     PATH = 1
@@ -70,7 +70,7 @@ class PathType(enum.IntEnum):
 
 
 class VHostKind(enum.IntEnum):
-    """Which virtual host answered (DESIGN 4.5)."""
+    """Which virtual host answered (docs/semantics.md §5)."""
 
     NONE = 0
     EXACT = 1
@@ -79,7 +79,7 @@ class VHostKind(enum.IntEnum):
 
 
 class DefaultSource(enum.IntEnum):
-    """Where a default backend came from (DESIGN 4.6 step 3)."""
+    """Where a default backend came from (docs/semantics.md §6 step 3)."""
 
     NONE = 0
     VHOST = 1
@@ -270,7 +270,8 @@ class Options:
     (struct ingroute_options). 0 in a limit means the library's default."""
 
     class_: Optional[str] = None
-    """Serve only Ingresses of this class (DESIGN 4.3); None serves all."""
+    """Serve only Ingresses of this class (docs/semantics.md §3); None
+    serves all."""
     default_class: bool = False
     """The class is the cluster's default IngressClass."""
     namespace: Optional[str] = None
@@ -280,7 +281,7 @@ class Options:
     fallthrough: bool = False
     """Try exact host, wildcard host, then host-less rules for a path."""
     normalize: bool = True
-    """Normalise request hosts and paths (DESIGN 4.4)."""
+    """Normalise request hosts and paths (docs/semantics.md §4)."""
     default_backend: Optional[str] = None
     """Global default backend "NAMESPACE/SERVICE:PORT"."""
     strict: bool = False
@@ -756,7 +757,7 @@ class Router(_Owned):
             return _match(m)
 
     def tls(self, sni: Union[str, bytes]) -> Optional[TLS]:
-        """The certificate for an SNI name, or None (DESIGN 4.8)."""
+        """The certificate for an SNI name, or None (docs/semantics.md §8)."""
         s = _ffi.encode(sni)
         with self._lock:
             t = self._t
@@ -836,8 +837,9 @@ def max_path() -> int:
 
 
 def normalize_host(host: Union[str, bytes]) -> str:
-    """A Host header as lookups see it (DESIGN 4.4); "" when the host can
-    only match rules without a host (empty, an IP literal, not a DNS name)."""
+    """A Host header as lookups see it (docs/semantics.md §4); "" when the
+    host can only match rules without a host (empty, an IP literal, not a
+    DNS name)."""
     h = _ffi.encode(host)
     buf = ctypes.create_string_buffer(len(h) + 1)
     n = lib.ingroute_normalize_host(h, len(h), buf, len(buf))
@@ -845,8 +847,8 @@ def normalize_host(host: Union[str, bytes]) -> str:
 
 
 def normalize_path(path: Union[str, bytes]) -> Optional[str]:
-    """A request path as lookups see it (DESIGN 4.4); None when it is
-    longer than max_path()."""
+    """A request path as lookups see it (docs/semantics.md §4); None when
+    it is longer than max_path()."""
     p = _ffi.encode(path)
     cap = len(p) + 2
     buf = ctypes.create_string_buffer(cap)
