@@ -2,7 +2,7 @@
  * The workload generator (see gen.h). Paths are built from a vocabulary
  * of real URL segments (api, v2, orders, ...) and identifiers, 2 to 5
  * segments deep; hosts are one per Ingress, 10% of them wildcards; 40% of
- * paths are Exact, 60% Prefix, as DESIGN 8 sets W1 and W2.
+ * paths are Exact, 60% Prefix, as bench/README.md sets W1 and W2.
  */
 #include <stdio.h>
 #include <stdlib.h>

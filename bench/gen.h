@@ -49,7 +49,8 @@ typedef struct workload {
 	char *strings;         /* storage of the trace's strings */
 } workload;
 
-/* W1 and W2 of DESIGN 8; paths sets the size of a scale-series point. */
+/* W1 and W2 of bench/README.md; paths sets the size of a scale-series
+ * point. */
 void gen_defaults(gen_params *p, size_t paths);
 /* 0, or -1 on allocation failure. */
 int gen_workload(const gen_params *p, workload *w);

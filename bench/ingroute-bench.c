@@ -1,6 +1,6 @@
 /*
- * ingroute-bench: every figure of DESIGN 8, each beside its baseline from
- * the same run, on seeded workloads (gen.c).
+ * ingroute-bench: the figures of bench/README.md, each beside its baseline
+ * from the same run, on seeded workloads (gen.c).
  *
  *   load      libyaml's raw event parse of the same bytes (the floor) vs
  *             ingroute's load + validate + compile, from YAML and JSON

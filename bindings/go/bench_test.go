@@ -5,7 +5,7 @@ package ingroute_test
 //
 //	go test -run '^$' -bench . -benchtime=2s
 //
-// The workload is W1 of bench/ (DESIGN 8) minus the wildcard hosts, which
+// The workload is W1 of bench/README.md minus the wildcard hosts, which
 // ServeMux cannot express: 100 hosts, 1,000 paths (40 % Exact, 60 %
 // Prefix, 2-5 segments), and a shuffled trace of 4,096 requests: exact
 // hits, prefix hits with extra segments, unknown paths and unknown hosts.
