@@ -515,8 +515,6 @@ static void run(const char *name, size_t paths, int with_baselines, result *res)
 	ingroute_router *r, *again, *counted;
 	size_t before, i;
 	double ms, best;
-	char *dump = NULL;
-	json *j;
 
 	memset(res, 0, sizeof(*res));
 	res->name = name;
@@ -564,12 +562,14 @@ static void run(const char *name, size_t paths, int with_baselines, result *res)
 		ingroute_router_unref(again);
 	}
 	res->compile_ms = best;
-	if (ingroute_router_dump(r, &dump, NULL) == 0 && (j = json_parse(dump))) {
-		res->index_bytes_per_path =
-			json_get(json_get(j, "stats"), "indexBytes")->num / (double)w.paths;
-		json_free(j);
+	{
+		ingroute_stats st;
+
+		st.size = sizeof(st);
+		if (ingroute_router_stats(r, &st) == 0)
+			res->index_bytes_per_path = (double)st.index_bytes /
+			                            (double)w.paths;
 	}
-	ingroute_free(dump);
 
 	/* Allocations during lookups: none expected (the counted router sees
 	 * every call to its allocator). */

@@ -51,7 +51,7 @@ extern "C" {
 
 /** Version of this header. ingroute_version() gives the library's. @since 0.1 */
 #define INGROUTE_VERSION_MAJOR 0
-#define INGROUTE_VERSION_MINOR 1
+#define INGROUTE_VERSION_MINOR 2
 #define INGROUTE_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch. @since 0.1 */
 #define INGROUTE_VERSION_NUMBER \
@@ -612,6 +612,58 @@ INGROUTE_API int ingroute_router_explain(const ingroute_router *router,
  */
 INGROUTE_API int ingroute_router_dump(const ingroute_router *router,
                                       char **out, size_t *out_len);
+
+/**
+ * What a router was compiled from and what it holds, counted when it was
+ * compiled; filled by ingroute_router_stats(). Set size to
+ * sizeof(ingroute_stats) first. Fields are only ever appended.
+ * @since 0.2
+ */
+typedef struct ingroute_stats {
+	size_t size;
+	/** Ingresses of the ruleset compiled into the router: those served
+	 * under the class rules (docs/semantics.md §3). */
+	size_t ingresses_served;
+	/** Ingresses of the ruleset not served because of their class. */
+	size_t ingresses_skipped;
+	/** Ingresses whose latest loaded version failed validation and was
+	 * dropped (the ruleset keeps an earlier valid version, if any, and that
+	 * one is counted as served or skipped too). A later valid version, or
+	 * ingroute_ruleset_remove(), takes an Ingress off this count. */
+	size_t ingresses_invalid;
+	/** Virtual hosts: distinct rule hosts, wildcards and the rules
+	 * without a host (docs/semantics.md §5). */
+	size_t virtual_hosts;
+	/** Path rules compiled, over every virtual host. */
+	size_t paths;
+	/** Conflict warnings of the compile (INGROUTE_D_CONFLICT: the same
+	 * route or a competing default backend in two Ingresses), counted
+	 * whether or not diags kept them. */
+	size_t conflicts;
+	/** Rules that can never match (INGROUTE_D_SHADOWED warnings). */
+	size_t shadowed;
+	/** TLS entries: one per spec.tls[] host with a secret (one for an
+	 * entry without hosts). */
+	size_t tls_entries;
+	/** Bytes of the index: hash tables, tries, rule and backend records;
+	 * strings excluded. */
+	size_t index_bytes;
+	/** Bytes of strings: hosts, paths, names, kept once each, and the
+	 * copies of path keys laid out beside small hosts' rules. */
+	size_t string_bytes;
+} ingroute_stats;
+
+/**
+ * Fills *out with the router's counts. Writes the members that fit in
+ * out->size and sets out->size to the bytes filled. Allocates nothing,
+ * takes constant time, thread-safe. Returns 0, or INGROUTE_EINVAL for a
+ * NULL argument or an out->size below the first layout. @since 0.2
+ */
+INGROUTE_API int ingroute_router_stats(const ingroute_router *router,
+                                       ingroute_stats *out);
+
+/** sizeof(ingroute_stats) of this library, for FFI. @since 0.2 */
+INGROUTE_API size_t ingroute_stats_size(void);
 
 /** Frees text returned by the library (explain, dump). NULL is a no-op.
  * @since 0.1 */

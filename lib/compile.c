@@ -58,6 +58,7 @@ typedef struct cc {
 	ig_ruleset_view view;
 	int oom;
 	int limit;        /* more virtual hosts than the layout addresses */
+	size_t region_index;        /* region bytes that are index, not strings */
 
 	ig_buf pool;
 	const ig_object **ings;     /* served, by precedence */
@@ -279,6 +280,11 @@ static void warn_at(cc *c, const ig_object *o, ig_pos pos, const char *field,
 	va_list ap;
 
 	about = ig_diag_about(&about, "Ingress", o->ns.s, o->name.s);
+	/* Counted here, whether or not the diagnostics list keeps them. */
+	if (code == INGROUTE_D_CONFLICT)
+		c->r->conflicts++;
+	else if (code == INGROUTE_D_SHADOWED)
+		c->r->shadowed++;
 	va_start(ap, fmt);
 	ingroute__vdiag(&about, INGROUTE_WARNING, code, pos, field, fmt, ap);
 	va_end(ap);
@@ -815,6 +821,7 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 		k += kl;
 	}
 	r->index_bytes += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
+	c->region_index += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
 }
 
 /* A small host's rules carry their backends in the region: their records
@@ -1260,6 +1267,9 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 	r->pool_len = c.pool.len;
 	c.pool.data = NULL;
 	r->total_bytes = r->index_bytes + r->pool_len + sizeof(*r);
+	r->string_bytes = r->pool_len + (r->blob_len - c.region_index);
+	r->ings_skipped = c.view.n - c.nings;
+	r->ings_invalid = c.view.invalid;
 
 	ingroute__free(c.a, c.ings);
 	ingroute__free(c.a, c.cands);
@@ -1285,4 +1295,34 @@ void ingroute_router_unref(ingroute_router *r)
 {
 	if (r && __atomic_fetch_sub(&r->refs, 1, __ATOMIC_ACQ_REL) == 1)
 		router_free(r);
+}
+
+/* The first published layout ends with this member. */
+#define STATS_V1_SIZE (offsetof(ingroute_stats, string_bytes) + \
+                       sizeof(size_t))
+
+size_t ingroute_stats_size(void)
+{
+	return sizeof(ingroute_stats);
+}
+
+int ingroute_router_stats(const ingroute_router *r, ingroute_stats *out)
+{
+	ingroute_stats s;
+
+	if (!r || !out || out->size < STATS_V1_SIZE)
+		return INGROUTE_EINVAL;
+	s.size = out->size < sizeof(s) ? out->size : sizeof(s);
+	s.ingresses_served = r->nings;
+	s.ingresses_skipped = r->ings_skipped;
+	s.ingresses_invalid = r->ings_invalid;
+	s.virtual_hosts = r->nvhosts;
+	s.paths = r->ncands;
+	s.conflicts = r->conflicts;
+	s.shadowed = r->shadowed;
+	s.tls_entries = r->ntls;
+	s.index_bytes = r->index_bytes;
+	s.string_bytes = r->string_bytes;
+	memcpy(out, &s, s.size);
+	return 0;
 }

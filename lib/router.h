@@ -196,6 +196,13 @@ struct ingroute_router {
 	uint8_t global_source;     /* enum ingroute_default_source */
 	size_t index_bytes;        /* bytes of the index, strings excluded */
 	size_t total_bytes;
+
+	/* Counted when compiling, for ingroute_router_stats(). */
+	size_t ings_skipped;       /* not served because of their class */
+	size_t ings_invalid;       /* latest version failed validation */
+	size_t conflicts;          /* INGROUTE_D_CONFLICT warnings */
+	size_t shadowed;           /* INGROUTE_D_SHADOWED warnings */
+	size_t string_bytes;       /* the pool and the regions' key bytes */
 };
 
 static inline const char *ig_str_at(const ingroute_router *r, uint32_t off)

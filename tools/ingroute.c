@@ -393,26 +393,61 @@ static int cmd_match(cli *c, int argc, char **argv)
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
+/* ---- reading the library's JSON: a missing or mistyped member reads as
+ * empty, never as a NULL to dereference */
+
+/* A string member, or "" */
+static const char *jstr(const json *obj, const char *key)
+{
+	const char *s = json_str(obj, key);
+
+	return s ? s : "";
+}
+
+/* The first element of an array or object member, or NULL. */
+static const json *jkids(const json *obj, const char *key)
+{
+	const json *k = json_get(obj, key);
+
+	return k && (k->type == J_ARR || k->type == J_OBJ) ? k->kids : NULL;
+}
+
+/* A number or boolean member, or 0. */
+static double jnum(const json *obj, const char *key)
+{
+	const json *k = json_get(obj, key);
+
+	return k && (k->type == J_NUM || k->type == J_BOOL) ? k->num : 0;
+}
+
+/* An object member, or NULL (null included). */
+static const json *jobj(const json *obj, const char *key)
+{
+	const json *k = json_get(obj, key);
+
+	return k && k->type == J_OBJ ? k : NULL;
+}
+
 /* ---- explain */
 
 static void text_json_backend(const json *b)
 {
-	const json *svc = json_get(b, "service"), *res = json_get(b, "resource");
-	const char *ns = json_str(b, "namespace");
+	const json *svc = jobj(b, "service"), *res = jobj(b, "resource");
+	const char *ns = jstr(b, "namespace");
 
 	if (svc) {
-		const json *port = json_get(svc, "port");
+		const json *port = jobj(svc, "port");
 
-		printf("%s/%s:", ns ? ns : "", json_str(svc, "name"));
+		printf("%s/%s:", ns, jstr(svc, "name"));
 		if (json_str(port, "name"))
 			printf("%s", json_str(port, "name"));
-		else if (json_get(port, "number"))
-			printf("%d", (int)json_get(port, "number")->num);
+		else
+			printf("%d", (int)jnum(port, "number"));
 	} else if (res) {
-		printf("resource %s/%s%s%s/%s", ns ? ns : "", json_str(res, "kind"),
-		       json_str(res, "apiGroup") ? "." : "",
-		       json_str(res, "apiGroup") ? json_str(res, "apiGroup") : "",
-		       json_str(res, "name"));
+		const char *group = json_str(res, "apiGroup");
+
+		printf("resource %s/%s%s%s/%s", ns, jstr(res, "kind"),
+		       group ? "." : "", group ? group : "", jstr(res, "name"));
 	} else {
 		fputs("none", stdout);
 	}
@@ -421,7 +456,7 @@ static void text_json_backend(const json *b)
 static void text_json_ingress(const json *i)
 {
 	if (i && i->type == J_OBJ)
-		printf("Ingress %s/%s", json_str(i, "namespace"), json_str(i, "name"));
+		printf("Ingress %s/%s", jstr(i, "namespace"), jstr(i, "name"));
 	else
 		fputs("--default-backend", stdout);
 }
@@ -456,54 +491,53 @@ static int cmd_explain(cli *c, int argc, char **argv)
 		fprintf(stderr, "ingroute: unreadable explain output\n");
 		return EXIT_FAIL;
 	}
-	k = json_get(j, "normalized");
+	k = jobj(j, "normalized");
 	printf("target       %s\n", argv[0]);
-	printf("host         %s%s\n", *json_str(k, "host") ? json_str(k, "host")
-	                                                   : "(none)",
+	printf("host         %s%s\n", *jstr(k, "host") ? jstr(k, "host") : "(none)",
 	       json_str(k, "hostNote") ? "  -- only rules without a host apply" : "");
-	printf("path         %s%s\n", json_str(k, "path"),
+	printf("path         %s%s\n", jstr(k, "path"),
 	       json_str(k, "pathNote") ? "  -- too long: no path rule applies" : "");
 	fputs("looked for   ", stdout);
-	for (k = json_get(j, "virtualHosts")->kids; k; k = k->next)
-		printf(" %s%s%s", *json_str(k, "host") ? json_str(k, "host")
-		                                       : "rules without a host",
-		       json_get(k, "exists")->num ? "" : " (none)", k->next ? "," : "");
+	for (k = jkids(j, "virtualHosts"); k; k = k->next)
+		printf(" %s%s%s", *jstr(k, "host") ? jstr(k, "host")
+		                                   : "rules without a host",
+		       jnum(k, "exists") ? "" : " (none)", k->next ? "," : "");
 	fputs("\n", stdout);
-	v = json_get(j, "virtualHost");
-	if (v && v->type == J_OBJ)
-		printf("chosen       %s: %s\n", *json_str(v, "host") ? json_str(v, "host")
-		                                                     : "any host",
-		       json_str(j, "why"));
+	v = jobj(j, "virtualHost");
+	if (v)
+		printf("chosen       %s: %s\n", *jstr(v, "host") ? jstr(v, "host")
+		                                                 : "any host",
+		       jstr(j, "why"));
 	else
-		printf("chosen       none: %s\n", json_str(j, "why"));
-	k = json_get(j, "candidates");
-	if (k && k->kids) {
+		printf("chosen       none: %s\n", jstr(j, "why"));
+	k = jkids(j, "candidates");
+	if (k) {
 		puts("candidates   (in precedence order)");
-		for (k = k->kids; k; k = k->next) {
-			const char *vd = json_str(k, "verdict");
+		for (; k; k = k->next) {
+			const char *vd = jstr(k, "verdict");
 
 			printf("  %s %-22s %-24s %-8s -> ",
 			       strcmp(vd, "matched") == 0 ? "*" : " ", vd,
-			       json_str(k, "path"), json_str(k, "pathType"));
+			       jstr(k, "path"), jstr(k, "pathType"));
 			text_json_backend(json_get(k, "backend"));
 			fputs("  (", stdout);
 			text_json_ingress(json_get(k, "ingress"));
 			printf("%s%s)\n", json_str(k, "detail") ? "; " : "",
-			       json_str(k, "detail") ? json_str(k, "detail") : "");
+			       jstr(k, "detail"));
 		}
 	}
-	v = json_get(j, "default");
-	if (v && v->type == J_OBJ)
-		printf("default      %s\n", json_str(v, "step"));
-	printf("decision     %s", json_str(j, "decision"));
-	if (strcmp(json_str(j, "decision"), "none") != 0) {
+	v = jobj(j, "default");
+	if (v)
+		printf("default      %s\n", jstr(v, "step"));
+	printf("decision     %s", jstr(j, "decision"));
+	if (strcmp(jstr(j, "decision"), "none") != 0) {
 		fputs(" -> ", stdout);
 		text_json_backend(json_get(j, "backend"));
-		v = json_get(j, "rule");
-		if (v && v->type == J_OBJ)
-			printf(" (%s %s %s)", *json_str(v, "host") ? json_str(v, "host")
-			                                           : "any host",
-			       json_str(v, "pathType"), json_str(v, "path"));
+		v = jobj(j, "rule");
+		if (v)
+			printf(" (%s %s %s)", *jstr(v, "host") ? jstr(v, "host")
+			                                       : "any host",
+			       jstr(v, "pathType"), jstr(v, "path"));
 	} else {
 		fputs(" (404)", stdout);
 	}
@@ -534,18 +568,18 @@ static int cmd_dump(cli *c)
 	ingroute_free(out);
 	if (!j)
 		return EXIT_FAIL;
-	for (k = json_get(j, "virtualHosts")->kids; k; k = k->next) {
-		printf("%s (%s)\n", *json_str(k, "host") ? json_str(k, "host") : "any host",
-		       json_str(k, "kind"));
-		for (p = json_get(k, "paths")->kids; p; p = p->next) {
-			printf("  %-22s %-28s -> ", json_str(p, "pathType"), json_str(p, "path"));
+	for (k = jkids(j, "virtualHosts"); k; k = k->next) {
+		printf("%s (%s)\n", *jstr(k, "host") ? jstr(k, "host") : "any host",
+		       jstr(k, "kind"));
+		for (p = jkids(k, "paths"); p; p = p->next) {
+			printf("  %-22s %-28s -> ", jstr(p, "pathType"), jstr(p, "path"));
 			text_json_backend(json_get(p, "backend"));
 			fputs("  (", stdout);
 			text_json_ingress(json_get(p, "ingress"));
 			fputs(")\n", stdout);
 		}
-		d = json_get(k, "defaultBackend");
-		if (d && d->type == J_OBJ) {
+		d = jobj(k, "defaultBackend");
+		if (d) {
 			printf("  %-22s %-28s -> ", "default", "");
 			text_json_backend(json_get(d, "backend"));
 			fputs("  (", stdout);
@@ -553,25 +587,25 @@ static int cmd_dump(cli *c)
 			fputs(")\n", stdout);
 		}
 	}
-	d = json_get(j, "defaultBackend");
-	if (d && d->type == J_OBJ) {
+	d = jobj(j, "defaultBackend");
+	if (d) {
 		fputs("global default -> ", stdout);
 		text_json_backend(json_get(d, "backend"));
 		fputs("  (", stdout);
 		text_json_ingress(json_get(d, "ingress"));
-		printf("; %s)\n", json_str(d, "source"));
+		printf("; %s)\n", jstr(d, "source"));
 	} else {
 		puts("global default: none (unmatched requests get 404)");
 	}
-	k = json_get(j, "tls");
-	if (k && k->kids) {
+	k = jkids(j, "tls");
+	if (k) {
 		puts("tls");
-		for (k = k->kids; k; k = k->next) {
-			const json *s = json_get(k, "secret");
+		for (; k; k = k->next) {
+			const json *s = jobj(k, "secret");
 
-			printf("  %-40s -> secret %s/%s  (", *json_str(k, "host")
-			       ? json_str(k, "host") : "(every name)",
-			       json_str(s, "namespace"), json_str(s, "name"));
+			printf("  %-40s -> secret %s/%s  (", *jstr(k, "host")
+			       ? jstr(k, "host") : "(every name)",
+			       jstr(s, "namespace"), jstr(s, "name"));
 			text_json_ingress(json_get(k, "ingress"));
 			fputs(")\n", stdout);
 		}
@@ -584,53 +618,25 @@ static int cmd_dump(cli *c)
 
 static int cmd_check(cli *c)
 {
-	size_t i, n = ingroute_diags_count(c->diags), served = 0, skipped = 0;
-	size_t invalid = 0, conflicts = 0, shadowed = 0, paths = 0, hosts = 0;
+	size_t i, n = ingroute_diags_count(c->diags);
 	size_t errors = ingroute_diags_count_severity(c->diags, INGROUTE_ERROR);
-	char **seen = calloc(n + 1, sizeof(char *));
-	char *dump = NULL;
-	json *j = NULL;
+	ingroute_stats st;
+	size_t served, skipped, invalid, hosts, paths, conflicts, shadowed;
 
-	for (i = 0; i < ingroute_ruleset_count(c->rs); i++) {
-		ingroute_ingress_info in;
-
-		in.size = sizeof(in);
-		ingroute_ruleset_get(c->rs, i, &in);
-		if (in.served)
-			served++;
-		else
-			skipped++;
+	/* The counts the compile recorded: no pass over the diagnostics, and
+	 * conflicts past max_diagnostics are counted too. */
+	st.size = sizeof(st);
+	if (ingroute_router_stats(c->router, &st) != 0) {
+		fprintf(stderr, "ingroute: no router statistics\n");
+		return EXIT_FAIL;
 	}
-	/* Invalid Ingresses: distinct namespace/name among error reports. */
-	for (i = 0; seen && i < n; i++) {
-		ingroute_diag d;
-		char key[600];
-		size_t k;
-
-		d.size = sizeof(d);
-		ingroute_diags_get(c->diags, i, &d);
-		if (d.code == INGROUTE_D_CONFLICT)
-			conflicts++;
-		if (d.code == INGROUTE_D_SHADOWED)
-			shadowed++;
-		if (d.severity != INGROUTE_ERROR || !d.kind || strcmp(d.kind, "Ingress"))
-			continue;
-		snprintf(key, sizeof(key), "%s/%s", d.ns ? d.ns : "", d.name ? d.name : "");
-		for (k = 0; k < invalid && strcmp(seen[k], key); k++)
-			;
-		if (k == invalid)
-			seen[invalid++] = strdup(key);
-	}
-	if (ingroute_router_dump(c->router, &dump, NULL) == 0)
-		j = json_parse(dump);
-	ingroute_free(dump);
-	if (j) {
-		const json *st = json_get(j, "stats");
-
-		paths = (size_t)json_get(st, "paths")->num;
-		hosts = (size_t)json_get(st, "virtualHosts")->num;
-	}
-	json_free(j);
+	served = st.ingresses_served;
+	skipped = st.ingresses_skipped;
+	invalid = st.ingresses_invalid;
+	hosts = st.virtual_hosts;
+	paths = st.paths;
+	conflicts = st.conflicts;
+	shadowed = st.shadowed;
 
 	if (c->json) {
 		fputs("{\"diagnostics\":[", stdout);
@@ -669,9 +675,6 @@ static int cmd_check(cli *c)
 		       hosts == 1 ? "" : "s", paths, paths == 1 ? "" : "s", conflicts,
 		       conflicts == 1 ? "" : "s", shadowed, shadowed == 1 ? "" : "s");
 	}
-	for (i = 0; seen && i < invalid; i++)
-		free(seen[i]);
-	free(seen);
 	return errors || c->load_failed ? EXIT_FAIL : EXIT_OK;
 }
 

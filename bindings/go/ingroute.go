@@ -35,8 +35,8 @@ package ingroute
 #include <string.h>
 #include <ingroute.h>
 
-#if INGROUTE_VERSION_MAJOR != 0 || INGROUTE_VERSION_MINOR < 1
-#error "this Go package is written for ingroute.h 0.x, x >= 1 (ABI libingroute.so.1)"
+#if INGROUTE_VERSION_MAJOR != 0 || INGROUTE_VERSION_MINOR < 2
+#error "this Go package is written for ingroute.h 0.x, x >= 2 (ABI libingroute.so.1)"
 #endif
 
 // One lookup in one cgo call. The answer's strings are copied by C into
@@ -817,6 +817,35 @@ func (rt *Router) Dump() ([]byte, error) {
 	var n C.size_t
 	rc := C.ingroute_router_dump(rt.r, &out, &n)
 	return takeText(rc, out, n, "dump")
+}
+
+// Stats gives the counts recorded when the Router was compiled: Ingresses
+// served, skipped for their class and invalid, virtual hosts, paths,
+// conflicts, shadowed rules, TLS entries, and its bytes of index and of
+// strings.
+func (rt *Router) Stats() (Stats, error) {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.r == nil {
+		return Stats{}, ErrClosed
+	}
+	var st C.ingroute_stats
+	st.size = C.size_t(unsafe.Sizeof(st))
+	if err := check(C.ingroute_router_stats(rt.r, &st), "stats", nil); err != nil {
+		return Stats{}, err
+	}
+	return Stats{
+		IngressesServed:  int(st.ingresses_served),
+		IngressesSkipped: int(st.ingresses_skipped),
+		IngressesInvalid: int(st.ingresses_invalid),
+		VirtualHosts:     int(st.virtual_hosts),
+		Paths:            int(st.paths),
+		Conflicts:        int(st.conflicts),
+		Shadowed:         int(st.shadowed),
+		TLSEntries:       int(st.tls_entries),
+		IndexBytes:       int(st.index_bytes),
+		StringBytes:      int(st.string_bytes),
+	}, nil
 }
 
 func takeText(rc C.int, out *C.char, n C.size_t, op string) ([]byte, error) {

@@ -207,6 +207,39 @@ func TestExplainDump(t *testing.T) {
 	}
 }
 
+func TestStats(t *testing.T) {
+	rt := mustLoad(t, ingroute.Options{Class: "public"}, shop+"---\n"+ops)
+	st, err := rt.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.IngressesServed != 1 || st.IngressesSkipped != 1 || st.IngressesInvalid != 0 ||
+		st.VirtualHosts != 2 || st.Paths != 4 || st.TLSEntries != 2 ||
+		st.Conflicts != 0 || st.Shadowed != 0 || st.IndexBytes <= 0 || st.StringBytes <= 0 {
+		t.Fatalf("%+v", st)
+	}
+	// The figures `ingroute check` prints for the examples.
+	ex, err := ingroute.Load(ingroute.Options{Class: "public"}, examplesDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ex.Close()
+	st, err = ex.Stats()
+	if err != nil || st.IngressesServed != 5 || st.IngressesSkipped != 1 || st.IngressesInvalid != 1 ||
+		st.VirtualHosts != 5 || st.Paths != 11 || st.Conflicts != 0 || st.Shadowed != 0 {
+		t.Fatalf("%+v %v", st, err)
+	}
+	// Four paths and the default backend of each of the two hosts.
+	twice := mustLoad(t, ingroute.Options{}, shop+"---\n"+strings.Replace(shop, "name: web", "name: web2", 1))
+	if st, _ := twice.Stats(); st.Conflicts != 6 {
+		t.Fatalf("%+v", st)
+	}
+	rt.Close()
+	if _, err := rt.Stats(); !errors.Is(err, ingroute.ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
 func TestLoadPaths(t *testing.T) {
 	dir := examplesDir(t)
 	rt, err := ingroute.Load(ingroute.Options{Class: "public"}, dir)

@@ -322,3 +322,23 @@ type IngressInfo struct {
 	Rules, Paths, TLS int
 	HasDefaultBackend bool
 }
+
+// Stats are the counts recorded when a Router was compiled (struct
+// ingroute_stats).
+type Stats struct {
+	// IngressesServed were compiled in: served under the class rules.
+	IngressesServed int
+	// IngressesSkipped are not served because of their class.
+	IngressesSkipped int
+	// IngressesInvalid: their latest loaded version failed validation.
+	IngressesInvalid int
+	VirtualHosts     int
+	// Paths is the number of path rules compiled.
+	Paths int
+	// Conflicts and Shadowed count the compile's warnings of each kind.
+	Conflicts, Shadowed int
+	TLSEntries          int
+	// IndexBytes is the index's memory, strings excluded; StringBytes
+	// the strings'.
+	IndexBytes, StringBytes int
+}

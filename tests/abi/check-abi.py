@@ -34,7 +34,7 @@ import sys
 # Structs whose first member is their size: the only ones that may grow.
 # ingroute_allocator is not among them: the library copies sizeof of it.
 SIZE_FIRST = {'ingroute_options', 'ingroute_diag', 'ingroute_ingress_info',
-              'ingroute_match', 'ingroute_tls_match'}
+              'ingroute_match', 'ingroute_tls_match', 'ingroute_stats'}
 
 ABIDIFF_ERROR = 1
 ABIDIFF_USAGE_ERROR = 2

@@ -51,6 +51,9 @@ struct hygiene_api {
 	size_t (*normalize_host)(const char *, size_t, char *, size_t);
 	size_t (*normalize_path)(const char *, size_t, char *, size_t);
 	size_t (*match_size)(void);
+	/* 0.2 */
+	int (*router_stats)(const ingroute_router *, ingroute_stats *);
+	size_t (*stats_size)(void);
 };
 
 static const struct hygiene_api api = {
@@ -65,7 +68,8 @@ static const struct hygiene_api api = {
 	ingroute_router_compile, ingroute_router_ref, ingroute_router_unref,
 	ingroute_router_match, ingroute_max_path, ingroute_router_tls,
 	ingroute_router_explain, ingroute_router_dump, ingroute_free,
-	ingroute_normalize_host, ingroute_normalize_path, ingroute_match_size
+	ingroute_normalize_host, ingroute_normalize_path, ingroute_match_size,
+	ingroute_router_stats, ingroute_stats_size
 };
 
 int main(void)
@@ -83,7 +87,8 @@ int main(void)
 	if (api.version() != INGROUTE_VERSION_NUMBER ||
 	    api.version_string() == NULL || api.strerror_(st) == NULL)
 		return 1;
-	if (api.match_size() != sizeof(ingroute_match) || api.max_path() == 0)
+	if (api.match_size() != sizeof(ingroute_match) || api.max_path() == 0 ||
+	    api.stats_size() != sizeof(ingroute_stats))
 		return 1;
 	api.free_(NULL);
 	api.router_unref(NULL);

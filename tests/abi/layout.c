@@ -7,7 +7,8 @@
  *    so within SONAME libingroute.so.1 today's struct must have every old
  *    member at the same offset with the same size. New members may only be
  *    appended: a release that appends adds a layout_v0_N_* struct here and
- *    never edits an old one. These checks hold on every ABI.
+ *    never edits an old one; a struct first published in 0.N starts at
+ *    layout_v0_N_*. These checks hold on every ABI.
  * 2. Numbers. On LP64 x86_64/aarch64 today's sizes and offsets are also
  *    written out, so a change that moves today's header and the copies
  *    below together (a typo fixed in both, say) still shows. An append
@@ -16,7 +17,7 @@
  * 3. Enum values, which the header promises are fixed for the ABI's life
  *    and which abidiff cannot see (the functions take plain ints).
  * 4. Struct versioning at run time, for each struct the library reads or
- *    fills (options, diag, ingress_info, match, tls_match): a size below the
+ *    fills (options, diag, ingress_info, match, tls_match, stats): a size below the
  *    first layout is INGROUTE_EINVAL; the first layout's size works; a
  *    larger size (a caller built against a newer header) works, and the
  *    library writes nothing past its own sizeof (guard bytes).
@@ -123,6 +124,22 @@ struct layout_v0_1_tls_match {
 	const char *ingress_name;
 };
 
+/* ------------------------------------------------- 1. v0.2, verbatim */
+
+struct layout_v0_2_stats {
+	size_t size;
+	size_t ingresses_served;
+	size_t ingresses_skipped;
+	size_t ingresses_invalid;
+	size_t virtual_hosts;
+	size_t paths;
+	size_t conflicts;
+	size_t shadowed;
+	size_t tls_entries;
+	size_t index_bytes;
+	size_t string_bytes;
+};
+
 /* The size of a layout up to and including its last member: what the
  * library accepts as "the first layout" (tail padding is not required). */
 #define END(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
@@ -131,6 +148,7 @@ struct layout_v0_1_tls_match {
 #define V1_INFO END(struct layout_v0_1_ingress_info, has_default_backend)
 #define V1_MATCH END(struct layout_v0_1_match, default_source)
 #define V1_TLS END(struct layout_v0_1_tls_match, ingress_name)
+#define V2_STATS END(struct layout_v0_2_stats, string_bytes)
 
 /* Member m of the old layout sits where today's does, with today's size.
  * (SAME expands O and N before SAME_ stringifies them.) */
@@ -205,14 +223,26 @@ static void past_layouts(void)
 	SAME(O, N, ingress_name);
 #undef O
 #undef N
+#define O struct layout_v0_2_stats
+#define N ingroute_stats
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, ingresses_served);
+	SAME(O, N, ingresses_skipped); SAME(O, N, ingresses_invalid);
+	SAME(O, N, virtual_hosts); SAME(O, N, paths); SAME(O, N, conflicts);
+	SAME(O, N, shadowed); SAME(O, N, tls_entries); SAME(O, N, index_bytes);
+	SAME(O, N, string_bytes);
+#undef O
+#undef N
 	/* The library's own sizes, which FFI users trust instead of a header. */
 	check(ingroute_options_size() == sizeof(ingroute_options),
 	      "ingroute_options_size() differs from the header's sizeof");
 	check(ingroute_match_size() == sizeof(ingroute_match),
 	      "ingroute_match_size() differs from the header's sizeof");
+	check(ingroute_stats_size() == sizeof(ingroute_stats),
+	      "ingroute_stats_size() differs from the header's sizeof");
 }
 
-/* ------------------------------------------- 2. v0.1 numbers on LP64 */
+/* ------------------------------------ 2. today's numbers on LP64 */
 
 #if (defined(__x86_64__) || defined(__aarch64__)) && defined(__LP64__)
 
@@ -303,12 +333,26 @@ static const struct expect table[] = {
 	OFF(ingroute_tls_match, ingress_ns, 40),
 	OFF(ingroute_tls_match, ingress_name, 48),
 
+	SZ(ingroute_stats, 88),
+	OFF(ingroute_stats, size, 0),
+	OFF(ingroute_stats, ingresses_served, 8),
+	OFF(ingroute_stats, ingresses_skipped, 16),
+	OFF(ingroute_stats, ingresses_invalid, 24),
+	OFF(ingroute_stats, virtual_hosts, 32),
+	OFF(ingroute_stats, paths, 40),
+	OFF(ingroute_stats, conflicts, 48),
+	OFF(ingroute_stats, shadowed, 56),
+	OFF(ingroute_stats, tls_entries, 64),
+	OFF(ingroute_stats, index_bytes, 72),
+	OFF(ingroute_stats, string_bytes, 80),
+
 	/* The first layouts' ends, which the library checks sizes against. */
 	{ "v0.1 options end", V1_OPTIONS, 112 },
 	{ "v0.1 diag end", V1_DIAG, 72 },
 	{ "v0.1 ingress_info end", V1_INFO, 92 },
 	{ "v0.1 match end", V1_MATCH, 116 },
 	{ "v0.1 tls_match end", V1_TLS, 56 },
+	{ "v0.2 stats end", V2_STATS, 88 },
 };
 
 static void lp64_numbers(void)
@@ -438,10 +482,10 @@ struct variant {
 
 static void variants(struct variant v[4], size_t v1, size_t now)
 {
-	v[0].name = "v0.1 size - 1";
+	v[0].name = "first layout's size - 1";
 	v[0].size = v1 - 1;
 	v[0].want_rc = INGROUTE_EINVAL;
-	v[1].name = "v0.1 size";
+	v[1].name = "first layout's size";
 	v[1].size = v1;
 	v[1].want_rc = 0;
 	v[2].name = "sizeof";
@@ -626,6 +670,26 @@ static void versioned_outputs(const ingroute_ruleset *rs,
 			       streq(t->ingress_name, "web"));
 			note_size_after("ingroute_router_tls", &v[i], t->size,
 			                sizeof(ingroute_tls_match));
+		}
+	}
+
+	variants(v, V2_STATS, sizeof(ingroute_stats));
+	for (i = 0; i < 4; i++) {
+		ingroute_stats *st;
+
+		st = (ingroute_stats *)caller_struct(&cb, v[i].size);
+		rc = ingroute_router_stats(router, st);
+		report("ingroute_router_stats", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_router_stats", &v[i], "wrote past its size",
+		       untouched(&cb, v[i].size < sizeof(*st) ? v[i].size :
+		                 sizeof(*st)));
+		if (rc == 0) {
+			report("ingroute_router_stats", &v[i], "wrong answer",
+			       st->ingresses_served == 1 && st->virtual_hosts == 1 &&
+			       st->paths == 1 && st->tls_entries == 1);
+			note_size_after("ingroute_router_stats", &v[i], st->size,
+			                sizeof(ingroute_stats));
 		}
 	}
 }

@@ -22,12 +22,14 @@ STRUCTS = {
     "ingroute_ingress_info": _ffi.CIngressInfo,
     "ingroute_match": _ffi.CMatch,
     "ingroute_tls_match": _ffi.CTLSMatch,
+    "ingroute_stats": _ffi.CStats,
 }
 
 
 def test_library_sizes_match():
     assert ctypes.sizeof(_ffi.COptions) == _ffi.lib.ingroute_options_size()
     assert ctypes.sizeof(_ffi.CMatch) == _ffi.lib.ingroute_match_size()
+    assert ctypes.sizeof(_ffi.CStats) == _ffi.lib.ingroute_stats_size()
 
 
 def test_version():

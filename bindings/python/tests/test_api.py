@@ -204,6 +204,27 @@ def test_conflict_warning_from_compile():
         assert r.match("shop.example.com", "/cart").ingress.name == "web"
 
 
+def test_stats(router, examples: Path):
+    st = router.stats()
+    assert isinstance(st, ingroute.Stats)
+    assert (st.ingresses_served, st.ingresses_skipped, st.ingresses_invalid) == (1, 1, 0)
+    assert (st.virtual_hosts, st.paths, st.tls_entries) == (2, 4, 2)
+    assert (st.conflicts, st.shadowed) == (0, 0)
+    assert st.index_bytes > 0 and st.string_bytes > 0
+    # the figures `ingroute check` prints for the examples
+    with ingroute.Router.load(examples, class_="public") as r:
+        st = r.stats()
+        assert (st.ingresses_served, st.ingresses_skipped, st.ingresses_invalid,
+                st.virtual_hosts, st.paths, st.conflicts, st.shadowed) == (5, 1, 1, 5, 11, 0, 0)
+    twice = SHOP + "---\n" + SHOP.replace("name: web", "name: web2")
+    with ingroute.Router.load(text=twice) as r:
+        # four paths, and the default backend of each of the two hosts
+        assert r.stats().conflicts == 6
+    router.close()
+    with pytest.raises(ingroute.ClosedError):
+        router.stats()
+
+
 def test_syntax_error():
     with pytest.raises(ingroute.ManifestSyntaxError) as ei:
         ingroute.Router.load(text="kind: [", name="broken.yaml")

@@ -35,6 +35,7 @@ from ._api import (
     Rule,
     Ruleset,
     Severity,
+    Stats,
     TLS,
     ValidationError,
     VHostKind,
@@ -54,7 +55,7 @@ __all__ = [
     "Diagnostic", "ImplSpecific", "IngressInfo", "IngressRef", "IngrouteError",
     "InvalidArgumentError", "LimitError", "LoadIOError", "ManifestSyntaxError",
     "Match", "NotFoundError", "Options", "OutOfMemoryError", "PathType",
-    "Resource", "Router", "Rule", "Ruleset", "Severity", "TLS",
+    "Resource", "Router", "Rule", "Ruleset", "Severity", "Stats", "TLS",
     "ValidationError", "VHostKind", "library_path", "max_path",
     "normalize_host", "normalize_path", "strerror", "version", "version_info",
 ]

@@ -610,6 +610,30 @@ class TLS:
     ingress: IngressRef
 
 
+@dataclass(frozen=True)
+class Stats:
+    """What a router was compiled from and what it holds
+    (struct ingroute_stats), counted when it was compiled."""
+
+    ingresses_served: int
+    """Ingresses compiled in: those served under the class rules."""
+    ingresses_skipped: int
+    """Ingresses not served because of their class."""
+    ingresses_invalid: int
+    """Ingresses whose latest loaded version failed validation."""
+    virtual_hosts: int
+    paths: int
+    """Path rules compiled."""
+    conflicts: int
+    """Conflict warnings of the compile."""
+    shadowed: int
+    """Rules that can never match."""
+    tls_entries: int
+    index_bytes: int
+    """Bytes of the index, strings excluded."""
+    string_bytes: int
+
+
 def _s(b: Optional[bytes]) -> Optional[str]:
     return None if b is None else b.decode("utf-8", "surrogateescape")
 
@@ -787,6 +811,18 @@ class Router(_Owned):
         virtual hosts tried, every candidate path with its verdict and the
         decision (json.loads of the library's text)."""
         return cast(Dict[str, Any], json.loads(self.explain_text(host, path)))
+
+    def stats(self) -> Stats:
+        """The router's counts: Ingresses served, skipped for their class
+        and invalid, virtual hosts, paths, conflicts, shadowed rules, TLS
+        entries, and its bytes of index and of strings."""
+        st = _ffi.CStats()
+        st.size = _ffi.STATS_SIZE
+        with self._lock:
+            _raise(lib.ingroute_router_stats(self._handle(), ctypes.byref(st)),
+                   "stats")
+        return Stats(**{name: getattr(st, name)
+                        for name, _ in _ffi.CStats._fields_ if name != "size"})
 
     def dump_text(self) -> str:
         """The compiled table as JSON text."""

@@ -30,7 +30,7 @@ SONAME = "libingroute.so.1"
 
 # Header version this module was written against (INGROUTE_VERSION_*).
 HEADER_MAJOR = 0
-HEADER_MINOR = 1
+HEADER_MINOR = 2
 
 # enum ingroute_status
 OK = 0
@@ -157,6 +157,24 @@ class CTLSMatch(Structure):
     ]
 
 
+class CStats(Structure):
+    """struct ingroute_stats (@since 0.2)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("ingresses_served", c_size_t),
+        ("ingresses_skipped", c_size_t),
+        ("ingresses_invalid", c_size_t),
+        ("virtual_hosts", c_size_t),
+        ("paths", c_size_t),
+        ("conflicts", c_size_t),
+        ("shadowed", c_size_t),
+        ("tls_entries", c_size_t),
+        ("index_bytes", c_size_t),
+        ("string_bytes", c_size_t),
+    ]
+
+
 # Opaque handles are plain void pointers.
 ruleset_p = c_void_p
 router_p = c_void_p
@@ -211,6 +229,8 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("ingroute_router_dump", c_int, router_p, POINTER(c_void_p),
        POINTER(c_size_t))
     fn("ingroute_free", None, c_void_p)
+    fn("ingroute_router_stats", c_int, router_p, POINTER(CStats))
+    fn("ingroute_stats_size", c_size_t)
     fn("ingroute_normalize_host", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
     fn("ingroute_normalize_path", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
 
@@ -258,6 +278,7 @@ MATCH_SIZE: int = min(ctypes.sizeof(CMatch), lib.ingroute_match_size())
 DIAG_SIZE: int = ctypes.sizeof(CDiag)
 INFO_SIZE: int = ctypes.sizeof(CIngressInfo)
 TLS_SIZE: int = ctypes.sizeof(CTLSMatch)
+STATS_SIZE: int = min(ctypes.sizeof(CStats), lib.ingroute_stats_size())
 
 
 def text(b: Optional[bytes]) -> Optional[str]:

@@ -1,0 +1,237 @@
+/*
+ * The router API added in 0.2, through the public header only:
+ * ingroute_router_stats() counted on small hand-written rulesets, with
+ * every argument check.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ingroute.h"
+
+#define ING "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+#define SVC(n) "backend: {service: {name: " n ", port: {number: 80}}}"
+
+/* Loads text into rs (which must accept it) and compiles a router. */
+static ingroute_router *compile(ingroute_ruleset *rs, const char *text,
+                                ingroute_diags *d)
+{
+	ingroute_router *r = NULL;
+
+	if (text)
+		assert_int_equal(ingroute_ruleset_load_buffer(rs, text, strlen(text),
+		                                              "t.yaml", d), 0);
+	assert_int_equal(ingroute_router_compile(&r, rs, d), 0);
+	return r;
+}
+
+static ingroute_stats stats_of(const ingroute_router *r)
+{
+	ingroute_stats s;
+
+	memset(&s, 0xa5, sizeof(s));
+	s.size = sizeof(s);
+	assert_int_equal(ingroute_router_stats(r, &s), 0);
+	assert_int_equal(s.size, sizeof(s));
+	return s;
+}
+
+/* Two Ingresses of class public on one host: old's /x and new's /x are a
+ * conflict (old wins on its timestamp), and old's /x never matches once
+ * new's /x/ wins on the slash. One of class internal, one invalid, a
+ * wildcard host and rules without a host; three TLS entries. */
+static const char classy[] =
+	ING "metadata: {name: old, namespace: a, creationTimestamp: \"2020-01-01T00:00:00Z\"}\n"
+	"spec:\n  ingressClassName: public\n"
+	"  tls:\n  - {hosts: [h.io, \"*.w.io\"], secretName: s1}\n  - {secretName: s2}\n"
+	"  rules:\n  - host: h.io\n    http:\n      paths:\n"
+	"      - {path: /x, pathType: Prefix, " SVC("s") "}\n"
+	"      - {path: /y, pathType: Exact, " SVC("s") "}\n"
+	"---\n" ING "metadata: {name: new, namespace: a, creationTimestamp: \"2021-01-01T00:00:00Z\"}\n"
+	"spec:\n  ingressClassName: public\n  rules:\n  - host: h.io\n    http:\n      paths:\n"
+	"      - {path: /x, pathType: Prefix, " SVC("t") "}\n"
+	"      - {path: /x/, pathType: Prefix, " SVC("t") "}\n"
+	"  - host: \"*.w.io\"\n    http:\n      paths:\n"
+	"      - {path: /, pathType: Prefix, " SVC("w") "}\n"
+	"  - http:\n      paths:\n"
+	"      - {path: /any, pathType: ImplementationSpecific, " SVC("nohost") "}\n"
+	"---\n" ING "metadata: {name: other, namespace: a}\n"
+	"spec:\n  ingressClassName: internal\n  rules:\n  - host: o.io\n    http:\n      paths:\n"
+	"      - {path: /, pathType: Prefix, " SVC("o") "}\n"
+	"---\n" ING "metadata: {name: bad, namespace: a}\n"
+	"spec:\n  ingressClassName: public\n  rules:\n  - host: b.io\n    http:\n      paths:\n"
+	"      - {path: nope, pathType: Prefix, " SVC("b") "}\n";
+
+static const char bad_fixed[] =
+	ING "metadata: {name: bad, namespace: a}\n"
+	"spec:\n  ingressClassName: public\n  rules:\n  - host: b.io\n    http:\n      paths:\n"
+	"      - {path: /ok, pathType: Prefix, " SVC("b") "}\n";
+
+static const char other_broken[] =
+	ING "metadata: {name: other, namespace: a}\n"
+	"spec:\n  ingressClassName: internal\n  rules:\n  - host: o.io\n    http:\n      paths:\n"
+	"      - {path: /, pathType: Wrong, " SVC("o") "}\n";
+
+static ingroute_ruleset *public_ruleset(void)
+{
+	ingroute_options o = INGROUTE_OPTIONS_INIT;
+	ingroute_ruleset *rs;
+
+	o.ingress_class = "public";
+	assert_int_equal(ingroute_ruleset_new(&rs, &o), 0);
+	return rs;
+}
+
+static void test_stats_counts(void **state)
+{
+	ingroute_ruleset *rs = public_ruleset();
+	ingroute_diags *d;
+	ingroute_router *r;
+	ingroute_stats s;
+
+	(void)state;
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	r = compile(rs, classy, d);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_served, 2);
+	assert_int_equal(s.ingresses_skipped, 1);
+	assert_int_equal(s.ingresses_invalid, 1);
+	assert_int_equal(s.virtual_hosts, 3);     /* h.io, *.w.io, no host */
+	assert_int_equal(s.paths, 6);
+	assert_int_equal(s.conflicts, 1);
+	assert_int_equal(s.shadowed, 1);
+	assert_int_equal(s.tls_entries, 3);
+	assert_true(s.index_bytes > 0);
+	/* At least every distinct string once: "h.io", "/x", ... */
+	assert_true(s.string_bytes > strlen("h.io*.w.io/x/y/x//any"));
+	ingroute_router_unref(r);
+
+	/* A valid version of the invalid Ingress takes it off the count and
+	 * serves it; nothing else moves. */
+	r = compile(rs, bad_fixed, d);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_invalid, 0);
+	assert_int_equal(s.ingresses_served, 3);
+	assert_int_equal(s.ingresses_skipped, 1);
+	assert_int_equal(s.virtual_hosts, 4);
+	assert_int_equal(s.paths, 7);
+	ingroute_router_unref(r);
+
+	/* An invalid version of a held Ingress is counted, and the valid one
+	 * it could not replace is still counted where it was (skipped). */
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, other_broken,
+	                                              strlen(other_broken),
+	                                              "t.yaml", d), 0);
+	r = compile(rs, NULL, d);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_invalid, 1);
+	assert_int_equal(s.ingresses_skipped, 1);
+	assert_int_equal(s.ingresses_served, 3);
+	ingroute_router_unref(r);
+
+	/* Removing it takes it off both counts. */
+	assert_int_equal(ingroute_ruleset_remove(rs, "a", "other"), 0);
+	r = compile(rs, NULL, NULL);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_invalid, 0);
+	assert_int_equal(s.ingresses_skipped, 0);
+	/* Counted without a diagnostics list too. */
+	assert_int_equal(s.conflicts, 1);
+	assert_int_equal(s.shadowed, 1);
+	ingroute_router_unref(r);
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+}
+
+/* Competing default backends are conflicts as well; a router of nothing
+ * counts nothing. */
+static void test_stats_defaults_and_empty(void **state)
+{
+	static const char text[] =
+		ING "metadata: {name: d1, namespace: a, creationTimestamp: \"2020-01-01T00:00:00Z\"}\n"
+		"spec:\n  defaultBackend: {service: {name: one, port: {number: 80}}}\n"
+		"---\n" ING "metadata: {name: d2, namespace: a}\n"
+		"spec:\n  defaultBackend: {service: {name: two, port: {number: 80}}}\n";
+	ingroute_options o = INGROUTE_OPTIONS_INIT;
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+	ingroute_stats s;
+
+	(void)state;
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	r = compile(rs, NULL, NULL);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_served + s.ingresses_skipped +
+	                 s.ingresses_invalid + s.virtual_hosts + s.paths +
+	                 s.conflicts + s.shadowed + s.tls_entries, 0);
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+
+	/* max_diagnostics 1 keeps one of them; the count has both. */
+	o.max_diagnostics = 1;
+	assert_int_equal(ingroute_ruleset_new(&rs, &o), 0);
+	r = compile(rs, text, NULL);
+	s = stats_of(r);
+	assert_int_equal(s.ingresses_served, 2);
+	assert_int_equal(s.conflicts, 1);
+	assert_int_equal(s.virtual_hosts, 0);
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
+static void test_stats_arguments(void **state)
+{
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+	union {
+		ingroute_stats s;
+		unsigned char b[sizeof(ingroute_stats) + 32];
+	} u;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ingroute_stats_size(), sizeof(ingroute_stats));
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	r = compile(rs, bad_fixed, NULL);
+
+	u.s.size = sizeof(u.s);
+	assert_int_equal(ingroute_router_stats(NULL, &u.s), INGROUTE_EINVAL);
+	assert_int_equal(ingroute_router_stats(r, NULL), INGROUTE_EINVAL);
+	/* Smaller than the first layout: refused, nothing written. */
+	memset(u.b, 0xa5, sizeof(u.b));
+	u.s.size = sizeof(u.s) - 1;
+	assert_int_equal(ingroute_router_stats(r, &u.s), INGROUTE_EINVAL);
+	assert_int_equal(u.s.size, sizeof(u.s) - 1);
+	for (i = sizeof(size_t); i < sizeof(u.b); i++)
+		assert_int_equal(u.b[i], 0xa5);
+	u.s.size = 0;
+	assert_int_equal(ingroute_router_stats(r, &u.s), INGROUTE_EINVAL);
+	/* A newer caller's larger struct: filled up to this library's size,
+	 * and size says so. */
+	memset(u.b, 0xa5, sizeof(u.b));
+	u.s.size = sizeof(u.b);
+	assert_int_equal(ingroute_router_stats(r, &u.s), 0);
+	assert_int_equal(u.s.size, sizeof(ingroute_stats));
+	assert_int_equal(u.s.paths, 1);
+	for (i = sizeof(ingroute_stats); i < sizeof(u.b); i++)
+		assert_int_equal(u.b[i], 0xa5);
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats_counts),
+		cmocka_unit_test(test_stats_defaults_and_empty),
+		cmocka_unit_test(test_stats_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
