@@ -435,7 +435,8 @@ typedef struct ingroute_router ingroute_router;
 
 /**
  * Compiles the served Ingresses of rs (docs/semantics.md §3) into a
- * router with one reference, using the ruleset's options. The ruleset is
+ * router with one reference, using the ruleset's options
+ * (ingroute_router_compile_with() replaces some of them). The ruleset is
  * not changed and may be changed or freed afterwards. Conflicts (the same
  * host, path and pathType in two Ingresses; competing default backends)
  * and rules that can never match are reported as warnings in diags (may
@@ -453,6 +454,77 @@ INGROUTE_API ingroute_router *ingroute_router_ref(ingroute_router *router);
 /** Drops a reference; the last one frees the router. Thread-safe.
  * NULL is a no-op. @since 0.1 */
 INGROUTE_API void ingroute_router_unref(ingroute_router *router);
+
+/**
+ * ingroute_compile_options.fields bits: which options of one compile
+ * replace the ruleset's. Each setting not named takes the ruleset's value,
+ * so 0 compiles exactly as ingroute_router_compile() does. @since 0.2
+ */
+enum ingroute_compile_field {
+	/** flags' INGROUTE_OPT_NO_NORMALIZE bit replaces the ruleset's. */
+	INGROUTE_COMPILE_NO_NORMALIZE = 1 << 0,
+	/** flags' INGROUTE_OPT_FALLTHROUGH bit replaces the ruleset's. */
+	INGROUTE_COMPILE_FALLTHROUGH = 1 << 1,
+	/** impl_specific replaces the ruleset's. */
+	INGROUTE_COMPILE_IMPL_SPECIFIC = 1 << 2,
+	/** default_backend replaces the ruleset's (NULL: no such option). */
+	INGROUTE_COMPILE_DEFAULT_BACKEND = 1 << 3
+};
+
+/**
+ * The options a router fixes when it is compiled, for one compile:
+ * ingroute_router_compile_with() builds routers that normalise or not,
+ * fall through or not, match ImplementationSpecific paths another way or
+ * use another global default backend from the same ruleset, without
+ * loading the manifests again. Only the settings named in `fields` are
+ * used; the others are the ruleset's (ingroute_options). Initialise with
+ * INGROUTE_COMPILE_OPTIONS_INIT or ingroute_compile_options_init() (every
+ * setting the ruleset's), then set fields. Fields are only ever appended.
+ * @since 0.2
+ */
+typedef struct ingroute_compile_options {
+	/** sizeof(ingroute_compile_options) as the caller compiled it. */
+	size_t size;
+	/** OR of enum ingroute_compile_field: the settings below that apply. */
+	unsigned int fields;
+	/** OR of INGROUTE_OPT_NO_NORMALIZE and INGROUTE_OPT_FALLTHROUGH (the
+	 * flags a compile fixes); any other bit is INGROUTE_EINVAL. */
+	unsigned int flags;
+	/** enum ingroute_impl_mode. */
+	int impl_specific;
+	/** Global default backend "NAMESPACE/SERVICE:PORT", or NULL for none.
+	 * Read during the call only. */
+	const char *default_backend;
+} ingroute_compile_options;
+
+/** Static initialiser: every setting the ruleset's. @since 0.2 */
+#define INGROUTE_COMPILE_OPTIONS_INIT \
+	{ sizeof(ingroute_compile_options), 0, 0, 0, NULL }
+
+/**
+ * Sets *opts to INGROUTE_COMPILE_OPTIONS_INIT for a struct of `size` bytes
+ * (pass sizeof(ingroute_compile_options)). Returns INGROUTE_EINVAL if
+ * opts is NULL or size is smaller than the first published layout.
+ * @since 0.2
+ */
+INGROUTE_API int ingroute_compile_options_init(ingroute_compile_options *opts,
+                                               size_t size);
+
+/** sizeof(ingroute_compile_options) of this library, for FFI. @since 0.2 */
+INGROUTE_API size_t ingroute_compile_options_size(void);
+
+/**
+ * Compiles as ingroute_router_compile() does, with the settings of opts
+ * that its `fields` name in place of the ruleset's. opts NULL is the same
+ * as ingroute_router_compile(). Returns ingroute_router_compile()'s codes;
+ * INGROUTE_EINVAL also for an opts->size below the first layout, an
+ * unknown bit in fields or flags, an unknown impl_specific, or a
+ * default_backend that is not "NAMESPACE/SERVICE:PORT". @since 0.2
+ */
+INGROUTE_API int ingroute_router_compile_with(ingroute_router **out,
+                                              const ingroute_ruleset *rs,
+                                              const ingroute_compile_options *opts,
+                                              ingroute_diags *diags);
 
 /** What decided a match (docs/semantics.md §6). @since 0.1 */
 enum ingroute_decision {

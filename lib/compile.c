@@ -237,7 +237,7 @@ static uint32_t add_backend(cc *c, const ig_backend *b, uint32_t prec)
 }
 
 /* The default_backend option, "NS/SERVICE:PORT", already checked by
- * ingroute_ruleset_new(). */
+ * ingroute_ruleset_new() or ingroute_router_compile_with(). */
 static uint32_t option_backend(cc *c, const char *s)
 {
 	const char *slash = strchr(s, '/'), *colon = strrchr(s, ':'), *p;
@@ -1161,8 +1161,77 @@ static void resolve_global_default(cc *c)
 		r->global_source = INGROUTE_DEFAULT_NONE;
 }
 
+/* ---- compile options */
+
+/* The first published layout ends with this member. */
+#define COPTS_V1_SIZE (offsetof(ingroute_compile_options, default_backend) + \
+                       sizeof(const char *))
+#define COPTS_FIELDS (INGROUTE_COMPILE_NO_NORMALIZE | \
+                      INGROUTE_COMPILE_FALLTHROUGH | \
+                      INGROUTE_COMPILE_IMPL_SPECIFIC | \
+                      INGROUTE_COMPILE_DEFAULT_BACKEND)
+#define COPTS_FLAGS (INGROUTE_OPT_NO_NORMALIZE | INGROUTE_OPT_FALLTHROUGH)
+
+/* INGROUTE_COMPILE_OPTIONS_INIT member by member, over zeroed bytes:
+ * padding and a newer caller's tail read as zero, never as stack. */
+int ingroute_compile_options_init(ingroute_compile_options *opts, size_t size)
+{
+	if (!opts || size < COPTS_V1_SIZE)
+		return INGROUTE_EINVAL;
+	memset(opts, 0, size);
+	opts->size = size;
+	opts->fields = 0;
+	opts->flags = 0;
+	opts->impl_specific = INGROUTE_IMPL_PREFIX;
+	opts->default_backend = NULL;
+	return 0;
+}
+
+size_t ingroute_compile_options_size(void)
+{
+	return sizeof(ingroute_compile_options);
+}
+
+/* Puts the settings opts names in place of the ruleset's in the view
+ * compiling reads; 0 or INGROUTE_EINVAL. Only members of the first
+ * layout are read: a newer caller's tail is not this library's. */
+static int apply_compile_options(ig_ruleset_view *v,
+                                 const ingroute_compile_options *o)
+{
+	unsigned int set;
+
+	if (!o)
+		return 0;
+	if (o->size < COPTS_V1_SIZE || (o->fields & ~(unsigned)COPTS_FIELDS) ||
+	    (o->flags & ~(unsigned)COPTS_FLAGS))
+		return INGROUTE_EINVAL;
+	if ((o->fields & INGROUTE_COMPILE_IMPL_SPECIFIC) &&
+	    (o->impl_specific < INGROUTE_IMPL_PREFIX ||
+	     o->impl_specific > INGROUTE_IMPL_STRING_PREFIX))
+		return INGROUTE_EINVAL;
+	if ((o->fields & INGROUTE_COMPILE_DEFAULT_BACKEND) && o->default_backend &&
+	    !ingroute__default_backend_ok(o->default_backend))
+		return INGROUTE_EINVAL;
+	set = (o->fields & INGROUTE_COMPILE_NO_NORMALIZE ? INGROUTE_OPT_NO_NORMALIZE : 0) |
+	      (o->fields & INGROUTE_COMPILE_FALLTHROUGH ? INGROUTE_OPT_FALLTHROUGH : 0);
+	v->flags = (v->flags & ~set) | (o->flags & set);
+	if (o->fields & INGROUTE_COMPILE_IMPL_SPECIFIC)
+		v->impl_specific = o->impl_specific;
+	if (o->fields & INGROUTE_COMPILE_DEFAULT_BACKEND)
+		v->default_backend = o->default_backend;
+	return 0;
+}
+
 int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
                             ingroute_diags *diags)
+{
+	return ingroute_router_compile_with(out, rs, NULL, diags);
+}
+
+int ingroute_router_compile_with(ingroute_router **out,
+                                 const ingroute_ruleset *rs,
+                                 const ingroute_compile_options *opts,
+                                 ingroute_diags *diags)
 {
 	ingroute_router *r;
 	cc c;
@@ -1176,6 +1245,8 @@ int ingroute_router_compile(ingroute_router **out, const ingroute_ruleset *rs,
 		return INGROUTE_EINVAL;
 	memset(&c, 0, sizeof(c));
 	ingroute__ruleset_view(rs, &c.view);
+	if (apply_compile_options(&c.view, opts) != 0)
+		return INGROUTE_EINVAL;
 	c.a = c.view.alloc;
 	c.sink.diags = diags;
 	c.sink.max = c.view.max_diagnostics;

@@ -1,7 +1,8 @@
 /*
  * The router API added in 0.2, through the public header only:
- * ingroute_router_stats() counted on small hand-written rulesets, with
- * every argument check.
+ * ingroute_router_stats() counted on small hand-written rulesets, and
+ * ingroute_router_compile_with() giving different answers from one
+ * ruleset, loaded once; each with every argument check.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -225,12 +226,253 @@ static void test_stats_arguments(void **state)
 	ingroute_ruleset_free(rs);
 }
 
+/* ---- ingroute_router_compile_with() */
+
+static const char routes[] =
+	ING "metadata: {name: r, namespace: a}\n"
+	"spec:\n  rules:\n  - host: a.io\n    http:\n      paths:\n"
+	"      - {path: /app, pathType: Prefix, " SVC("app") "}\n"
+	"      - {path: /e, pathType: Exact, " SVC("e") "}\n"
+	"      - {path: /impl, pathType: ImplementationSpecific, " SVC("impl") "}\n"
+	"  - host: \"*.a.io\"\n    http:\n      paths:\n"
+	"      - {path: /w, pathType: Prefix, " SVC("wild") "}\n"
+	"  - http:\n      paths:\n"
+	"      - {path: /fallback, pathType: Prefix, " SVC("any") "}\n";
+
+/* The service a request goes to under a router: "" for none, "=NAME"
+ * for a default backend. */
+static const char *route(const ingroute_router *r, const char *host,
+                         const char *path)
+{
+	static char out[64];
+	ingroute_match m;
+
+	m.size = sizeof(m);
+	assert_int_equal(ingroute_router_match(r, host, strlen(host), path,
+	                                       strlen(path), &m), 0);
+	if (m.decision == INGROUTE_DECISION_NONE)
+		return "";
+	snprintf(out, sizeof(out), "%s%s",
+	         m.decision == INGROUTE_DECISION_DEFAULT ? "=" : "", m.service);
+	return out;
+}
+
+static ingroute_router *compile_with(const ingroute_ruleset *rs,
+                                     unsigned fields, unsigned flags,
+                                     int impl, const char *backend)
+{
+	ingroute_compile_options o = INGROUTE_COMPILE_OPTIONS_INIT;
+	ingroute_router *r = NULL;
+
+	o.fields = fields;
+	o.flags = flags;
+	o.impl_specific = impl;
+	o.default_backend = backend;
+	assert_int_equal(ingroute_router_compile_with(&r, rs, &o, NULL), 0);
+	assert_non_null(r);
+	return r;
+}
+
+static void test_compile_with_normalize_and_fallthrough(void **state)
+{
+	ingroute_options opts = INGROUTE_OPTIONS_INIT;
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+
+	(void)state;
+	/* The ruleset falls through; compiles turn it off and on again. */
+	opts.flags = INGROUTE_OPT_FALLTHROUGH;
+	assert_int_equal(ingroute_ruleset_new(&rs, &opts), 0);
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, routes, strlen(routes),
+	                                              "r.yaml", NULL), 0);
+
+	/* NULL and INIT: the ruleset's options, fall-through included. */
+	assert_int_equal(ingroute_router_compile_with(&r, rs, NULL, NULL), 0);
+	assert_string_equal(route(r, "A.io:80", "/x/../app/1"), "app");
+	assert_string_equal(route(r, "a.io", "/fallback"), "any");
+	ingroute_router_unref(r);
+	r = compile_with(rs, 0, 0, 0, NULL);
+	assert_string_equal(route(r, "a.io", "/fallback"), "any");
+	ingroute_router_unref(r);
+
+	/* No fall-through: a.io exists, so only its rules are asked. */
+	r = compile_with(rs, INGROUTE_COMPILE_FALLTHROUGH, 0, 0, NULL);
+	assert_string_equal(route(r, "a.io", "/fallback"), "");
+	assert_string_equal(route(r, "x.a.io", "/w/1"), "wild");
+	assert_string_equal(route(r, "A.io:80", "/x/../app/1"), "app");
+	ingroute_router_unref(r);
+
+	/* No normalisation: "A.io:80" names no rule host, so the rules
+	 * without a host answer (fall-through still on), and the path is
+	 * compared as given. */
+	r = compile_with(rs, INGROUTE_COMPILE_NO_NORMALIZE,
+	                 INGROUTE_OPT_NO_NORMALIZE, 0, NULL);
+	assert_string_equal(route(r, "A.io:80", "/x/../app/1"), "");
+	assert_string_equal(route(r, "A.io:80", "/fallback/x"), "any");
+	assert_string_equal(route(r, "a.io", "/app//1"), "app");
+	assert_string_equal(route(r, "a.io", "/e?x"), "");
+	ingroute_router_unref(r);
+
+	/* A flag whose field is not named is ignored. */
+	r = compile_with(rs, INGROUTE_COMPILE_FALLTHROUGH,
+	                 INGROUTE_OPT_NO_NORMALIZE, 0, NULL);
+	assert_string_equal(route(r, "A.io:80", "/x/../app/1"), "app");
+	assert_string_equal(route(r, "a.io", "/fallback"), "");
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
+static void test_compile_with_impl_modes(void **state)
+{
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+
+	(void)state;
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, routes, strlen(routes),
+	                                              "r.yaml", NULL), 0);
+	r = compile_with(rs, 0, 0, 0, NULL);   /* the ruleset's: prefix */
+	assert_string_equal(route(r, "a.io", "/impl/x"), "impl");
+	assert_string_equal(route(r, "a.io", "/implx"), "");
+	ingroute_router_unref(r);
+	r = compile_with(rs, INGROUTE_COMPILE_IMPL_SPECIFIC, 0,
+	                 INGROUTE_IMPL_EXACT, NULL);
+	assert_string_equal(route(r, "a.io", "/impl"), "impl");
+	assert_string_equal(route(r, "a.io", "/impl/x"), "");
+	ingroute_router_unref(r);
+	r = compile_with(rs, INGROUTE_COMPILE_IMPL_SPECIFIC, 0,
+	                 INGROUTE_IMPL_STRING_PREFIX, NULL);
+	assert_string_equal(route(r, "a.io", "/implx"), "impl");
+	assert_string_equal(route(r, "a.io", "/impl/x"), "impl");
+	ingroute_router_unref(r);
+	r = compile_with(rs, INGROUTE_COMPILE_IMPL_SPECIFIC, 0,
+	                 INGROUTE_IMPL_PREFIX, NULL);
+	assert_string_equal(route(r, "a.io", "/impl/x"), "impl");
+	assert_string_equal(route(r, "a.io", "/implx"), "");
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
+static void test_compile_with_default_backend(void **state)
+{
+	ingroute_options opts = INGROUTE_OPTIONS_INIT;
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+	ingroute_match m;
+	char backend[] = "o/other:http";
+
+	(void)state;
+	opts.default_backend = "d/def:80";
+	assert_int_equal(ingroute_ruleset_new(&rs, &opts), 0);
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, routes, strlen(routes),
+	                                              "r.yaml", NULL), 0);
+	r = compile_with(rs, 0, 0, 0, NULL);
+	assert_string_equal(route(r, "b.io", "/"), "=def");
+	ingroute_router_unref(r);
+
+	/* Another option, read during the call only. */
+	r = compile_with(rs, INGROUTE_COMPILE_DEFAULT_BACKEND, 0, 0, backend);
+	memset(backend, 'x', sizeof(backend) - 1);
+	m.size = sizeof(m);
+	assert_int_equal(ingroute_router_match(r, "b.io", 4, "/", 1, &m), 0);
+	assert_int_equal(m.decision, INGROUTE_DECISION_DEFAULT);
+	assert_int_equal(m.default_source, INGROUTE_DEFAULT_OPTION);
+	assert_string_equal(m.backend_ns, "o");
+	assert_string_equal(m.service, "other");
+	assert_string_equal(m.port_name, "http");
+	ingroute_router_unref(r);
+
+	/* None at all: the request finds nothing. */
+	r = compile_with(rs, INGROUTE_COMPILE_DEFAULT_BACKEND, 0, 0, NULL);
+	assert_string_equal(route(r, "b.io", "/"), "");
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
+static void test_compile_with_arguments(void **state)
+{
+	ingroute_compile_options a = INGROUTE_COMPILE_OPTIONS_INIT, b;
+	union {
+		ingroute_compile_options o;
+		unsigned char bytes[sizeof(ingroute_compile_options) + 16];
+	} big;
+	ingroute_ruleset *rs;
+	ingroute_router *r;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ingroute_compile_options_size(),
+	                 sizeof(ingroute_compile_options));
+	/* The function gives the initialiser's bytes, and zeroes a newer
+	 * caller's tail. */
+	memset(&b, 0x5a, sizeof(b));
+	assert_int_equal(ingroute_compile_options_init(&b, sizeof(b)), 0);
+	assert_int_equal(b.size, a.size);
+	assert_int_equal(b.fields, a.fields);
+	assert_int_equal(b.flags, a.flags);
+	assert_int_equal(b.impl_specific, a.impl_specific);
+	assert_null(b.default_backend);
+	memset(big.bytes, 0x5a, sizeof(big.bytes));
+	assert_int_equal(ingroute_compile_options_init(&big.o, sizeof(big.bytes)), 0);
+	assert_int_equal(big.o.size, sizeof(big.bytes));
+	for (i = sizeof(size_t); i < sizeof(big.bytes); i++)
+		assert_int_equal(big.bytes[i], 0);
+	assert_int_equal(ingroute_compile_options_init(NULL, sizeof(b)),
+	                 INGROUTE_EINVAL);
+	assert_int_equal(ingroute_compile_options_init(&b, sizeof(b) - 1),
+	                 INGROUTE_EINVAL);
+
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	assert_int_equal(ingroute_router_compile_with(NULL, rs, &a, NULL),
+	                 INGROUTE_EINVAL);
+	r = (ingroute_router *)&a;
+	assert_int_equal(ingroute_router_compile_with(&r, NULL, &a, NULL),
+	                 INGROUTE_EINVAL);
+	assert_null(r);
+#define REJECTS(what)                                                     \
+	do {                                                              \
+		ingroute_compile_options o = INGROUTE_COMPILE_OPTIONS_INIT; \
+		what;                                                     \
+		r = (ingroute_router *)&a;                                \
+		assert_int_equal(ingroute_router_compile_with(&r, rs, &o, NULL), \
+		                 INGROUTE_EINVAL);                        \
+		assert_null(r);                                           \
+	} while (0)
+	REJECTS(o.size = sizeof(o) - 1);
+	REJECTS(o.size = 0);
+	REJECTS(o.fields = 1u << 4);
+	REJECTS(o.flags = INGROUTE_OPT_STRICT);
+	REJECTS(o.flags = INGROUTE_OPT_DEFAULT_CLASS);
+	REJECTS((o.fields = INGROUTE_COMPILE_IMPL_SPECIFIC, o.impl_specific = 3));
+	REJECTS((o.fields = INGROUTE_COMPILE_IMPL_SPECIFIC, o.impl_specific = -1));
+	REJECTS((o.fields = INGROUTE_COMPILE_DEFAULT_BACKEND,
+	         o.default_backend = "no-slash:80"));
+	REJECTS((o.fields = INGROUTE_COMPILE_DEFAULT_BACKEND,
+	         o.default_backend = "ns/svc"));
+#undef REJECTS
+	/* Settings that are not named are not read. */
+	a.impl_specific = 99;
+	a.default_backend = "garbage";
+	assert_int_equal(ingroute_router_compile_with(&r, rs, &a, NULL), 0);
+	ingroute_router_unref(r);
+	/* A newer caller's larger struct: its tail is not read. */
+	ingroute_compile_options_init(&big.o, sizeof(big.bytes));
+	memset(big.bytes + sizeof(big.o), 0xff, sizeof(big.bytes) - sizeof(big.o));
+	assert_int_equal(ingroute_router_compile_with(&r, rs, &big.o, NULL), 0);
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stats_counts),
 		cmocka_unit_test(test_stats_defaults_and_empty),
 		cmocka_unit_test(test_stats_arguments),
+		cmocka_unit_test(test_compile_with_normalize_and_fallthrough),
+		cmocka_unit_test(test_compile_with_impl_modes),
+		cmocka_unit_test(test_compile_with_default_backend),
+		cmocka_unit_test(test_compile_with_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

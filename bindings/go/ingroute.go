@@ -178,6 +178,13 @@ var (
 		}
 		return n
 	}()
+	compileOptionsSize = func() C.size_t {
+		n := C.size_t(unsafe.Sizeof(C.ingroute_compile_options{}))
+		if lib := C.ingroute_compile_options_size(); lib < n {
+			return lib
+		}
+		return n
+	}()
 	// errLibrary is set when the shared library loaded at run time is not
 	// one this package can use (another major version, or older than the
 	// header it was compiled against).
@@ -568,6 +575,57 @@ func (r *Ruleset) Find(namespace, name string) (IngressInfo, bool) {
 // Compile makes a Router of the served Ingresses. Conflicts and shadowed
 // rules are warnings in the Router's Diagnostics.
 func (r *Ruleset) Compile() (*Router, error) {
+	return r.CompileWith(CompileOptions{})
+}
+
+// CompileField names a setting of CompileOptions that replaces the
+// Ruleset's (enum ingroute_compile_field).
+type CompileField uint
+
+const (
+	CompileNoNormalize    CompileField = C.INGROUTE_COMPILE_NO_NORMALIZE
+	CompileFallthrough    CompileField = C.INGROUTE_COMPILE_FALLTHROUGH
+	CompileImplSpecific   CompileField = C.INGROUTE_COMPILE_IMPL_SPECIFIC
+	CompileDefaultBackend CompileField = C.INGROUTE_COMPILE_DEFAULT_BACKEND
+)
+
+// CompileOptions replace some of a Ruleset's Options for one compile
+// (struct ingroute_compile_options): the settings a Router fixes when it
+// is built, changed without loading the manifests again. Only the fields
+// named in Set are used; the others are the Ruleset's, so the zero value
+// compiles as Compile does.
+type CompileOptions struct {
+	// Set is an OR of the settings below that apply.
+	Set CompileField
+	// NoNormalize: hosts and paths are compared as given.
+	NoNormalize bool
+	// Fallthrough tries the exact host, the wildcard, then host-less rules.
+	Fallthrough bool
+	// ImplSpecific: how ImplementationSpecific paths match.
+	ImplSpecific ImplMode
+	// DefaultBackend is the global default "NAMESPACE/SERVICE:PORT"; ""
+	// means none.
+	DefaultBackend string
+}
+
+// CompileWith makes a Router as Compile does, with the settings opts.Set
+// names in place of the Ruleset's Options. A malformed setting is an
+// *Error with ErrInvalidArgument.
+func (r *Ruleset) CompileWith(opts CompileOptions) (*Router, error) {
+	var co C.ingroute_compile_options
+	C.ingroute_compile_options_init(&co, compileOptionsSize)
+	co.fields = C.uint(opts.Set)
+	if opts.NoNormalize {
+		co.flags |= C.INGROUTE_OPT_NO_NORMALIZE
+	}
+	if opts.Fallthrough {
+		co.flags |= C.INGROUTE_OPT_FALLTHROUGH
+	}
+	co.impl_specific = C.int(opts.ImplSpecific)
+	if opts.DefaultBackend != "" {
+		co.default_backend = C.CString(opts.DefaultBackend)
+		defer C.free(unsafe.Pointer(co.default_backend))
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -575,7 +633,7 @@ func (r *Ruleset) Compile() (*Router, error) {
 	}
 	var cr *C.ingroute_router
 	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
-		return C.ingroute_router_compile(&cr, r.rs, d)
+		return C.ingroute_router_compile_with(&cr, r.rs, &co, d)
 	})
 	if err != nil {
 		return nil, err

@@ -207,6 +207,93 @@ func TestExplainDump(t *testing.T) {
 	}
 }
 
+const routes = `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: routes, namespace: shop}
+spec:
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - {path: /app, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+      - path: /static/
+        pathType: ImplementationSpecific
+        backend: {service: {name: static, port: {number: 80}}}
+  - http:
+      paths:
+      - {path: /any, pathType: Prefix, backend: {service: {name: anyhost, port: {number: 80}}}}
+`
+
+// One Ruleset, loaded once, compiled into Routers that answer differently.
+func TestCompileWith(t *testing.T) {
+	rs, err := ingroute.NewRuleset(ingroute.Options{Fallthrough: true, DefaultBackend: "ops/fallback:http"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	if _, err := rs.LoadBuffer("routes.yaml", []byte(routes)); err != nil {
+		t.Fatal(err)
+	}
+	// service names where a request goes: "=NAME" for a default, "" none.
+	service := func(opts ingroute.CompileOptions, host, path string) string {
+		t.Helper()
+		rt, err := rs.CompileWith(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rt.Close()
+		m := mustMatch(t, rt, host, path)
+		switch m.Decision {
+		case ingroute.DecisionDefault:
+			return "=" + m.Backend.Service
+		case ingroute.DecisionPath:
+			return m.Backend.Service
+		}
+		return ""
+	}
+	for _, c := range []struct {
+		opts       ingroute.CompileOptions
+		host, path string
+		want       string
+	}{
+		{ingroute.CompileOptions{}, "a.example.com", "/any/1", "anyhost"},
+		{ingroute.CompileOptions{Set: ingroute.CompileFallthrough}, "a.example.com", "/any/1", "=fallback"},
+		{ingroute.CompileOptions{Set: ingroute.CompileFallthrough, Fallthrough: true}, "a.example.com", "/any/1", "anyhost"},
+		{ingroute.CompileOptions{}, "A.example.com:443", "/x/../app", "app"},
+		{ingroute.CompileOptions{Set: ingroute.CompileNoNormalize, NoNormalize: true}, "A.example.com:443", "/app", "=fallback"},
+		{ingroute.CompileOptions{Set: ingroute.CompileNoNormalize, NoNormalize: true}, "a.example.com", "/app", "app"},
+		// NoNormalize without its field named is not used.
+		{ingroute.CompileOptions{NoNormalize: true}, "A.example.com", "/app", "app"},
+		{ingroute.CompileOptions{}, "a.example.com", "/static", "static"},
+		{ingroute.CompileOptions{Set: ingroute.CompileImplSpecific, ImplSpecific: ingroute.ImplExact}, "a.example.com", "/static/a", "=fallback"},
+		{ingroute.CompileOptions{Set: ingroute.CompileImplSpecific, ImplSpecific: ingroute.ImplExact}, "a.example.com", "/static/", "static"},
+		{ingroute.CompileOptions{Set: ingroute.CompileImplSpecific, ImplSpecific: ingroute.ImplStringPrefix}, "a.example.com", "/static", "=fallback"},
+		{ingroute.CompileOptions{Set: ingroute.CompileImplSpecific, ImplSpecific: ingroute.ImplStringPrefix}, "a.example.com", "/static/a", "static"},
+		{ingroute.CompileOptions{Set: ingroute.CompileImplSpecific, ImplSpecific: ingroute.ImplPrefix}, "a.example.com", "/static", "static"},
+		{ingroute.CompileOptions{}, "nowhere.test", "/", "=fallback"},
+		{ingroute.CompileOptions{Set: ingroute.CompileDefaultBackend, DefaultBackend: "ops/other:81"}, "nowhere.test", "/", "=other"},
+		{ingroute.CompileOptions{Set: ingroute.CompileDefaultBackend}, "nowhere.test", "/", ""},
+	} {
+		if got := service(c.opts, c.host, c.path); got != c.want {
+			t.Errorf("%+v %s%s: %q, want %q", c.opts, c.host, c.path, got, c.want)
+		}
+	}
+	for _, bad := range []ingroute.CompileOptions{
+		{Set: ingroute.CompileDefaultBackend, DefaultBackend: "not-a-backend"},
+		{Set: ingroute.CompileImplSpecific, ImplSpecific: 7},
+		{Set: 1 << 9},
+	} {
+		if _, err := rs.CompileWith(bad); !errors.Is(err, ingroute.ErrInvalidArgument) {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	rs.Close()
+	if _, err := rs.CompileWith(ingroute.CompileOptions{}); !errors.Is(err, ingroute.ErrClosed) {
+		t.Fatalf("after Close: %v", err)
+	}
+}
+
 func TestStats(t *testing.T) {
 	rt := mustLoad(t, ingroute.Options{Class: "public"}, shop+"---\n"+ops)
 	st, err := rt.Stats()

@@ -34,7 +34,8 @@ import sys
 # Structs whose first member is their size: the only ones that may grow.
 # ingroute_allocator is not among them: the library copies sizeof of it.
 SIZE_FIRST = {'ingroute_options', 'ingroute_diag', 'ingroute_ingress_info',
-              'ingroute_match', 'ingroute_tls_match', 'ingroute_stats'}
+              'ingroute_match', 'ingroute_tls_match', 'ingroute_stats',
+              'ingroute_compile_options'}
 
 ABIDIFF_ERROR = 1
 ABIDIFF_USAGE_ERROR = 2

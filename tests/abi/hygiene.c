@@ -54,6 +54,11 @@ struct hygiene_api {
 	/* 0.2 */
 	int (*router_stats)(const ingroute_router *, ingroute_stats *);
 	size_t (*stats_size)(void);
+	int (*compile_options_init)(ingroute_compile_options *, size_t);
+	size_t (*compile_options_size)(void);
+	int (*router_compile_with)(ingroute_router **, const ingroute_ruleset *,
+	                           const ingroute_compile_options *,
+	                           ingroute_diags *);
 };
 
 static const struct hygiene_api api = {
@@ -69,7 +74,9 @@ static const struct hygiene_api api = {
 	ingroute_router_match, ingroute_max_path, ingroute_router_tls,
 	ingroute_router_explain, ingroute_router_dump, ingroute_free,
 	ingroute_normalize_host, ingroute_normalize_path, ingroute_match_size,
-	ingroute_router_stats, ingroute_stats_size
+	ingroute_router_stats, ingroute_stats_size,
+	ingroute_compile_options_init, ingroute_compile_options_size,
+	ingroute_router_compile_with
 };
 
 int main(void)
@@ -78,11 +85,19 @@ int main(void)
 	 * enums must be usable as plain ints, from every language level. */
 	ingroute_options o = INGROUTE_OPTIONS_INIT;
 	ingroute_options p;
+	ingroute_compile_options co = INGROUTE_COMPILE_OPTIONS_INIT;
+	ingroute_compile_options cp;
 	int st = INGROUTE_ENOMEM;
 	int rc = api.options_init(&p, sizeof p);
 
 	if (rc != INGROUTE_OK || o.size != api.options_size() ||
 	    p.size != o.size || p.flags != o.flags)
+		return 1;
+	if (api.compile_options_init(&cp, sizeof cp) != INGROUTE_OK ||
+	    co.size != api.compile_options_size() || cp.size != co.size ||
+	    cp.fields != co.fields || cp.flags != co.flags ||
+	    cp.impl_specific != co.impl_specific ||
+	    cp.default_backend != co.default_backend)
 		return 1;
 	if (api.version() != INGROUTE_VERSION_NUMBER ||
 	    api.version_string() == NULL || api.strerror_(st) == NULL)

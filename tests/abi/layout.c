@@ -17,7 +17,8 @@
  * 3. Enum values, which the header promises are fixed for the ABI's life
  *    and which abidiff cannot see (the functions take plain ints).
  * 4. Struct versioning at run time, for each struct the library reads or
- *    fills (options, diag, ingress_info, match, tls_match, stats): a size below the
+ *    fills (options, diag, ingress_info, match, tls_match, stats,
+ *    compile_options): a size below the
  *    first layout is INGROUTE_EINVAL; the first layout's size works; a
  *    larger size (a caller built against a newer header) works, and the
  *    library writes nothing past its own sizeof (guard bytes).
@@ -126,6 +127,14 @@ struct layout_v0_1_tls_match {
 
 /* ------------------------------------------------- 1. v0.2, verbatim */
 
+struct layout_v0_2_compile_options {
+	size_t size;
+	unsigned int fields;
+	unsigned int flags;
+	int impl_specific;
+	const char *default_backend;
+};
+
 struct layout_v0_2_stats {
 	size_t size;
 	size_t ingresses_served;
@@ -149,6 +158,7 @@ struct layout_v0_2_stats {
 #define V1_MATCH END(struct layout_v0_1_match, default_source)
 #define V1_TLS END(struct layout_v0_1_tls_match, ingress_name)
 #define V2_STATS END(struct layout_v0_2_stats, string_bytes)
+#define V2_COPTS END(struct layout_v0_2_compile_options, default_backend)
 
 /* Member m of the old layout sits where today's does, with today's size.
  * (SAME expands O and N before SAME_ stringifies them.) */
@@ -223,6 +233,13 @@ static void past_layouts(void)
 	SAME(O, N, ingress_name);
 #undef O
 #undef N
+#define O struct layout_v0_2_compile_options
+#define N ingroute_compile_options
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, fields); SAME(O, N, flags);
+	SAME(O, N, impl_specific); SAME(O, N, default_backend);
+#undef O
+#undef N
 #define O struct layout_v0_2_stats
 #define N ingroute_stats
 	HOLDS(O, N);
@@ -240,6 +257,8 @@ static void past_layouts(void)
 	      "ingroute_match_size() differs from the header's sizeof");
 	check(ingroute_stats_size() == sizeof(ingroute_stats),
 	      "ingroute_stats_size() differs from the header's sizeof");
+	check(ingroute_compile_options_size() == sizeof(ingroute_compile_options),
+	      "ingroute_compile_options_size() differs from the header's sizeof");
 }
 
 /* ------------------------------------ 2. today's numbers on LP64 */
@@ -333,6 +352,13 @@ static const struct expect table[] = {
 	OFF(ingroute_tls_match, ingress_ns, 40),
 	OFF(ingroute_tls_match, ingress_name, 48),
 
+	SZ(ingroute_compile_options, 32),
+	OFF(ingroute_compile_options, size, 0),
+	OFF(ingroute_compile_options, fields, 8),
+	OFF(ingroute_compile_options, flags, 12),
+	OFF(ingroute_compile_options, impl_specific, 16),
+	OFF(ingroute_compile_options, default_backend, 24),
+
 	SZ(ingroute_stats, 88),
 	OFF(ingroute_stats, size, 0),
 	OFF(ingroute_stats, ingresses_served, 8),
@@ -353,6 +379,7 @@ static const struct expect table[] = {
 	{ "v0.1 match end", V1_MATCH, 116 },
 	{ "v0.1 tls_match end", V1_TLS, 56 },
 	{ "v0.2 stats end", V2_STATS, 88 },
+	{ "v0.2 compile_options end", V2_COPTS, 32 },
 };
 
 static void lp64_numbers(void)
@@ -390,6 +417,9 @@ static void enum_values(void)
 	EV(INGROUTE_OPT_NO_NORMALIZE, 4); EV(INGROUTE_OPT_FALLTHROUGH, 8);
 	EV(INGROUTE_IMPL_PREFIX, 0); EV(INGROUTE_IMPL_EXACT, 1);
 	EV(INGROUTE_IMPL_STRING_PREFIX, 2);
+	EV(INGROUTE_COMPILE_NO_NORMALIZE, 1); EV(INGROUTE_COMPILE_FALLTHROUGH, 2);
+	EV(INGROUTE_COMPILE_IMPL_SPECIFIC, 4);
+	EV(INGROUTE_COMPILE_DEFAULT_BACKEND, 8);
 	EV(INGROUTE_NOTE, 0); EV(INGROUTE_WARNING, 1); EV(INGROUTE_ERROR, 2);
 	EV(INGROUTE_D_SYNTAX, 1); EV(INGROUTE_D_LIMIT, 2); EV(INGROUTE_D_IO, 3);
 	EV(INGROUTE_D_TYPE, 4); EV(INGROUTE_D_DUPLICATE_KEY, 5);
@@ -575,6 +605,57 @@ static void versioned_options(void)
 	}
 }
 
+/* ingroute_compile_options: init fills exactly size bytes; compile_with
+ * reads the options (normalisation off: an uppercase Host names no rule
+ * host) and ignores a newer caller's tail. */
+static void versioned_compile_options(const ingroute_ruleset *rs)
+{
+	struct variant v[4];
+	caller_buf cb;
+	ingroute_compile_options *o;
+	ingroute_router *r;
+	ingroute_match m;
+	int i, rc;
+
+	variants(v, V2_COPTS, sizeof(ingroute_compile_options));
+	for (i = 0; i < 4; i++) {
+		o = (ingroute_compile_options *)caller_struct(&cb, 0);
+		rc = ingroute_compile_options_init(o, v[i].size);
+		report("ingroute_compile_options_init", &v[i], "wrong status",
+		       rc == v[i].want_rc);
+		report("ingroute_compile_options_init", &v[i], "wrote past size",
+		       untouched(&cb, v[i].size));
+		if (rc == 0)
+			report("ingroute_compile_options_init", &v[i],
+			       "defaults or size wrong", o->size == v[i].size &&
+			       o->fields == 0 && o->default_backend == NULL);
+
+		o = (ingroute_compile_options *)caller_struct(&cb, 0);
+		if (v[i].size >= V2_COPTS) {
+			ingroute_compile_options_init(o, v[i].size);
+			o->fields = INGROUTE_COMPILE_NO_NORMALIZE;
+			o->flags = INGROUTE_OPT_NO_NORMALIZE;
+			if (v[i].size > sizeof(*o))
+				memset(cb.b + sizeof(*o), FILL, v[i].size - sizeof(*o));
+		} else {
+			o->size = v[i].size;
+		}
+		r = NULL;
+		rc = ingroute_router_compile_with(&r, rs, o, NULL);
+		report("ingroute_router_compile_with", &v[i], "wrong status",
+		       rc == v[i].want_rc && (rc == 0) == (r != NULL));
+		if (rc == 0) {
+			m.size = sizeof(m);
+			rc = ingroute_router_match(r, "SHOP.example.com", 16,
+			                           "/cart", 5, &m);
+			report("ingroute_router_compile_with", &v[i],
+			       "options not read", rc == 0 &&
+			       m.decision == INGROUTE_DECISION_NONE);
+		}
+		ingroute_router_unref(r);
+	}
+}
+
 static void versioned_outputs(const ingroute_ruleset *rs,
                               const ingroute_diags *diags,
                               const ingroute_router *router)
@@ -715,8 +796,10 @@ static void struct_versioning(void)
 		rc = ingroute_router_compile(&router, rs, NULL);
 	check(rc == 0 && ingroute_diags_count(diags) >= 1,
 	      "setting up a ruleset, diagnostics and a router");
-	if (rc == 0)
+	if (rc == 0) {
 		versioned_outputs(rs, diags, router);
+		versioned_compile_options(rs);
+	}
 	ingroute_router_unref(router);
 	ingroute_diags_free(diags);
 	ingroute_ruleset_free(rs);

@@ -23,6 +23,7 @@ STRUCTS = {
     "ingroute_match": _ffi.CMatch,
     "ingroute_tls_match": _ffi.CTLSMatch,
     "ingroute_stats": _ffi.CStats,
+    "ingroute_compile_options": _ffi.CCompileOptions,
 }
 
 
@@ -30,6 +31,8 @@ def test_library_sizes_match():
     assert ctypes.sizeof(_ffi.COptions) == _ffi.lib.ingroute_options_size()
     assert ctypes.sizeof(_ffi.CMatch) == _ffi.lib.ingroute_match_size()
     assert ctypes.sizeof(_ffi.CStats) == _ffi.lib.ingroute_stats_size()
+    assert (ctypes.sizeof(_ffi.CCompileOptions)
+            == _ffi.lib.ingroute_compile_options_size())
 
 
 def test_version():

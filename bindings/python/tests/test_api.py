@@ -144,6 +144,72 @@ def test_impl_specific_modes():
         ingroute.Router.load(text=SHOP, impl_specific="regex")
 
 
+ROUTES = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: routes, namespace: shop}
+spec:
+  rules:
+  - host: a.example.com
+    http:
+      paths:
+      - {path: /app, pathType: Prefix, backend: {service: {name: app, port: {number: 80}}}}
+      - path: /static/
+        pathType: ImplementationSpecific
+        backend: {service: {name: static, port: {number: 80}}}
+  - http:
+      paths:
+      - {path: /any, pathType: Prefix, backend: {service: {name: anyhost, port: {number: 80}}}}
+"""
+
+
+def test_compile_with_options():
+    """One ruleset, loaded once, compiled into routers that answer
+    differently."""
+
+    def service(r: ingroute.Router, host: str, path: str) -> str:
+        m = r.match(host, path)
+        b = m.backend.service if m.backend else ""
+        return ("=" if m.decision is Decision.DEFAULT else "") + (b or "")
+
+    with ingroute.Ruleset(fallthrough=True, default_backend="ops/fallback:http") as rs:
+        rs.load_text(ROUTES)
+        with rs.compile() as r:  # the ruleset's own options
+            assert service(r, "a.example.com", "/any/1") == "anyhost"
+            assert r.options == rs.options
+        with rs.compile(fallthrough=False) as r:
+            assert service(r, "a.example.com", "/any/1") == "=fallback"
+            assert r.options.fallthrough is False
+        with rs.compile(normalize=False) as r:
+            assert service(r, "A.example.com", "/app") == "=fallback"
+            assert service(r, "a.example.com", "/app") == "app"
+            assert r.options.normalize is False
+        with rs.compile(normalize=True) as r:
+            assert service(r, "A.example.com:443", "/x/../app") == "app"
+        # /static/ as ImplementationSpecific, for /static/a and /static
+        for mode, want in (("prefix", ("static", "static")),
+                           ("exact", ("=fallback", "=fallback")),
+                           (ingroute.ImplSpecific.STRING_PREFIX, ("static", "=fallback"))):
+            with rs.compile(impl_specific=mode) as r:
+                assert (service(r, "a.example.com", "/static/a"),
+                        service(r, "a.example.com", "/static")) == want, mode
+                assert service(r, "a.example.com", "/static/") == "static"
+        with rs.compile(default_backend="ops/other:81") as r:
+            m = r.match("nowhere.test", "/")
+            assert m.default_source is DefaultSource.OPTION
+            assert str(m.backend) == "ops/other:81"
+            assert r.options.default_backend == "ops/other:81"
+        with rs.compile(default_backend="") as r:
+            assert r.match("nowhere.test", "/").decision is Decision.NONE
+            assert r.options.default_backend is None
+        with rs.compile() as r:
+            assert service(r, "nowhere.test", "/") == "=fallback"
+        with pytest.raises(ingroute.InvalidArgumentError):
+            rs.compile(default_backend="not-a-backend")
+        with pytest.raises(ingroute.InvalidArgumentError):
+            rs.compile(impl_specific="regex")
+
+
 def test_tls(router):
     t = router.tls("SHOP.example.com")
     assert t == ingroute.TLS("shop", "shop-tls", "shop.example.com",

@@ -8,7 +8,7 @@ import enum
 import json
 import os
 import threading
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace as dc_replace
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union, cast
 
 from . import _ffi
@@ -322,20 +322,23 @@ class Options:
         o.flags = flags
         o.ingress_class = s(self.class_)
         o.default_namespace = s(self.namespace)
-        impl = self.impl_specific
-        if isinstance(impl, str):
-            try:
-                impl = _IMPL_NAMES[impl.lower()]
-            except KeyError:
-                raise InvalidArgumentError(
-                    f"impl_specific: {impl!r} is not prefix, exact or string-prefix",
-                    _ffi.EINVAL) from None
-        o.impl_specific = int(impl)
+        o.impl_specific = _impl_mode(self.impl_specific)
         o.default_backend = s(self.default_backend)
         for name in ("max_input_bytes", "max_depth", "max_nodes", "max_alias_nodes",
                      "max_scalar_bytes", "max_diagnostics", "max_alias_bytes"):
             setattr(o, name, getattr(self, name))
         return o, keep
+
+
+def _impl_mode(impl: Union[ImplSpecific, str]) -> int:
+    if isinstance(impl, str):
+        try:
+            impl = _IMPL_NAMES[impl.lower()]
+        except KeyError:
+            raise InvalidArgumentError(
+                f"impl_specific: {impl!r} is not prefix, exact or string-prefix",
+                _ffi.EINVAL) from None
+    return int(impl)
 
 
 # ------------------------------------------------------------- ruleset
@@ -511,15 +514,55 @@ class Ruleset(_Owned):
             _raise(rc, "ruleset_find")
             return _info(ci)
 
-    def compile(self) -> "Router":
+    def compile(
+        self,
+        *,
+        normalize: Optional[bool] = None,
+        fallthrough: Optional[bool] = None,
+        impl_specific: Union[ImplSpecific, str, None] = None,
+        default_backend: Optional[str] = None,
+    ) -> "Router":
         """Compiles the served Ingresses into a new Router. Conflicts and
-        shadowed rules are warnings in router.diagnostics."""
+        shadowed rules are warnings in router.diagnostics.
+
+        The keywords replace the ruleset's options of the same name for
+        this router only, without loading anything again; None keeps the
+        ruleset's. ``default_backend=""`` compiles without a global
+        default backend option. ``router.options`` gives the options the
+        router was built with."""
+        co = _ffi.CCompileOptions()
+        _raise(lib.ingroute_compile_options_init(ctypes.byref(co),
+                                                 _ffi.COMPILE_OPTIONS_SIZE),
+               "compile_options_init")
+        co.size = _ffi.COMPILE_OPTIONS_SIZE
+        options = self.options
+        backend: Optional[bytes] = None
+        if normalize is not None:
+            co.fields |= _ffi.COMPILE_NO_NORMALIZE
+            co.flags |= 0 if normalize else _ffi.OPT_NO_NORMALIZE
+            options = dc_replace(options, normalize=bool(normalize))
+        if fallthrough is not None:
+            co.fields |= _ffi.COMPILE_FALLTHROUGH
+            co.flags |= _ffi.OPT_FALLTHROUGH if fallthrough else 0
+            options = dc_replace(options, fallthrough=bool(fallthrough))
+        if impl_specific is not None:
+            co.fields |= _ffi.COMPILE_IMPL_SPECIFIC
+            co.impl_specific = _impl_mode(impl_specific)
+            options = dc_replace(options,
+                                 impl_specific=ImplSpecific(co.impl_specific))
+        if default_backend is not None:
+            co.fields |= _ffi.COMPILE_DEFAULT_BACKEND
+            backend = _ffi.encode(default_backend) if default_backend else None
+            co.default_backend = backend
+            options = dc_replace(options, default_backend=default_backend or None)
         with self._lock, _Diags() as d:
             ptr = ctypes.c_void_p()
-            rc = lib.ingroute_router_compile(ctypes.byref(ptr), self._handle(), d.ptr)
+            rc = lib.ingroute_router_compile_with(ctypes.byref(ptr), self._handle(),
+                                                  ctypes.byref(co), d.ptr)
             diags = d.read()
+        del backend
         _raise(rc, "compile", diags)
-        return Router._adopt(ptr, diags, self.options)
+        return Router._adopt(ptr, diags, options)
 
     def __enter__(self) -> "Ruleset":
         return self

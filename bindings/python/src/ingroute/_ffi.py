@@ -48,6 +48,12 @@ OPT_DEFAULT_CLASS = 1 << 1
 OPT_NO_NORMALIZE = 1 << 2
 OPT_FALLTHROUGH = 1 << 3
 
+# enum ingroute_compile_field (@since 0.2)
+COMPILE_NO_NORMALIZE = 1 << 0
+COMPILE_FALLTHROUGH = 1 << 1
+COMPILE_IMPL_SPECIFIC = 1 << 2
+COMPILE_DEFAULT_BACKEND = 1 << 3
+
 
 class Allocator(Structure):
     """struct ingroute_allocator (declared for layout only; never set)."""
@@ -157,6 +163,18 @@ class CTLSMatch(Structure):
     ]
 
 
+class CCompileOptions(Structure):
+    """struct ingroute_compile_options (@since 0.2)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("fields", c_uint),
+        ("flags", c_uint),
+        ("impl_specific", c_int),
+        ("default_backend", c_char_p),
+    ]
+
+
 class CStats(Structure):
     """struct ingroute_stats (@since 0.2)."""
 
@@ -215,6 +233,10 @@ def _declare(lib: ctypes.CDLL) -> None:
        POINTER(CIngressInfo))
 
     fn("ingroute_router_compile", c_int, POINTER(router_p), ruleset_p, diags_p)
+    fn("ingroute_compile_options_init", c_int, POINTER(CCompileOptions), c_size_t)
+    fn("ingroute_compile_options_size", c_size_t)
+    fn("ingroute_router_compile_with", c_int, POINTER(router_p), ruleset_p,
+       POINTER(CCompileOptions), diags_p)
     fn("ingroute_router_ref", router_p, router_p)
     fn("ingroute_router_unref", None, router_p)
     fn("ingroute_router_match", c_int, router_p, c_char_p, c_size_t, c_char_p,
@@ -279,6 +301,8 @@ DIAG_SIZE: int = ctypes.sizeof(CDiag)
 INFO_SIZE: int = ctypes.sizeof(CIngressInfo)
 TLS_SIZE: int = ctypes.sizeof(CTLSMatch)
 STATS_SIZE: int = min(ctypes.sizeof(CStats), lib.ingroute_stats_size())
+COMPILE_OPTIONS_SIZE: int = min(ctypes.sizeof(CCompileOptions),
+                                lib.ingroute_compile_options_size())
 
 
 def text(b: Optional[bytes]) -> Optional[str]:
