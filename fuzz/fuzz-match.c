@@ -299,6 +299,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(nhl <= 253, "normalised host of %zu bytes", nhl);
 	npl = ingroute_normalize_path(path, plen, np, sizeof(np));
 	check_normalized_path(path, plen, np, npl);
+	/* snprintf's convention: the length without a buffer, and a short
+	 * buffer gets as much of the same result as fits. */
+	{
+		char small[8];
+		size_t sn;
+
+		FUZZ_CHECK(ingroute_normalize_host(host, hlen, NULL, 0) == nhl,
+		           "host length without a buffer");
+		FUZZ_CHECK(ingroute_normalize_path(path, plen, NULL, 0) == npl,
+		           "path length without a buffer");
+		sn = ingroute_normalize_host(host, hlen, small, sizeof(small));
+		FUZZ_CHECK(sn == nhl && memcmp(small, nh, nhl < sizeof(small) ? nhl
+		                               : sizeof(small)) == 0,
+		           "host into a short buffer");
+		sn = ingroute_normalize_path(path, plen, small, sizeof(small));
+		FUZZ_CHECK(sn == npl && memcmp(small, np, npl < sizeof(small) ? npl
+		                               : sizeof(small)) == 0,
+		           "path into a short buffer");
+	}
 	/* A path of ingroute_max_path() bytes without its leading '/' grows
 	 * by one when normalised: past the limit for a raw router, which the
 	 * normalising one applied to the request as given. */

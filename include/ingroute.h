@@ -743,10 +743,13 @@ INGROUTE_API void ingroute_free(void *ptr);
 
 /**
  * Normalises a Host header as lookups do (docs/semantics.md §4): drops
- * ":port" and one trailing dot, lowercases. Writes at most cap bytes (no
- * NUL) and returns the length; returns 0 when the host can only match
+ * ":port" and one trailing dot, lowercases. Returns the length of the
+ * whole result, at most len and at most 253, and writes as much of it as
+ * fits in cap bytes (no NUL), like snprintf: a return value above cap
+ * means only the first cap bytes were written. out may be NULL when cap
+ * is 0, to learn the length. Returns 0 when the host can only match
  * rules without a host (empty, an IP literal, not a DNS name). Allocates
- * nothing. @since 0.1
+ * nothing. Before 0.2 a result that did not fit returned 0. @since 0.1
  */
 INGROUTE_API size_t ingroute_normalize_host(const char *host, size_t len,
                                             char *out, size_t cap);
@@ -754,10 +757,14 @@ INGROUTE_API size_t ingroute_normalize_host(const char *host, size_t len,
 /**
  * Normalises a request path as lookups do (docs/semantics.md §4): cuts
  * the query and fragment, decodes escapes of unreserved characters,
- * removes dot segments, merges runs of '/'. Writes at most cap bytes (no
- * NUL) and returns the length, which is never more than len + 1; returns
- * 0 when the path is longer than ingroute_max_path() or does not fit in
- * cap. Allocates nothing. @since 0.1
+ * removes dot segments, merges runs of '/'. Returns the length of the
+ * whole result, never more than len + 1 (a '/' put in front), and writes
+ * as much of it as fits in cap bytes (no NUL), like snprintf: a return
+ * value above cap means only the first cap bytes were written. out may
+ * be NULL when cap is 0, to learn the length. Returns 0 when the path
+ * (without its query and fragment) is longer than ingroute_max_path().
+ * Allocates nothing. Before 0.2 a result that did not fit returned 0.
+ * @since 0.1
  */
 INGROUTE_API size_t ingroute_normalize_path(const char *path, size_t len,
                                             char *out, size_t cap);

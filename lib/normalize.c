@@ -272,6 +272,17 @@ int ingroute__normalize_path(const char *in, size_t n, char *out,
 	return 0;
 }
 
+/* Both public forms follow snprintf (and ingroute_diags_format()): the
+ * return value is the whole result's length, and as much of it as fits
+ * is written, so a caller tells "did not fit" (more than cap) apart from
+ * "no result" (0) and can ask again with the size it now knows. */
+static size_t put_result(char *out, size_t cap, const char *res, size_t n)
+{
+	if (cap)
+		memcpy(out, res, n < cap ? n : cap);
+	return n;
+}
+
 size_t ingroute_normalize_host(const char *host, size_t len, char *out,
                                size_t cap)
 {
@@ -281,10 +292,7 @@ size_t ingroute_normalize_host(const char *host, size_t len, char *out,
 	if ((!host && len) || (!out && cap) ||
 	    ingroute__normalize_host(host ? host : "", len, buf, &n) != IG_HOST_NAME)
 		return 0;
-	if (n > cap)
-		return 0;
-	memcpy(out, buf, n);
-	return n;
+	return put_result(out, cap, buf, n);
 }
 
 size_t ingroute_normalize_path(const char *path, size_t len, char *out,
@@ -295,9 +303,7 @@ size_t ingroute_normalize_path(const char *path, size_t len, char *out,
 	size_t n;
 
 	if ((!path && len) || (!out && cap) ||
-	    ingroute__normalize_path(path ? path : "", len, buf, &res, &n) != 0 ||
-	    n > cap)
+	    ingroute__normalize_path(path ? path : "", len, buf, &res, &n) != 0)
 		return 0;
-	memcpy(out, res, n);
-	return n;
+	return put_result(out, cap, res, n);
 }

@@ -2,7 +2,8 @@
  * The router API added in 0.2, through the public header only:
  * ingroute_router_stats() counted on small hand-written rulesets, and
  * ingroute_router_compile_with() giving different answers from one
- * ruleset, loaded once; each with every argument check.
+ * ruleset, loaded once; the normalisers' snprintf-like buffer convention;
+ * each with every argument check.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -463,6 +464,61 @@ static void test_compile_with_arguments(void **state)
 	ingroute_ruleset_free(rs);
 }
 
+/* ---- the normalisers' snprintf convention (0.2) */
+
+static void test_normalize_buffers(void **state)
+{
+	static const char host[] = "Shop.Example.COM.:8443", path[] = "/a//b/../c%7E?q";
+	char out[32], big[9000];
+	size_t i;
+
+	(void)state;
+	/* The length alone, then every buffer size around it: the return value
+	 * stays the whole length, as much as fits is written, nothing more. */
+	assert_int_equal(ingroute_normalize_host(host, strlen(host), NULL, 0), 16);
+	for (i = 0; i <= 17; i++) {
+		memset(out, '#', sizeof(out));
+		assert_int_equal(ingroute_normalize_host(host, strlen(host), out, i), 16);
+		assert_memory_equal(out, "shop.example.com", i < 16 ? i : 16);
+		assert_int_equal(out[i < 16 ? i : 16], '#');
+	}
+	assert_int_equal(ingroute_normalize_path(path, strlen(path), NULL, 0), 5);
+	for (i = 0; i <= 6; i++) {
+		memset(out, '#', sizeof(out));
+		assert_int_equal(ingroute_normalize_path(path, strlen(path), out, i), 5);
+		assert_memory_equal(out, "/a/c~", i < 5 ? i : 5);
+		assert_int_equal(out[i < 5 ? i : 5], '#');
+	}
+	/* A path needing no change is copied as it is, the same way. */
+	memset(out, '#', sizeof(out));
+	assert_int_equal(ingroute_normalize_path("/abc", 4, out, 2), 4);
+	assert_memory_equal(out, "/a#", 3);
+	/* A '/' put in front: one more than the input. */
+	assert_int_equal(ingroute_normalize_path("", 0, NULL, 0), 1);
+	assert_int_equal(ingroute_normalize_path("a", 1, out, 1), 2);
+	assert_int_equal(out[0], '/');
+
+	/* 0 still means "no result", whatever the buffer. */
+	assert_int_equal(ingroute_normalize_host("10.0.0.1", 8, out, sizeof(out)), 0);
+	assert_int_equal(ingroute_normalize_host("10.0.0.1", 8, NULL, 0), 0);
+	assert_int_equal(ingroute_normalize_host("", 0, out, sizeof(out)), 0);
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	assert_true(sizeof(big) > ingroute_max_path());
+	assert_int_equal(ingroute_normalize_path(big, sizeof(big), big, sizeof(big)), 0);
+	assert_int_equal(ingroute_normalize_path(big, sizeof(big), NULL, 0), 0);
+	assert_int_equal(ingroute_normalize_path(big, ingroute_max_path(), NULL, 0),
+	                 ingroute_max_path());
+	/* Its query does not count towards the limit. */
+	big[ingroute_max_path()] = '?';
+	assert_int_equal(ingroute_normalize_path(big, sizeof(big), NULL, 0),
+	                 ingroute_max_path());
+	/* Arguments: a NULL buffer with room, or NULL input with a length. */
+	assert_int_equal(ingroute_normalize_host(host, strlen(host), NULL, 4), 0);
+	assert_int_equal(ingroute_normalize_path(NULL, 3, out, sizeof(out)), 0);
+	assert_int_equal(ingroute_normalize_host(NULL, 0, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_compile_with_impl_modes),
 		cmocka_unit_test(test_compile_with_default_backend),
 		cmocka_unit_test(test_compile_with_arguments),
+		cmocka_unit_test(test_normalize_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

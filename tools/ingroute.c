@@ -292,15 +292,18 @@ static void route_one(cli *c, const char *target, size_t tlen)
 	m.size = sizeof(m);
 	ingroute_router_match(c->router, host, hlen, path, plen, &m);
 	if (c->json) {
-		char nh[256], *np = malloc(plen + 2);
-		size_t nhl, npl;
+		char nh[256], *np = NULL;
+		size_t nhl = 0, npl = 0;
 
-		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE) {
-			nhl = 0;
-			npl = 0;
-		} else {
+		if (!(c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)) {
+			/* A host name is at most 253 bytes; the path's length is
+			 * asked first (0: too long to match any rule). */
 			nhl = ingroute_normalize_host(host, hlen, nh, sizeof(nh));
-			npl = np ? ingroute_normalize_path(path, plen, np, plen + 2) : 0;
+			npl = ingroute_normalize_path(path, plen, NULL, 0);
+			if (npl && (np = malloc(npl)) != NULL)
+				ingroute_normalize_path(path, plen, np, npl);
+			else
+				npl = 0;
 		}
 		fputs("{\"target\":", stdout);
 		json_put_strn(stdout, t, tlen);

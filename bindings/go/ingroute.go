@@ -923,18 +923,30 @@ func NormalizeHost(host string) string {
 	if host == "" {
 		return ""
 	}
-	buf := make([]byte, len(host))
-	n := C.ingroute_normalize_host(cstr(host), C.size_t(len(host)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
-	return string(buf[:n])
+	return normalized(host, func(s string, buf []byte) int {
+		return int(C.ingroute_normalize_host(cstr(s), C.size_t(len(s)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf))))
+	})
 }
 
 // NormalizePath gives a request path as lookups see it (docs/semantics.md
 // §4); ok is false when it is longer than MaxPath().
-func NormalizePath(path string) (normalized string, ok bool) {
-	buf := make([]byte, len(path)+2)
-	n := C.ingroute_normalize_path(cstr(path), C.size_t(len(path)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)))
-	if n == 0 {
-		return "", false
+func NormalizePath(path string) (string, bool) {
+	out := normalized(path, func(s string, buf []byte) int {
+		return int(C.ingroute_normalize_path(cstr(s), C.size_t(len(s)), (*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf))))
+	})
+	return out, out != ""
+}
+
+// normalized calls a normaliser as snprintf is called: the result's
+// length comes back even when it does not fit, and the call is then
+// repeated with a buffer of that size. A result is never more than one
+// byte longer than its input, so the first buffer almost always does.
+func normalized(s string, fn func(string, []byte) int) string {
+	buf := make([]byte, len(s)+2)
+	n := fn(s, buf)
+	if n > len(buf) {
+		buf = make([]byte, n)
+		n = fn(s, buf)
 	}
-	return string(buf[:n]), true
+	return string(buf[:n])
 }

@@ -508,6 +508,20 @@ func TestNormalize(t *testing.T) {
 	if _, ok := ingroute.NormalizePath("/" + strings.Repeat("a", ingroute.MaxPath()+1)); ok {
 		t.Fatal("long path normalised")
 	}
+	// Results one byte longer than the input, and the longest ones.
+	for in, want := range map[string]string{"": "/", "a": "/a", "?q": "/"} {
+		if p, ok := ingroute.NormalizePath(in); !ok || p != want {
+			t.Fatalf("%q: %q %v", in, p, ok)
+		}
+	}
+	long := strings.Repeat("a", ingroute.MaxPath()-1)
+	if p, ok := ingroute.NormalizePath(long); !ok || p != "/"+long {
+		t.Fatalf("%d bytes", len(p))
+	}
+	host := strings.Repeat("a.", 126) + "b"
+	if h := ingroute.NormalizeHost(strings.ToUpper(host) + ".:80"); h != host {
+		t.Fatalf("%d bytes", len(h))
+	}
 }
 
 // Matches from many goroutines while the router is closed under them:

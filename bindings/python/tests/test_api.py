@@ -393,6 +393,13 @@ def test_normalize_helpers():
     assert ingroute.normalize_path("/a//b/../c%7E?q") == "/a/c~"
     assert ingroute.normalize_path("") == "/"
     assert ingroute.normalize_path("/" + "a" * (ingroute.max_path() + 1)) is None
+    # results one byte longer than the input, and the longest ones
+    assert ingroute.normalize_path("a") == "/a"
+    assert ingroute.normalize_path("?q") == "/"
+    long = "a" * (ingroute.max_path() - 1)
+    assert ingroute.normalize_path(long) == "/" + long
+    host = "a." * 126 + "b"
+    assert ingroute.normalize_host(host.upper() + ".:80") == host
 
 
 def test_unicode_and_bytes_inputs(router):

@@ -919,19 +919,29 @@ def normalize_host(host: Union[str, bytes]) -> str:
     """A Host header as lookups see it (docs/semantics.md §4); "" when the
     host can only match rules without a host (empty, an IP literal, not a
     DNS name)."""
-    h = _ffi.encode(host)
-    buf = ctypes.create_string_buffer(len(h) + 1)
-    n = lib.ingroute_normalize_host(h, len(h), buf, len(buf))
-    return buf.raw[:n].decode("utf-8", "surrogateescape")
+    _, out = _normalized(lib.ingroute_normalize_host, _ffi.encode(host))
+    return out.decode("utf-8", "surrogateescape")
 
 
 def normalize_path(path: Union[str, bytes]) -> Optional[str]:
     """A request path as lookups see it (docs/semantics.md §4); None when
     it is longer than max_path()."""
-    p = _ffi.encode(path)
-    cap = len(p) + 2
-    buf = ctypes.create_string_buffer(cap)
-    n = lib.ingroute_normalize_path(p, len(p), buf, cap)
+    n, out = _normalized(lib.ingroute_normalize_path, _ffi.encode(path))
     if n == 0:
         return None
-    return buf.raw[:n].decode("utf-8", "surrogateescape")
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _normalized(fn: Any, data: bytes) -> tuple[int, bytes]:
+    """Calls a normaliser as snprintf is called: the result's length
+    comes back even when it does not fit, and then the call is repeated
+    with a buffer of that size (a result is never more than one byte
+    longer than its input, so the second call is rare)."""
+    cap = len(data) + 2
+    buf = ctypes.create_string_buffer(cap)
+    n = int(fn(data, len(data), buf, cap))
+    if n > cap:
+        cap = n
+        buf = ctypes.create_string_buffer(cap)
+        n = int(fn(data, len(data), buf, cap))
+    return n, buf.raw[:n]
