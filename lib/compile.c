@@ -158,7 +158,7 @@ static const char *prec_reason(const ig_object *a, const ig_object *b)
 
 static uint64_t vh_hash(int kind, const char *h, size_t n)
 {
-	return ingroute__hash(h, n, (uint64_t)kind * 0x9e3779b97f4a7c15ull);
+	return ingroute__hash(h, n, (uint64_t)kind * IG_SEED_MIX);
 }
 
 static uint32_t vhost_get(cc *c, int kind, const char *host, size_t n)
@@ -455,7 +455,7 @@ static uint64_t cset_hash(const tcand *t, int by_type)
 	size_t n = by_type ? t->path->path.len : cand_key_len(t);
 	uint64_t salt = ((uint64_t)t->vhost << 8) | (by_type ? 0x80u | t->type : t->match);
 
-	return ingroute__hash(cpath(t), n, salt * 0x9e3779b97f4a7c15ull);
+	return ingroute__hash(cpath(t), n, salt * IG_SEED_MIX);
 }
 
 static int cset_same(const tcand *a, const tcand *b, int by_type)
@@ -803,15 +803,15 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 		e.ns = rb->ns;
 		e.ing_name = rb->ing_name;
 		if (rb->service != IG_NONE) {
-			e.a = rb->service;
-			e.b = rb->port_name;
-			e.c = (uint32_t)rb->port_number;
+			e.be.svc.name = rb->service;
+			e.be.svc.port_name = rb->port_name;
+			e.be.svc.port_number = rb->port_number;
 			e.type = t->type;
 		} else {
-			e.a = rb->kind;
-			e.b = rb->name;
-			e.c = rb->api_group;
-			e.type = (uint8_t)(t->type | 0x80);
+			e.be.res.kind = rb->kind;
+			e.be.res.name = rb->name;
+			e.be.res.api_group = rb->api_group;
+			e.type = (uint8_t)(t->type | IG_SENTRY_RESOURCE);
 		}
 		e.key_len = (uint16_t)kl;
 		e.match = t->match;
@@ -998,7 +998,7 @@ static void build_tables(cc *c)
 			continue;
 		r->vhosts[vh].has_exact = 1;
 		h = ingroute__hash(r->pool + rc->path, rc->path_len,
-		                   r->seed ^ ((uint64_t)(vh + 1) * 0x9e3779b97f4a7c15ull));
+		                   ig_path_seed(r->seed, vh));
 		for (s = (uint32_t)h & r->exact_mask; r->exact[s].vhost != IG_NONE;
 		     s = (s + 1) & r->exact_mask) {
 			const ig_cand *o = &r->cands[r->exact[s].cand];
@@ -1065,12 +1065,13 @@ static void build_tables(cc *c)
 
 		if (v->kind == IG_VH_EXACT)
 			host_insert(r->exact_hosts, r->host_mask,
-			            ingroute__hash(r->pool + v->host, v->host_len, r->seed), i,
+			            ingroute__hash(r->pool + v->host, v->host_len,
+			                           ig_host_seed(r->seed, 0)), i,
 			            v);
 		else if (v->kind == IG_VH_WILDCARD)
 			host_insert(r->wild_hosts, r->host_mask,
 			            ingroute__hash(r->pool + v->host + 2, v->host_len - 2,
-			                           r->seed ^ 1), i, v);
+			                           ig_host_seed(r->seed, 1)), i, v);
 	}
 }
 

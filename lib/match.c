@@ -33,7 +33,7 @@ static const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
                                      size_t n, int wildcard)
 {
 	const ig_host_slot *t = wildcard ? r->wild_hosts : r->exact_hosts;
-	uint64_t h = ingroute__hash(host, n, r->seed ^ (wildcard ? 1 : 0));
+	uint64_t h = ingroute__hash(host, n, ig_host_seed(r->seed, wildcard));
 	uint32_t i = (uint32_t)h & r->host_mask;
 	size_t skip = wildcard ? 2 : 0;
 
@@ -110,8 +110,7 @@ uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
 		           (uint32_t)(e - ig_region_rules(r, v->region)) : IG_NONE;
 	}
 	if (v->has_exact) {
-		uint64_t h = ingroute__hash(path, n, r->seed ^
-		                            ((uint64_t)(vh + 1) * 0x9e3779b97f4a7c15ull));
+		uint64_t h = ingroute__hash(path, n, ig_path_seed(r->seed, vh));
 		uint32_t s = (uint32_t)h & r->exact_mask;
 
 		for (; r->exact[s].vhost != IG_NONE; s = (s + 1) & r->exact_mask) {
@@ -260,20 +259,20 @@ int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
 				m->vhost_kind = g->kind;
 				m->backend_ns = m->ingress_ns = r->pool + e->ns;
 				m->ingress_name = r->pool + e->ing_name;
-				if (e->type & 0x80) {
+				if (e->type & IG_SENTRY_RESOURCE) {
 					m->backend_kind = INGROUTE_BACKEND_RESOURCE;
-					m->resource_kind = r->pool + e->a;
-					m->resource_name = r->pool + e->b;
-					m->resource_api_group = ig_str_at(r, e->c);
+					m->resource_kind = r->pool + e->be.res.kind;
+					m->resource_name = r->pool + e->be.res.name;
+					m->resource_api_group = ig_str_at(r, e->be.res.api_group);
 				} else {
 					m->backend_kind = INGROUTE_BACKEND_SERVICE;
-					m->service = r->pool + e->a;
-					m->port_name = ig_str_at(r, e->b);
-					m->port_number = (int)e->c;
+					m->service = r->pool + e->be.svc.name;
+					m->port_name = ig_str_at(r, e->be.svc.port_name);
+					m->port_number = e->be.svc.port_number;
 				}
 				m->rule_host = r->pool + g->host;
 				m->rule_path = r->pool + e->path;
-				m->path_type = e->type & 0x7f;
+				m->path_type = IG_SENTRY_TYPE(e);
 				if (vhost_out)
 					*vhost_out = order[k];
 				return how;

@@ -106,21 +106,39 @@ typedef struct ig_region {
 	uint8_t pad[3];
 } ig_region;
 
+/* ig_sentry.type's top bit: the rule's backend is a resource (be.res),
+ * not a service (be.svc). A path type needs two bits, so the flag rides
+ * in the same byte and the entry stays 40 bytes. */
+#define IG_SENTRY_RESOURCE 0x80u
+#define IG_SENTRY_TYPE(e) ((int)((e)->type & ~IG_SENTRY_RESOURCE & 0xffu))
+
 typedef struct ig_sentry {
 	uint32_t fp;          /* first min(4, key_len) key bytes, little-endian */
 	uint32_t key_off;     /* key bytes: offset in the blob */
 	uint32_t path_len;
 	uint32_t path;        /* pool offset of the rule path */
-	/* The backend, copied in so that the answer needs no other line:
-	 * service: a = name, b = port name (IG_NONE), c = port number;
-	 * resource: a = kind, b = name, c = apiGroup (IG_NONE). */
+	/* The backend, copied in so that the answer needs no other line;
+	 * strings are pool offsets, IG_NONE when absent. */
 	uint32_t ns;          /* the backend's and the Ingress's namespace */
 	uint32_t ing_name;
-	uint32_t a, b, c;
+	union {
+		struct {
+			uint32_t name;
+			uint32_t port_name;
+			int32_t port_number;  /* 0 when port_name is set */
+		} svc;
+		struct {
+			uint32_t kind;
+			uint32_t name;
+			uint32_t api_group;
+		} res;
+	} be;
 	uint16_t key_len;
 	uint8_t match;        /* enum ig_cand_match */
-	uint8_t type;         /* enum ig_path_type | 0x80 for a resource */
+	uint8_t type;         /* enum ig_path_type | IG_SENTRY_RESOURCE */
 } ig_sentry;
+
+_Static_assert(sizeof(ig_sentry) == 40, "a small host's rule is 40 bytes");
 
 typedef struct ig_vhost {
 	uint32_t host;        /* pool offset: "a.b.c", "*.b.c", or "" */
@@ -205,6 +223,28 @@ struct ingroute_router {
 	size_t string_bytes;       /* the pool and the regions' key bytes */
 };
 
+/* The tables' hash seeds, in one place so that building and looking up
+ * cannot disagree. Every one derives from the router's random seed, so
+ * that crafted Host headers or paths cannot aim at one bucket. */
+
+/* 2^64 / the golden ratio: spreads small integers (a virtual host id, a
+ * kind) over all 64 bits of a seed. */
+#define IG_SEED_MIX 0x9e3779b97f4a7c15ull
+
+/* The exact-host table, and the wildcard table keyed by the suffix after
+ * "*.": the same hash function, apart by one bit of seed. */
+static inline uint64_t ig_host_seed(uint64_t seed, int wildcard)
+{
+	return seed ^ (wildcard ? 1u : 0u);
+}
+
+/* The exact-path table: every virtual host's paths in a key space of
+ * their own. */
+static inline uint64_t ig_path_seed(uint64_t seed, uint32_t vhost)
+{
+	return seed ^ ((uint64_t)(vhost + 1) * IG_SEED_MIX);
+}
+
 static inline const char *ig_str_at(const ingroute_router *r, uint32_t off)
 {
 	return off == IG_NONE ? NULL : r->pool + off;
@@ -252,7 +292,7 @@ static inline const ig_cand *ig_cand_get(const ingroute_router *r, uint32_t ci,
 	tmp->path = e->path;
 	tmp->path_len = e->path_len;
 	tmp->backend = IG_NONE;
-	tmp->vt = vh << 8 | (uint32_t)(e->type & 0x7f) << 2 | e->match;
+	tmp->vt = vh << 8 | (uint32_t)IG_SENTRY_TYPE(e) << 2 | e->match;
 	return tmp;
 }
 
@@ -272,14 +312,14 @@ static inline const ig_rbackend *ig_cand_backend(const ingroute_router *r,
 	tmp->ing_name = e->ing_name;
 	tmp->port_number = 0;
 	tmp->service = tmp->port_name = tmp->api_group = tmp->kind = tmp->name = IG_NONE;
-	if (e->type & 0x80) {
-		tmp->kind = e->a;
-		tmp->name = e->b;
-		tmp->api_group = e->c;
+	if (e->type & IG_SENTRY_RESOURCE) {
+		tmp->kind = e->be.res.kind;
+		tmp->name = e->be.res.name;
+		tmp->api_group = e->be.res.api_group;
 	} else {
-		tmp->service = e->a;
-		tmp->port_name = e->b;
-		tmp->port_number = (int32_t)e->c;
+		tmp->service = e->be.svc.name;
+		tmp->port_name = e->be.svc.port_name;
+		tmp->port_number = e->be.svc.port_number;
 	}
 	return tmp;
 }
