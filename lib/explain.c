@@ -262,185 +262,198 @@ static const char *default_step(int source)
 	}
 }
 
+/* ---- explain, one part of the JSON at a time, each read from the
+ * lookup's record */
+
+/* The request as given and as the tables are keyed. */
+static void json_request(const ingroute_router *r, ig_buf *b,
+                         const ig_lookup *lk)
+{
+	int host_name = (lk->how & IG_LOOKUP_HOST_NAME) != 0;
+	int path_ok = (lk->how & IG_LOOKUP_PATH_OK) != 0;
+
+	ingroute__buf_puts(b, "{\"request\":{\"host\":");
+	ingroute__buf_json(b, lk->host, lk->host_len);
+	ingroute__buf_puts(b, ",\"path\":");
+	ingroute__buf_json(b, lk->path, lk->path_len);
+	ingroute__buf_puts(b, "},\"normalized\":{\"host\":");
+	ingroute__buf_json(b, lk->nhost, host_name ? lk->nhost_len : 0);
+	ingroute__buf_puts(b, ",\"path\":");
+	ingroute__buf_json(b, lk->npath, path_ok ? lk->npath_len : 0);
+	ingroute__buf_printf(b, ",\"normalization\":%s",
+	                     r->flags & INGROUTE_OPT_NO_NORMALIZE ? "false" : "true");
+	if (!host_name)
+		ingroute__buf_puts(b, ",\"hostNote\":\"empty, an IP literal or not a "
+		                      "DNS name: only rules without a host apply\"");
+	if (!path_ok)
+		ingroute__buf_printf(b, ",\"pathNote\":\"longer than %u bytes: no path "
+		                        "rule is consulted\"", IG_MAX_PATH);
+	ingroute__buf_puts(b, "}");
+}
+
+/* §5: every virtual host looked for, in order, and whether it exists. */
+static void json_probes(ig_buf *b, const ig_lookup *lk)
+{
+	uint32_t k;
+
+	ingroute__buf_puts(b, ",\"virtualHosts\":[");
+	for (k = 0; k < lk->nprobes; k++) {
+		const ig_probe *p = &lk->probes[k];
+
+		ingroute__buf_printf(b, "%s{\"kind\":\"%s\",\"host\":", k ? "," : "",
+		                     vhost_kind_name(p->kind));
+		if (p->kind == IG_VH_WILDCARD) {
+			/* "*." and the suffix, which may hold anything with
+			 * normalisation off. */
+			char wild[IG_MAX_HOST + 3];
+
+			wild[0] = '*';
+			wild[1] = '.';
+			memcpy(wild + 2, p->name, p->name_len);
+			ingroute__buf_json(b, wild, p->name_len + 2);
+		} else {
+			ingroute__buf_json(b, p->name, p->name_len);
+		}
+		ingroute__buf_printf(b, ",\"exists\":%s}",
+		                     p->vhost != IG_NONE ? "true" : "false");
+	}
+	ingroute__buf_puts(b, "]");
+}
+
+/* The virtual host that decided, and why that one. */
+static void json_chosen(const ingroute_router *r, ig_buf *b,
+                        const ig_lookup *lk)
+{
+	const ig_vhost *v;
+
+	ingroute__buf_puts(b, ",\"virtualHost\":");
+	if (lk->vhost == IG_NONE) {
+		ingroute__buf_puts(b, "null,\"why\":\"no rule names this host, no "
+		                      "wildcard covers it, and there are no rules "
+		                      "without a host\"");
+		return;
+	}
+	v = &r->vhosts[lk->vhost];
+	json_vhost_ref(r, b, lk->vhost);
+	ingroute__buf_printf(b, ",\"why\":\"%s\"",
+		lk->m->decision == INGROUTE_DECISION_PATH && lk->vhost != lk->order[0]
+		? "fall-through: the virtual hosts before it had no matching path"
+		: v->kind == IG_VH_EXACT ? "a rule host equals the request host"
+		: v->kind == IG_VH_WILDCARD
+		? "no rule host equals the request host; a wildcard covers its "
+		  "first label"
+		: "no rule host or wildcard covers the request host: the rules "
+		  "without a host apply");
+}
+
+/* Every candidate of the virtual hosts the search consulted, up to the
+ * one that decided, with its verdict. */
+static void json_candidates(const ingroute_router *r, ig_buf *b,
+                            const ig_lookup *lk, uint32_t best)
+{
+	int path_ok = (lk->how & IG_LOOKUP_PATH_OK) != 0, first = 1;
+	uint32_t k, ci;
+
+	ingroute__buf_puts(b, ",\"candidates\":[");
+	for (k = 0; k < lk->norder; k++) {
+		const ig_vhost *v = &r->vhosts[lk->order[k]];
+
+		for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
+			const char *detail, *vd;
+
+			vd = path_ok ? verdict(r, ci, best, lk->npath, lk->npath_len,
+			                       &detail)
+			             : (detail = "the request path is too long", "no match");
+			ingroute__buf_puts(b, first ? "" : ",");
+			first = 0;
+			json_cand(r, b, ci);
+			ingroute__buf_printf(b, ",\"verdict\":\"%s\"", vd);
+			if (detail) {
+				ingroute__buf_puts(b, ",\"detail\":");
+				ingroute__buf_json_cstr(b, detail);
+			}
+			ingroute__buf_puts(b, "}");
+		}
+		if (lk->order[k] == lk->vhost &&
+		    lk->m->decision == INGROUTE_DECISION_PATH)
+			break;
+	}
+	ingroute__buf_puts(b, "]");
+}
+
+/* The default-backend step when it was taken, the decision, its backend
+ * and its rule. */
+static void json_decision(const ingroute_router *r, ig_buf *b,
+                          const ig_lookup *lk, uint32_t best)
+{
+	const ingroute_match *m = lk->m;
+
+	ingroute__buf_puts(b, ",\"default\":");
+	if (m->decision == INGROUTE_DECISION_DEFAULT) {
+		ingroute__buf_puts(b, "{\"step\":");
+		ingroute__buf_json_cstr(b, default_step(m->default_source));
+		ingroute__buf_puts(b, ",\"backend\":");
+		json_backend(r, b, lk->backend);
+		ingroute__buf_puts(b, ",\"ingress\":");
+		json_ingress(r, b, lk->backend);
+		ingroute__buf_puts(b, "}");
+	} else {
+		ingroute__buf_puts(b, "null");
+	}
+	ingroute__buf_printf(b, ",\"decision\":\"%s\",\"backend\":",
+	                     m->decision == INGROUTE_DECISION_PATH ? "path"
+	                     : m->decision == INGROUTE_DECISION_DEFAULT ? "default"
+	                                                                : "none");
+	if (m->decision == INGROUTE_DECISION_PATH)
+		json_cand_backend(r, b, best, 0);
+	else if (m->decision == INGROUTE_DECISION_DEFAULT)
+		json_backend(r, b, lk->backend);
+	else
+		ingroute__buf_puts(b, "null");
+	ingroute__buf_puts(b, ",\"rule\":");
+	if (m->decision == INGROUTE_DECISION_PATH) {
+		ingroute__buf_puts(b, "{\"host\":");
+		ingroute__buf_json_cstr(b, m->rule_host);
+		ingroute__buf_puts(b, ",\"path\":");
+		ingroute__buf_json_cstr(b, m->rule_path);
+		ingroute__buf_printf(b, ",\"pathType\":\"%s\"}",
+		                     ingroute__path_type_name(m->path_type));
+	} else {
+		ingroute__buf_puts(b, "null");
+	}
+	ingroute__buf_puts(b, "}");
+}
+
 int ingroute_router_explain(const ingroute_router *r, const char *host,
                             size_t host_len, const char *path, size_t path_len,
                             char **out, size_t *out_len)
 {
-	char nhost[IG_MAX_HOST + 1], pathbuf[IG_MAX_PATH + 2];
-	const char *npath;
-	size_t nhl, npl, k;
-	uint32_t chosen, tried[3], ntried = 0, best = IG_NONE, ci;
+	ig_lookup lk;
 	ingroute_match m;
-	int hclass, path_ok, rc;
+	uint32_t best = IG_NONE;
 	ig_buf b;
+	int rc;
 
 	if (!r || !out || (!host && host_len) || (!path && path_len))
 		return INGROUTE_EINVAL;
 	*out = NULL;
-	if (!host)
-		host = "";
-	if (!path)
-		path = "";
+	lk.host = host ? host : "";
+	lk.host_len = host_len;
+	lk.path = path ? path : "";
+	lk.path_len = path_len;
+	lk.flags = IG_LOOKUP_PROBE_ALL;
 	m.size = sizeof(m);
-	rc = ingroute__lookup(r, host, host_len, path, path_len, &m, nhost, &nhl,
-	                      pathbuf, &npath, &npl, &chosen);
-	hclass = rc & IG_LOOKUP_HOST_NAME ? IG_HOST_NAME : IG_HOST_NONE;
-	path_ok = (rc & IG_LOOKUP_PATH_OK) != 0;
+	lk.m = &m;
+	ingroute__lookup(r, &lk);
+	if (m.decision == INGROUTE_DECISION_PATH)
+		best = r->vhosts[lk.vhost].first_cand + lk.rank;
 
 	ingroute__buf_init(&b, &r->alloc);
-	ingroute__buf_puts(&b, "{\"request\":{\"host\":");
-	ingroute__buf_json(&b, host, host_len);
-	ingroute__buf_puts(&b, ",\"path\":");
-	ingroute__buf_json(&b, path, path_len);
-	ingroute__buf_puts(&b, "},\"normalized\":{\"host\":");
-	ingroute__buf_json(&b, nhost, hclass == IG_HOST_NAME ? nhl : 0);
-	ingroute__buf_puts(&b, ",\"path\":");
-	ingroute__buf_json(&b, npath, path_ok ? npl : 0);
-	ingroute__buf_printf(&b, ",\"normalization\":%s",
-	                     r->flags & INGROUTE_OPT_NO_NORMALIZE ? "false" : "true");
-	if (hclass != IG_HOST_NAME)
-		ingroute__buf_puts(&b, ",\"hostNote\":\"empty, an IP literal or not a "
-		                       "DNS name: only rules without a host apply\"");
-	if (!path_ok)
-		ingroute__buf_printf(&b, ",\"pathNote\":\"longer than %u bytes: no path "
-		                         "rule is consulted\"", IG_MAX_PATH);
-	ingroute__buf_puts(&b, "}");
-
-	/* 4.5: the virtual hosts in the order they are consulted. */
-	ingroute__buf_puts(&b, ",\"virtualHosts\":[");
-	{
-		const char *dot = hclass == IG_HOST_NAME ? memchr(nhost, '.', nhl) : NULL;
-		uint32_t e = hclass == IG_HOST_NAME ? ingroute__find_vhost(r, nhost, nhl, 0)
-		                                    : IG_NONE;
-		uint32_t w = dot && dot + 1 < nhost + nhl
-			? ingroute__find_vhost(r, dot + 1, (size_t)(nhost + nhl - dot - 1), 1)
-			: IG_NONE;
-		int first = 1;
-
-		if (hclass == IG_HOST_NAME) {
-			ingroute__buf_puts(&b, "{\"kind\":\"exact\",\"host\":");
-			ingroute__buf_json(&b, nhost, nhl);
-			ingroute__buf_printf(&b, ",\"exists\":%s}", e != IG_NONE ? "true" : "false");
-			first = 0;
-			if (e != IG_NONE)
-				tried[ntried++] = e;
-			if (dot && dot + 1 < nhost + nhl) {
-				char wild[IG_MAX_HOST + 3];
-				size_t wl = (size_t)(nhost + nhl - dot - 1);
-
-				/* The host may hold anything with normalisation off. */
-				wild[0] = '*';
-				wild[1] = '.';
-				memcpy(wild + 2, dot + 1, wl);
-				ingroute__buf_puts(&b, ",{\"kind\":\"wildcard\",\"host\":");
-				ingroute__buf_json(&b, wild, wl + 2);
-				ingroute__buf_printf(&b, ",\"exists\":%s}",
-				                     w != IG_NONE ? "true" : "false");
-				if (w != IG_NONE)
-					tried[ntried++] = w;
-			}
-		}
-		ingroute__buf_printf(&b, "%s{\"kind\":\"any\",\"host\":\"\",\"exists\":%s}]",
-		                     first ? "" : ",",
-		                     r->any_vhost != IG_NONE ? "true" : "false");
-		if (r->any_vhost != IG_NONE)
-			tried[ntried++] = r->any_vhost;
-	}
-	ingroute__buf_puts(&b, ",\"virtualHost\":");
-	if (chosen == IG_NONE) {
-		ingroute__buf_puts(&b, "null,\"why\":\"no rule names this host, no "
-		                       "wildcard covers it, and there are no rules without "
-		                       "a host\"");
-	} else {
-		const ig_vhost *v = &r->vhosts[chosen];
-
-		json_vhost_ref(r, &b, chosen);
-		ingroute__buf_printf(&b, ",\"why\":\"%s\"",
-			m.decision == INGROUTE_DECISION_PATH && chosen != tried[0]
-			? "fall-through: the virtual hosts before it had no matching path"
-			: v->kind == IG_VH_EXACT ? "a rule host equals the request host"
-			: v->kind == IG_VH_WILDCARD
-			? "no rule host equals the request host; a wildcard covers its "
-			  "first label"
-			: "no rule host or wildcard covers the request host: the rules "
-			  "without a host apply");
-	}
-
-	/* Every candidate of the virtual hosts consulted, with its verdict. */
-	if (m.decision == INGROUTE_DECISION_PATH) {
-		for (k = 0; k < ntried; k++)
-			if (tried[k] == chosen) {
-				best = ingroute__best_in_vhost(r, chosen, npath, npl);
-				break;
-			}
-	}
-	ingroute__buf_puts(&b, ",\"candidates\":[");
-	{
-		uint32_t consulted = (r->flags & INGROUTE_OPT_FALLTHROUGH) ? ntried
-		                   : (ntried ? 1 : 0);
-		int first = 1;
-
-		for (k = 0; k < consulted; k++) {
-			const ig_vhost *v = &r->vhosts[tried[k]];
-
-			for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
-				const char *detail, *vd;
-
-				vd = path_ok ? verdict(r, ci, best, npath, npl, &detail)
-				             : (detail = "the request path is too long", "no match");
-				ingroute__buf_puts(&b, first ? "" : ",");
-				first = 0;
-				json_cand(r, &b, ci);
-				ingroute__buf_printf(&b, ",\"verdict\":\"%s\"", vd);
-				if (detail) {
-					ingroute__buf_puts(&b, ",\"detail\":");
-					ingroute__buf_json_cstr(&b, detail);
-				}
-				ingroute__buf_puts(&b, "}");
-			}
-			if (tried[k] == chosen && m.decision == INGROUTE_DECISION_PATH)
-				break;
-		}
-	}
-	ingroute__buf_puts(&b, "]");
-
-	ingroute__buf_puts(&b, ",\"default\":");
-	if (m.decision == INGROUTE_DECISION_DEFAULT) {
-		uint32_t bi = m.default_source == INGROUTE_DEFAULT_VHOST
-			? r->vhosts[chosen].default_backend : r->global_default;
-
-		ingroute__buf_puts(&b, "{\"step\":");
-		ingroute__buf_json_cstr(&b, default_step(m.default_source));
-		ingroute__buf_puts(&b, ",\"backend\":");
-		json_backend(r, &b, bi);
-		ingroute__buf_puts(&b, ",\"ingress\":");
-		json_ingress(r, &b, bi);
-		ingroute__buf_puts(&b, "}");
-	} else {
-		ingroute__buf_puts(&b, "null");
-	}
-	ingroute__buf_printf(&b, ",\"decision\":\"%s\",\"backend\":",
-	                     m.decision == INGROUTE_DECISION_PATH ? "path"
-	                     : m.decision == INGROUTE_DECISION_DEFAULT ? "default"
-	                                                               : "none");
-	if (m.decision == INGROUTE_DECISION_PATH)
-		json_cand_backend(r, &b, best, 0);
-	else if (m.decision == INGROUTE_DECISION_DEFAULT)
-		json_backend(r, &b, m.default_source == INGROUTE_DEFAULT_VHOST
-		                    ? r->vhosts[chosen].default_backend : r->global_default);
-	else
-		ingroute__buf_puts(&b, "null");
-	ingroute__buf_puts(&b, ",\"rule\":");
-	if (m.decision == INGROUTE_DECISION_PATH) {
-		ingroute__buf_puts(&b, "{\"host\":");
-		ingroute__buf_json_cstr(&b, m.rule_host);
-		ingroute__buf_puts(&b, ",\"path\":");
-		ingroute__buf_json_cstr(&b, m.rule_path);
-		ingroute__buf_printf(&b, ",\"pathType\":\"%s\"}", ingroute__path_type_name(m.path_type));
-	} else {
-		ingroute__buf_puts(&b, "null");
-	}
-	ingroute__buf_puts(&b, "}");
+	json_request(r, &b, &lk);
+	json_probes(&b, &lk);
+	json_chosen(r, &b, &lk);
+	json_candidates(r, &b, &lk, best);
+	json_decision(r, &b, &lk, best);
 	rc = hand_out(r, &b, out, out_len);
 	ingroute__buf_free(&b);
 	return rc;

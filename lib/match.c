@@ -59,14 +59,6 @@ static const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
 	return NULL;
 }
 
-uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
-                              size_t n, int wildcard)
-{
-	const ig_host_slot *s = find_slot(r, host, n, wildcard);
-
-	return s ? s->vhost : IG_NONE;
-}
-
 /* A small host: the first rule in rank order that accepts the path. */
 static const ig_sentry *best_in_region(const ingroute_router *r,
                                        uint32_t region, const char *path,
@@ -94,21 +86,15 @@ static const ig_sentry *best_in_region(const ingroute_router *r,
 	return NULL;
 }
 
-/* The winning candidate of a virtual host for a path, or IG_NONE: the
- * lowest candidate index among the exact-table hit and every trie node
- * the path walks through whose rules accept it there. */
-uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
-                                 const char *path, size_t n)
+/* A large host's winning candidate for a path, or IG_NONE: the lowest
+ * candidate index among the exact-table hit and every trie node the path
+ * walks through whose rules accept it there. */
+static uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
+                              const char *path, size_t n)
 {
 	const ig_vhost *v = &r->vhosts[vh];
 	uint32_t best = IG_NONE, node, i = 0;
 
-	if (v->small) {
-		const ig_sentry *e = best_in_region(r, v->region, path, n);
-
-		return e ? v->first_cand +
-		           (uint32_t)(e - ig_region_rules(r, v->region)) : IG_NONE;
-	}
 	if (v->has_exact) {
 		uint64_t h = ingroute__hash(path, n, ig_path_seed(r->seed, vh));
 		uint32_t s = (uint32_t)h & r->exact_mask;
@@ -177,162 +163,291 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 	}
 }
 
-int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
-                     const char *path, size_t plen, ingroute_match *m,
-                     char *nhost, size_t *nhost_len, char *npath,
-                     const char **npath_out, size_t *npath_len,
-                     uint32_t *vhost_out)
+/* The lookup's steps are inlined into each of its two instances (below),
+ * so that neither pays for a call per step. */
+#if defined(__GNUC__)
+#define STEP static inline __attribute__((always_inline))
+#else
+#define STEP static inline
+#endif
+
+/* What one lookup works with, kept apart from the record it may write
+ * so that it never escapes and stays in registers: the record (ig_lookup)
+ * is the caller's, and every call into another file would oblige the
+ * compiler to read its fields back. */
+typedef struct search {
+	const char *h, *p;    /* the request as the tables are keyed */
+	size_t hn, pn;
+	int how;              /* IG_LOOKUP_HOST_NAME | IG_LOOKUP_PATH_OK */
+	uint32_t order[3];    /* the virtual hosts asked, in order */
+	uint32_t region[3];   /* ... and their regions, when known */
+	uint32_t norder;
+} search;
+
+/* §4: the request as the tables are keyed. A path that is already
+ * normal is matched in place; a raw router takes both as given. */
+STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
+                            search *s)
 {
-	const ig_host_slot *slot[3];
-	uint32_t order[3], chosen = IG_NONE, no = 0, k;
-	int hclass, path_ok, how, fall = (r->flags & INGROUTE_OPT_FALLTHROUGH) != 0;
-	const char *h = host, *p = path;
+	const char *host = lk->host, *path = lk->path;
+	size_t hlen = lk->host_len, plen = lk->path_len;
+	int host_name, path_ok;
 
-	{
-		size_t size = m->size;
-
-		memset(m, 0, sizeof(*m));
-		m->size = size;
-	}
 	if (r->flags & INGROUTE_OPT_NO_NORMALIZE) {
-		hclass = hlen == 0 || hlen > IG_MAX_HOST ? IG_HOST_NONE : IG_HOST_NAME;
+		host_name = hlen > 0 && hlen <= IG_MAX_HOST;
 		path_ok = plen <= IG_MAX_PATH;
-		*nhost_len = hlen <= IG_MAX_HOST ? hlen : 0;
-		*npath_len = path_ok ? plen : 0;
-		if (*nhost_len)
-			memcpy(nhost, host, *nhost_len);
+		s->h = host;
+		s->hn = hlen <= IG_MAX_HOST ? hlen : 0;
+		s->p = path;
+		s->pn = path_ok ? plen : 0;
 	} else {
-		hclass = ingroute__normalize_host(host, hlen, nhost, nhost_len);
-		path_ok = ingroute__normalize_path(path, plen, npath, &p,
-		                                   npath_len) == 0;
-		h = nhost;
+		/* Out parameters of their own: s's address must not escape. */
+		const char *np;
+		size_t hn, pn;
+
+		host_name = ingroute__normalize_host(host, hlen, lk->hostbuf,
+		                                     &hn) == IG_HOST_NAME;
+		path_ok = ingroute__normalize_path(path, plen, lk->pathbuf, &np,
+		                                   &pn) == 0;
+		s->h = lk->hostbuf;
+		s->hn = hn;
+		s->p = path_ok ? np : path;
+		s->pn = path_ok ? pn : 0;
 	}
-	hlen = *nhost_len;
-	plen = *npath_len;
-	if (npath_out)
-		*npath_out = p;
-	how = (hclass == IG_HOST_NAME ? IG_LOOKUP_HOST_NAME : 0) |
-	      (path_ok ? IG_LOOKUP_PATH_OK : 0);
+	s->how = (host_name ? IG_LOOKUP_HOST_NAME : 0) |
+	         (path_ok ? IG_LOOKUP_PATH_OK : 0);
+}
 
-	/* 4.5: exact host, then one-label wildcard, then host-less; without
-	 * fall-through the first that exists ends the search. */
-	if (hclass == IG_HOST_NAME) {
-		const char *dot = memchr(h, '.', hlen);
+STEP void set_probe(ig_probe *p, int kind, const char *name,
+                    size_t n, uint32_t vhost)
+{
+	p->kind = (uint8_t)kind;
+	p->vhost = vhost;
+	p->name = name;
+	p->name_len = n;
+}
 
-		if ((slot[no] = find_slot(r, h, hlen, 0)) != NULL)
-			no++;
-		if ((no == 0 || fall) && dot && dot + 1 < h + hlen &&
-		    (slot[no] = find_slot(r, dot + 1, (size_t)(h + hlen - dot - 1), 1))
-		        != NULL)
-			no++;
-	}
-	for (k = 0; k < no; k++)
-		order[k] = slot[k]->vhost;
-	if (r->any_vhost != IG_NONE && (no == 0 || fall)) {
-		slot[no] = NULL;
-		order[no++] = r->any_vhost;
-	}
-	if (no)
-		chosen = order[0];
+STEP void join(search *s, uint32_t vhost, uint32_t region)
+{
+	s->region[s->norder] = region;
+	s->order[s->norder++] = vhost;
+}
 
-	if (path_ok) {
-		/* Without fall-through only the first virtual host is asked. */
-		uint32_t tries = fall ? no : (no ? 1 : 0);
+/* §5: the exact host, then its one-label wildcard, then the rules
+ * without a host. Without fall-through the first that exists ends the
+ * search; probe_all still looks for the others (without letting them
+ * join), and record notes every one looked for. */
+STEP void find_vhosts(const ingroute_router *r, ig_lookup *lk,
+                      search *s, int fall, const int record,
+                      int probe_all)
+{
+	const char *h = s->h;
+	size_t n = s->hn;
+	uint32_t np = 0;
 
-		for (k = 0; k < tries; k++) {
-			const ig_vhost *v = NULL;
-			uint32_t region = slot[k] ? slot[k]->region : IG_NONE, best;
+	s->norder = 0;
+	if (s->how & IG_LOOKUP_HOST_NAME) {
+		const ig_host_slot *t = find_slot(r, h, n, 0);
+		const char *dot = memchr(h, '.', n);
 
-			if (region == IG_NONE) {
-				v = &r->vhosts[order[k]];
-				region = v->small ? v->region : IG_NONE;
-			}
-			if (region != IG_NONE) {
-				/* A small host answers from its region alone. */
-				const ig_region *g = (const ig_region *)(const void *)
-				                     (r->blob + region);
-				const ig_sentry *e = best_in_region(r, region, p, plen);
+		if (record)
+			set_probe(&lk->probes[np++], IG_VH_EXACT, h, n,
+			          t ? t->vhost : IG_NONE);
+		if (t)
+			join(s, t->vhost, t->region);
+		if (dot && dot + 1 < h + n && (s->norder == 0 || fall || probe_all)) {
+			size_t sn = (size_t)(h + n - dot - 1);
 
-				if (!e)
-					continue;
-				m->decision = INGROUTE_DECISION_PATH;
-				m->vhost_kind = g->kind;
-				m->backend_ns = m->ingress_ns = r->pool + e->ns;
-				m->ingress_name = r->pool + e->ing_name;
-				if (e->type & IG_SENTRY_RESOURCE) {
-					m->backend_kind = INGROUTE_BACKEND_RESOURCE;
-					m->resource_kind = r->pool + e->be.res.kind;
-					m->resource_name = r->pool + e->be.res.name;
-					m->resource_api_group = ig_str_at(r, e->be.res.api_group);
-				} else {
-					m->backend_kind = INGROUTE_BACKEND_SERVICE;
-					m->service = r->pool + e->be.svc.name;
-					m->port_name = ig_str_at(r, e->be.svc.port_name);
-					m->port_number = e->be.svc.port_number;
-				}
-				m->rule_host = r->pool + g->host;
-				m->rule_path = r->pool + e->path;
-				m->path_type = IG_SENTRY_TYPE(e);
-				if (vhost_out)
-					*vhost_out = order[k];
-				return how;
-			}
-			best = ingroute__best_in_vhost(r, order[k], p, plen);
-			if (best != IG_NONE) {
-				const ig_cand *c = &r->cands[v->cand_base +
-				                             (best - v->first_cand)];
-
-				m->decision = INGROUTE_DECISION_PATH;
-				m->vhost_kind = v->kind;
-				fill_backend(r, c->backend, m);
-				m->rule_host = r->pool + v->host;
-				m->rule_path = r->pool + c->path;
-				m->path_type = IG_CAND_TYPE(c);
-				if (vhost_out)
-					*vhost_out = order[k];
-				return how;
-			}
+			t = find_slot(r, dot + 1, sn, 1);
+			if (record)
+				set_probe(&lk->probes[np++], IG_VH_WILDCARD, dot + 1, sn,
+				          t ? t->vhost : IG_NONE);
+			if (t && (s->norder == 0 || fall))
+				join(s, t->vhost, t->region);
 		}
 	}
-	if (vhost_out)
-		*vhost_out = chosen;
-	/* 4.6 step 3: the chosen host's own default, else the global one. */
-	m->vhost_kind = chosen == IG_NONE ? INGROUTE_VHOST_NONE : r->vhosts[chosen].kind;
+	if (record) {
+		set_probe(&lk->probes[np++], IG_VH_ANY, "", 0, r->any_vhost);
+		lk->nprobes = np;
+	}
+	if (r->any_vhost != IG_NONE && (s->norder == 0 || fall))
+		join(s, r->any_vhost, IG_NONE);
+}
+
+/* A small host's winning entry, straight into the answer. */
+STEP void answer_entry(const ingroute_router *r, const ig_region *g,
+                       const ig_sentry *e, ingroute_match *m)
+{
+	m->decision = INGROUTE_DECISION_PATH;
+	m->vhost_kind = g->kind;
+	m->backend_ns = m->ingress_ns = r->pool + e->ns;
+	m->ingress_name = r->pool + e->ing_name;
+	if (e->type & IG_SENTRY_RESOURCE) {
+		m->backend_kind = INGROUTE_BACKEND_RESOURCE;
+		m->resource_kind = r->pool + e->be.res.kind;
+		m->resource_name = r->pool + e->be.res.name;
+		m->resource_api_group = ig_str_at(r, e->be.res.api_group);
+	} else {
+		m->backend_kind = INGROUTE_BACKEND_SERVICE;
+		m->service = r->pool + e->be.svc.name;
+		m->port_name = ig_str_at(r, e->be.svc.port_name);
+		m->port_number = e->be.svc.port_number;
+	}
+	m->rule_host = r->pool + g->host;
+	m->rule_path = r->pool + e->path;
+	m->path_type = IG_SENTRY_TYPE(e);
+}
+
+/* Asks virtual host vh (with its region, when known) for the path; on a
+ * hit fills the answer and returns the rule's place among its virtual
+ * host's rules, else IG_NONE. */
+STEP uint32_t ask_vhost(const ingroute_router *r, uint32_t vh,
+                        uint32_t region, const char *p, size_t pn,
+                        ingroute_match *m)
+{
+	const ig_vhost *v = NULL;
+	const ig_cand *c;
+	uint32_t best;
+
+	if (region == IG_NONE) {
+		v = &r->vhosts[vh];
+		region = v->small ? v->region : IG_NONE;
+	}
+	if (region != IG_NONE) {
+		/* A small host answers from its region alone. */
+		const ig_region *g = (const ig_region *)(const void *)
+		                     (r->blob + region);
+		const ig_sentry *e = best_in_region(r, region, p, pn);
+
+		if (!e)
+			return IG_NONE;
+		answer_entry(r, g, e, m);
+		return (uint32_t)(e - ig_region_rules(r, region));
+	}
+	best = best_in_vhost(r, vh, p, pn);
+	if (best == IG_NONE)
+		return IG_NONE;
+	c = &r->cands[v->cand_base + (best - v->first_cand)];
+	m->decision = INGROUTE_DECISION_PATH;
+	m->vhost_kind = v->kind;
+	fill_backend(r, c->backend, m);
+	m->rule_host = r->pool + v->host;
+	m->rule_path = r->pool + c->path;
+	m->path_type = IG_CAND_TYPE(c);
+	return best - v->first_cand;
+}
+
+/* §6 step 3: the chosen virtual host's own default, else the global one.
+ * Returns the backend record, or IG_NONE. */
+STEP uint32_t answer_default(const ingroute_router *r,
+                             uint32_t chosen, ingroute_match *m)
+{
+	uint32_t b = IG_NONE;
+
+	m->vhost_kind = chosen == IG_NONE ? INGROUTE_VHOST_NONE
+	                                  : r->vhosts[chosen].kind;
 	if (chosen != IG_NONE && r->vhosts[chosen].default_backend != IG_NONE) {
 		m->decision = INGROUTE_DECISION_DEFAULT;
 		m->default_source = INGROUTE_DEFAULT_VHOST;
-		fill_backend(r, r->vhosts[chosen].default_backend, m);
+		b = r->vhosts[chosen].default_backend;
 	} else if (r->global_default != IG_NONE) {
 		m->decision = INGROUTE_DECISION_DEFAULT;
 		m->default_source = r->global_source;
-		fill_backend(r, r->global_default, m);
+		b = r->global_default;
 	}
-	return how;
+	if (b != IG_NONE)
+		fill_backend(r, b, m);
+	return b;
+}
+
+/* Everything but the answer: the normalised request, the search order,
+ * and what decided. */
+STEP void write_record(ig_lookup *lk, const search *s, uint32_t vh,
+                       uint32_t rank, uint32_t backend)
+{
+	uint32_t k;
+
+	lk->how = s->how;
+	lk->nhost = s->h;
+	lk->nhost_len = s->hn;
+	lk->npath = s->p;
+	lk->npath_len = s->pn;
+	for (k = 0; k < s->norder; k++) {
+		lk->order[k] = s->order[k];
+		lk->region[k] = s->region[k];
+	}
+	lk->norder = s->norder;
+	lk->vhost = vh;
+	lk->rank = rank;
+	lk->backend = backend;
+}
+
+/* The lookup, in two instances: ingroute_router_match() runs it with
+ * record 0, so the record costs the hot path nothing (the compiler drops
+ * every line of it), and explain with record 1. */
+STEP void lookup(const ingroute_router *r, ig_lookup *lk, const int record)
+{
+	int fall = (r->flags & INGROUTE_OPT_FALLTHROUGH) != 0;
+	ingroute_match *m = lk->m;
+	size_t size = m->size;
+	uint32_t k, tries, rank, vh;
+	search s;
+
+	memset(m, 0, sizeof(*m));
+	m->size = size;
+	normalize_request(r, lk, &s);
+	find_vhosts(r, lk, &s, fall, record,
+	            record && (lk->flags & IG_LOOKUP_PROBE_ALL));
+	if (s.how & IG_LOOKUP_PATH_OK) {
+		/* Without fall-through only the first virtual host is asked. */
+		tries = fall ? s.norder : (s.norder ? 1 : 0);
+		for (k = 0; k < tries; k++) {
+			rank = ask_vhost(r, s.order[k], s.region[k], s.p, s.pn, m);
+			if (rank != IG_NONE) {
+				if (record)
+					write_record(lk, &s, s.order[k], rank, IG_NONE);
+				return;
+			}
+		}
+	}
+	vh = s.norder ? s.order[0] : IG_NONE;
+	k = answer_default(r, vh, m);
+	if (record)
+		write_record(lk, &s, vh, IG_NONE, k);
+}
+
+void ingroute__lookup(const ingroute_router *r, ig_lookup *lk)
+{
+	lookup(r, lk, 1);
 }
 
 int ingroute_router_match(const ingroute_router *r, const char *host,
                           size_t host_len, const char *path, size_t path_len,
                           ingroute_match *out)
 {
-	char nhost[IG_MAX_HOST + 1], npath[IG_MAX_PATH + 2];
-	size_t nhl, npl;
+	ig_lookup lk;
 	ingroute_match m;
 
 	if (!r || !out || out->size < MATCH_V1_SIZE || (!host && host_len) ||
 	    (!path && path_len))
 		return INGROUTE_EINVAL;
+	lk.host = host ? host : "";
+	lk.host_len = host_len;
+	lk.path = path ? path : "";
+	lk.path_len = path_len;
+	lk.flags = 0;
 	/* A caller with this header's struct (or a newer one) gets the answer
 	 * written in place; an older, smaller struct through a copy. */
 	if (out->size >= sizeof(m)) {
-		ingroute__lookup(r, host ? host : "", host_len, path ? path : "",
-		                 path_len, out, nhost, &nhl, npath, NULL, &npl, NULL);
+		lk.m = out;
+		lookup(r, &lk, 0);
 		/* A newer caller learns which of its fields were filled. */
 		out->size = sizeof(m);
 		return 0;
 	}
 	m.size = out->size;
-	ingroute__lookup(r, host ? host : "", host_len, path ? path : "", path_len,
-	                 &m, nhost, &nhl, npath, NULL, &npl, NULL);
+	lk.m = &m;
+	lookup(r, &lk, 0);
 	memcpy(out, &m, m.size);
 	return 0;
 }

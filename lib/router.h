@@ -334,18 +334,64 @@ int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_le
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len);
 
-/* match.c: the lookup, shared by match, explain and tls. It returns how
- * the request normalised: */
+/* match.c: the lookup, shared by match and explain. */
+
+/* One virtual host the lookup looked for (docs/semantics.md §5). */
+typedef struct ig_probe {
+	uint8_t kind;         /* IG_VH_EXACT, IG_VH_WILDCARD or IG_VH_ANY */
+	uint32_t vhost;       /* IG_NONE: no such virtual host */
+	const char *name;     /* exact: the host; wildcard: the suffix after
+	                       * "*." (in the request's host); any: "" */
+	size_t name_len;
+} ig_probe;
+
+/* ig_lookup.flags */
+#define IG_LOOKUP_PROBE_ALL 1u  /* look for every virtual host, also those
+                                 * past the one that ends the search, so
+                                 * that explain can say which exist */
+/* ig_lookup.how */
 #define IG_LOOKUP_HOST_NAME 1   /* the host may match rule hosts */
 #define IG_LOOKUP_PATH_OK 2     /* the path was short enough to match */
-uint32_t ingroute__find_vhost(const ingroute_router *r, const char *host,
-                              size_t n, int wildcard);
-uint32_t ingroute__best_in_vhost(const ingroute_router *r, uint32_t vh,
-                                 const char *path, size_t n);
-int ingroute__lookup(const ingroute_router *r, const char *host, size_t hlen,
-                     const char *path, size_t plen, ingroute_match *m,
-                     char *nhost, size_t *nhost_len, char *npath,
-                     const char **npath_out, size_t *npath_len,
-                     uint32_t *vhost_out);
+
+/* One lookup: the request in, the answer out, and the record of how it
+ * was found, so that explain reads what the lookup did instead of doing
+ * it again. Lives on the caller's stack; the caller sets the inputs,
+ * ingroute__lookup() the rest. (ingroute_router_match() runs the same
+ * steps without writing the record, which it does not read.) */
+typedef struct ig_lookup {
+	/* in */
+	const char *host;     /* the Host header; "" for none */
+	size_t host_len;
+	const char *path;
+	size_t path_len;
+	unsigned int flags;   /* IG_LOOKUP_* */
+	ingroute_match *m;    /* the answer: m->size set, the rest filled */
+
+	/* out: the request as the tables are keyed */
+	int how;              /* IG_LOOKUP_HOST_NAME | IG_LOOKUP_PATH_OK */
+	const char *nhost;    /* into hostbuf, or the input as given */
+	size_t nhost_len;
+	const char *npath;    /* into pathbuf, or the input as given */
+	size_t npath_len;     /* 0 unless IG_LOOKUP_PATH_OK */
+	/* the virtual hosts looked for, in order, existing or not */
+	ig_probe probes[3];
+	uint32_t nprobes;
+	/* the existing ones the search consults, in order: only the first
+	 * without fall-through; its region when the host table gave one */
+	uint32_t order[3];
+	uint32_t region[3];
+	uint32_t norder;
+	uint32_t vhost;       /* the one that decided: where the path matched,
+	                       * else order[0]; IG_NONE for none */
+	uint32_t rank;        /* decision PATH: the rule's place among its
+	                       * virtual host's, from first_cand; else IG_NONE */
+	uint32_t backend;     /* decision DEFAULT: its backend record, else
+	                       * IG_NONE */
+
+	char hostbuf[IG_MAX_HOST + 1];
+	char pathbuf[IG_MAX_PATH + 2];
+} ig_lookup;
+
+void ingroute__lookup(const ingroute_router *r, ig_lookup *lk);
 
 #endif
