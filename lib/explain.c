@@ -461,23 +461,14 @@ int ingroute_router_explain(const ingroute_router *r, const char *host,
 
 /* ---- dump */
 
-int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
+/* The virtual hosts by kind, then host. Insertion sort: qsort takes no
+ * context, and a global comparator context would race between threads. */
+static void sort_vhosts(const ingroute_router *r, uint32_t *order)
 {
-	uint32_t *order, i, ci;
-	ig_buf b;
-	int rc;
+	uint32_t i;
 
-	if (!r || !out)
-		return INGROUTE_EINVAL;
-	*out = NULL;
-	order = ingroute__malloc(&r->alloc, (r->nvhosts ? r->nvhosts : 1) *
-	                                    sizeof(*order));
-	if (!order)
-		return INGROUTE_ENOMEM;
 	for (i = 0; i < r->nvhosts; i++)
 		order[i] = i;
-	/* By kind, then host. Insertion sort: qsort takes no context, and a
-	 * global comparator context would race between threads. */
 	for (i = 1; i < r->nvhosts; i++) {
 		uint32_t v = order[i], j = i;
 
@@ -492,69 +483,100 @@ int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
 		}
 		order[j] = v;
 	}
+}
 
-	ingroute__buf_init(&b, &r->alloc);
-	ingroute__buf_puts(&b, "{\"virtualHosts\":[");
-	for (i = 0; i < r->nvhosts; i++) {
-		const ig_vhost *v = &r->vhosts[order[i]];
+/* One virtual host: its paths in precedence order, its default. */
+static void json_dump_vhost(const ingroute_router *r, ig_buf *b,
+                            const ig_vhost *v)
+{
+	uint32_t ci;
 
-		ingroute__buf_printf(&b, "%s{\"kind\":\"%s\",\"host\":", i ? "," : "",
-		                     vhost_kind_name(v->kind));
-		ingroute__buf_json(&b, r->pool + v->host, v->host_len);
-		ingroute__buf_puts(&b, ",\"paths\":[");
-		for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
-			ig_cand tmp;
-			const ig_cand *c = ig_cand_get(r, ci, &tmp);
+	ingroute__buf_printf(b, "{\"kind\":\"%s\",\"host\":",
+	                     vhost_kind_name(v->kind));
+	ingroute__buf_json(b, r->pool + v->host, v->host_len);
+	ingroute__buf_puts(b, ",\"paths\":[");
+	for (ci = v->first_cand; ci < v->first_cand + v->ncands; ci++) {
+		ig_cand tmp;
+		const ig_cand *c = ig_cand_get(r, ci, &tmp);
 
-			ingroute__buf_puts(&b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
-			ingroute__buf_json(&b, r->pool + c->path, c->path_len);
-			ingroute__buf_printf(&b, ",\"pathType\":\"%s\",\"ingress\":",
-			                     ingroute__path_type_name(IG_CAND_TYPE(c)));
-			json_cand_backend(r, &b, ci, 1);
-			ingroute__buf_puts(&b, "}");
-		}
-		ingroute__buf_puts(&b, "],\"defaultBackend\":");
-		if (v->default_backend != IG_NONE) {
-			ingroute__buf_puts(&b, "{\"backend\":");
-			json_backend(r, &b, v->default_backend);
-			ingroute__buf_puts(&b, ",\"ingress\":");
-			json_ingress(r, &b, v->default_backend);
-			ingroute__buf_puts(&b, "}");
-		} else {
-			ingroute__buf_puts(&b, "null");
-		}
-		ingroute__buf_puts(&b, "}");
+		ingroute__buf_puts(b, ci > v->first_cand ? ",{\"path\":" : "{\"path\":");
+		ingroute__buf_json(b, r->pool + c->path, c->path_len);
+		ingroute__buf_printf(b, ",\"pathType\":\"%s\",\"ingress\":",
+		                     ingroute__path_type_name(IG_CAND_TYPE(c)));
+		json_cand_backend(r, b, ci, 1);
+		ingroute__buf_puts(b, "}");
 	}
-	ingroute__buf_puts(&b, "],\"defaultBackend\":");
-	if (r->global_default != IG_NONE) {
-		ingroute__buf_puts(&b, "{\"source\":");
-		ingroute__buf_json_cstr(&b, default_step(r->global_source));
-		ingroute__buf_puts(&b, ",\"backend\":");
-		json_backend(r, &b, r->global_default);
-		ingroute__buf_puts(&b, ",\"ingress\":");
-		json_ingress(r, &b, r->global_default);
-		ingroute__buf_puts(&b, "}");
+	ingroute__buf_puts(b, "],\"defaultBackend\":");
+	if (v->default_backend != IG_NONE) {
+		ingroute__buf_puts(b, "{\"backend\":");
+		json_backend(r, b, v->default_backend);
+		ingroute__buf_puts(b, ",\"ingress\":");
+		json_ingress(r, b, v->default_backend);
+		ingroute__buf_puts(b, "}");
 	} else {
-		ingroute__buf_puts(&b, "null");
+		ingroute__buf_puts(b, "null");
 	}
-	ingroute__buf_puts(&b, ",\"tls\":[");
+	ingroute__buf_puts(b, "}");
+}
+
+/* The global default, the TLS table and the sizes. */
+static void json_dump_tail(const ingroute_router *r, ig_buf *b)
+{
+	uint32_t i;
+
+	ingroute__buf_puts(b, "],\"defaultBackend\":");
+	if (r->global_default != IG_NONE) {
+		ingroute__buf_puts(b, "{\"source\":");
+		ingroute__buf_json_cstr(b, default_step(r->global_source));
+		ingroute__buf_puts(b, ",\"backend\":");
+		json_backend(r, b, r->global_default);
+		ingroute__buf_puts(b, ",\"ingress\":");
+		json_ingress(r, b, r->global_default);
+		ingroute__buf_puts(b, "}");
+	} else {
+		ingroute__buf_puts(b, "null");
+	}
+	ingroute__buf_puts(b, ",\"tls\":[");
 	for (i = 0; i < r->ntls; i++) {
 		const ig_tls_entry *e = &r->tls[i];
 
-		ingroute__buf_puts(&b, i ? ",{\"host\":" : "{\"host\":");
-		ingroute__buf_json_cstr(&b, r->pool + e->host);
-		ingroute__buf_puts(&b, ",\"secret\":{\"namespace\":");
-		ingroute__buf_json_cstr(&b, r->pool + r->ings[e->ing].ns);
-		ingroute__buf_puts(&b, ",\"name\":");
-		ingroute__buf_json_cstr(&b, r->pool + e->secret);
-		ingroute__buf_puts(&b, "},\"ingress\":");
-		json_ingress_of(r, &b, r->ings[e->ing].ns, r->ings[e->ing].name);
-		ingroute__buf_puts(&b, "}");
+		ingroute__buf_puts(b, i ? ",{\"host\":" : "{\"host\":");
+		ingroute__buf_json_cstr(b, r->pool + e->host);
+		ingroute__buf_puts(b, ",\"secret\":{\"namespace\":");
+		ingroute__buf_json_cstr(b, r->pool + r->ings[e->ing].ns);
+		ingroute__buf_puts(b, ",\"name\":");
+		ingroute__buf_json_cstr(b, r->pool + e->secret);
+		ingroute__buf_puts(b, "},\"ingress\":");
+		json_ingress_of(r, b, r->ings[e->ing].ns, r->ings[e->ing].name);
+		ingroute__buf_puts(b, "}");
 	}
-	ingroute__buf_printf(&b, "],\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"
+	ingroute__buf_printf(b, "],\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"
 	                     "\"paths\":%u,\"indexBytes\":%zu,\"totalBytes\":%zu}}",
 	                     r->nings, r->nvhosts, r->ncands, r->index_bytes,
 	                     r->total_bytes);
+}
+
+int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)
+{
+	uint32_t *order, i;
+	ig_buf b;
+	int rc;
+
+	if (!r || !out)
+		return INGROUTE_EINVAL;
+	*out = NULL;
+	order = ingroute__malloc(&r->alloc, (r->nvhosts ? r->nvhosts : 1) *
+	                                    sizeof(*order));
+	if (!order)
+		return INGROUTE_ENOMEM;
+	sort_vhosts(r, order);
+	ingroute__buf_init(&b, &r->alloc);
+	ingroute__buf_puts(&b, "{\"virtualHosts\":[");
+	for (i = 0; i < r->nvhosts; i++) {
+		ingroute__buf_puts(&b, i ? "," : "");
+		json_dump_vhost(r, &b, &r->vhosts[order[i]]);
+	}
+	json_dump_tail(r, &b);
 	ingroute__free(&r->alloc, order);
 	rc = hand_out(r, &b, out, out_len);
 	ingroute__buf_free(&b);
