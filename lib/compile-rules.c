@@ -224,7 +224,7 @@ static void gather_ingress(cc *c, uint32_t prec)
 			return;
 		v = &c->vhosts[vh];
 		/* The highest-precedence Ingress with rules here and a
-		 * defaultBackend gives the host's default (4.6 step 3). */
+		 * defaultBackend gives the host's default (§6 step 3). */
 		if (o->default_backend) {
 			if (!v->default_obj) {
 				v->default_obj = o;

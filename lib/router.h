@@ -1,6 +1,7 @@
 /*
- * The compiled router's layout, shared by compile.c (which builds it),
- * match.c (which walks it) and explain.c (which prints it).
+ * The compiled router's layout, shared by the compile stage (compile.h:
+ * compile.c, compile-rules.c and compile-index.c build it), match.c
+ * (which walks it) and explain.c (which prints it).
  *
  * Everything lives in a handful of flat arrays addressed by 32-bit
  * indices, and every string in one pool addressed by 32-bit offsets, so the
