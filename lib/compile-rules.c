@@ -119,16 +119,26 @@ static uint32_t vhost_get(cc *c, int kind, const char *host, size_t n)
 
 /* A backend of the Ingress of precedence `prec`, whose namespace and name
  * are pooled once in r->ings. */
-uint32_t ingroute__compile_backend(cc *c, const ig_backend *b, uint32_t prec)
+/* A new backend record with every string absent; NULL on OOM. */
+static ig_rbackend *new_backend(cc *c)
 {
 	ig_rbackend *rb;
 
 	if (cc_grow(c, (void **)&c->backends, &c->cap_backends, c->nbackends + 1,
 	         sizeof(ig_rbackend)) < 0)
-		return IG_NONE;
+		return NULL;
 	rb = &c->backends[c->nbackends];
 	memset(rb, 0xff, sizeof(*rb));
 	rb->port_number = 0;
+	return rb;
+}
+
+uint32_t ingroute__compile_backend(cc *c, const ig_backend *b, uint32_t prec)
+{
+	ig_rbackend *rb = new_backend(c);
+
+	if (!rb)
+		return IG_NONE;
 	rb->ns = c->r->ings[prec].ns;
 	rb->ing_name = c->r->ings[prec].name;
 	if (b->has_service) {
@@ -148,16 +158,12 @@ uint32_t ingroute__compile_backend(cc *c, const ig_backend *b, uint32_t prec)
 static uint32_t option_backend(cc *c, const char *s)
 {
 	const char *slash = strchr(s, '/'), *colon = strrchr(s, ':'), *p;
-	ig_rbackend *rb;
+	ig_rbackend *rb = new_backend(c);
 	int numeric = 1;
 	long port = 0;
 
-	if (cc_grow(c, (void **)&c->backends, &c->cap_backends, c->nbackends + 1,
-	         sizeof(ig_rbackend)) < 0)
+	if (!rb)
 		return IG_NONE;
-	rb = &c->backends[c->nbackends];
-	memset(rb, 0xff, sizeof(*rb));
-	rb->port_number = 0;
 	rb->ing_name = IG_NONE;
 	rb->ns = cc_pool_add(c, s, (size_t)(slash - s));
 	rb->service = cc_pool_add(c, slash + 1, (size_t)(colon - slash - 1));
