@@ -132,7 +132,7 @@ static void check_diags(const ingroute_diags *d, int fault)
 		FUZZ_CHECK(dg.message != NULL, "diag %zu without a message", i);
 		FUZZ_CHECK(dg.severity >= INGROUTE_NOTE && dg.severity <= INGROUTE_ERROR,
 		           "severity %d", dg.severity);
-		FUZZ_CHECK(dg.code >= INGROUTE_D_SYNTAX && dg.code <= INGROUTE_D_OBJECT,
+		FUZZ_CHECK(dg.code >= INGROUTE_D_SYNTAX && dg.code <= INGROUTE_D_KEPT,
 		           "code %d", dg.code);
 		len = ingroute_diags_format(d, i, line, sizeof(line));
 		if (fault && len == 0)

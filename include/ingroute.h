@@ -36,6 +36,7 @@
 #define INGROUTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,7 +52,7 @@ extern "C" {
 
 /** Version of this header. ingroute_version() gives the library's. @since 0.1 */
 #define INGROUTE_VERSION_MAJOR 0
-#define INGROUTE_VERSION_MINOR 2
+#define INGROUTE_VERSION_MINOR 3
 #define INGROUTE_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch. @since 0.1 */
 #define INGROUTE_VERSION_NUMBER \
@@ -225,7 +226,10 @@ enum ingroute_diag_code {
 	/** More diagnostics than max_diagnostics; the rest were dropped. */
 	INGROUTE_D_TRUNCATED = 13,
 	/** An object cannot be used (not an object, no kind, ...). */
-	INGROUTE_D_OBJECT = 14
+	INGROUTE_D_OBJECT = 14,
+	/** An invalid version of an object was not applied; the message names
+	 * the valid version that stays (docs/semantics.md §1.6). @since 0.3 */
+	INGROUTE_D_KEPT = 15
 };
 
 /**
@@ -333,7 +337,9 @@ INGROUTE_API void ingroute_ruleset_free(ingroute_ruleset *rs);
  * Otherwise every valid v1 Ingress and IngressClass is added, replacing one
  * with the same namespace/name (a note says so); invalid objects are
  * dropped with every error reported, and an invalid object never replaces
- * a valid one. Objects of other kinds are skipped with a note.
+ * a valid one (an INGROUTE_D_KEPT error names the version kept). Objects
+ * of other kinds are skipped with a note. One object's JSON, as a watch
+ * event carries it, is applied this way.
  *
  * Returns 0 (also when some objects were invalid, unless strict),
  * INGROUTE_EINVAL, INGROUTE_ESYNTAX, INGROUTE_ELIMIT, INGROUTE_EINVALID
@@ -361,6 +367,56 @@ INGROUTE_API int ingroute_ruleset_load_path(ingroute_ruleset *rs,
  */
 INGROUTE_API int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
                                          const char *name);
+
+/**
+ * Reloads: the sources are the whole desired state (docs/semantics.md
+ * §1.6). Reads every path as ingroute_ruleset_load_path() does, then
+ * makes the ruleset hold what they hold: objects they no longer contain
+ * are removed, new and changed ones are applied, and an object whose new
+ * version is invalid keeps the valid version the ruleset had (an
+ * INGROUTE_D_KEPT error names both); an invalid object the ruleset did not
+ * have is left out. This is how a proxy reloads: a typo in one Ingress
+ * never takes its served routes away. All or nothing as for load_path: on
+ * a syntax error, a limit, an unreadable path or (strict) any error,
+ * nothing changes. npaths 0 empties the ruleset. Returns load_path's
+ * codes. @since 0.3
+ */
+INGROUTE_API int ingroute_ruleset_reload_paths(ingroute_ruleset *rs,
+                                               const char *const *paths,
+                                               size_t npaths,
+                                               ingroute_diags *diags);
+
+/**
+ * Reloads from one buffer, as ingroute_ruleset_reload_paths() does from
+ * files: the buffer is the whole desired state. @since 0.3
+ */
+INGROUTE_API int ingroute_ruleset_reload_buffer(ingroute_ruleset *rs,
+                                                const char *data, size_t len,
+                                                const char *name,
+                                                ingroute_diags *diags);
+
+/**
+ * Removes one object by kind and key, as a watch's DELETED event does.
+ * kind is "Ingress" (ns NULL: the default namespace) or "IngressClass"
+ * (ns ignored). Applying an object (ADDED, MODIFIED) is
+ * ingroute_ruleset_load_buffer() with its JSON. Returns 0,
+ * INGROUTE_ENOENT if there is none, INGROUTE_EINVAL for NULL arguments or
+ * another kind. @since 0.3
+ */
+INGROUTE_API int ingroute_ruleset_delete(ingroute_ruleset *rs,
+                                         const char *kind, const char *ns,
+                                         const char *name);
+
+/**
+ * A counter that changes whenever what a compile reads changes: an object
+ * added, removed, or replaced by a version that differs in more than the
+ * server's bookkeeping (metadata.resourceVersion, generation,
+ * managedFields) and status. Loading an identical version, or an invalid
+ * one that is not applied, leaves it alone, so a watcher compiles only
+ * when ingroute_router_stats().generation differs from it. 0 for NULL or
+ * a new ruleset. @since 0.3
+ */
+INGROUTE_API uint64_t ingroute_ruleset_generation(const ingroute_ruleset *rs);
 
 /** Number of Ingresses held (0 for NULL). @since 0.1 */
 INGROUTE_API size_t ingroute_ruleset_count(const ingroute_ruleset *rs);
@@ -723,6 +779,9 @@ typedef struct ingroute_stats {
 	/** Bytes of strings: hosts, paths, names, kept once each, and the
 	 * copies of path keys laid out beside small hosts' rules. */
 	size_t string_bytes;
+	/** ingroute_ruleset_generation() of the ruleset when this router was
+	 * compiled from it. @since 0.3 */
+	uint64_t generation;
 } ingroute_stats;
 
 /**

@@ -193,6 +193,7 @@ static void finish(cc *c)
 	r->string_bytes = r->pool_len + (r->blob_len - c->region_index);
 	r->ings_skipped = c->view.n - c->nings;
 	r->ings_invalid = c->view.invalid;
+	r->generation = c->view.generation;
 }
 
 int ingroute_router_compile_with(ingroute_router **out,
@@ -289,6 +290,7 @@ int ingroute_router_stats(const ingroute_router *r, ingroute_stats *out)
 	s.tls_entries = r->ntls;
 	s.index_bytes = r->index_bytes;
 	s.string_bytes = r->string_bytes;
+	s.generation = r->generation;
 	memcpy(out, &s, s.size);
 	return 0;
 }

@@ -623,8 +623,64 @@ static void decode_metadata(dec *d, const ig_node *meta)
 		}
 		/* Parsed, and complained about, once the object is named. */
 		field_str(d, meta, "creationTimestamp", &d->ts);
+		field_str(d, meta, "resourceVersion", &o->resource_version);
 	}
 	pop(d, mark);
+}
+
+/* ---- the digest */
+
+/* Subtrees below this depth add only their size: aliases can nest a
+ * document deeper than its text, and the walk is recursive. */
+#define DIGEST_DEPTH 128
+
+static uint64_t digest_mix(uint64_t h, uint64_t x)
+{
+	h ^= x + 0x9e3779b97f4a7c15u + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdu;
+}
+
+/* Keys whose values change on every write without changing a route:
+ * the server's bookkeeping and the status the controller reports. */
+static int digest_skips(const ig_node *key, int depth, int in_meta)
+{
+	if (key->type != IG_SCALAR)
+		return 0;
+	if (depth == 0)
+		return ingroute__scalar_is(key, "status");
+	return in_meta && (ingroute__scalar_is(key, "resourceVersion") ||
+	                   ingroute__scalar_is(key, "managedFields") ||
+	                   ingroute__scalar_is(key, "generation") ||
+	                   ingroute__scalar_is(key, "selfLink"));
+}
+
+static uint64_t digest_node(const ig_node *n, uint64_t h, int depth,
+                            int in_meta)
+{
+	uint32_t i;
+
+	/* How a scalar resolved counts, not how it was quoted: JSON and
+	 * YAML spellings of one object digest the same. */
+	h = digest_mix(h, (uint64_t)n->type << 8 | n->skind);
+	if (n->type == IG_SCALAR)
+		return ingroute__hash(n->u.str, n->n, digest_mix(h, n->n));
+	if (depth >= DIGEST_DEPTH)
+		return digest_mix(h, (uint64_t)n->weight << 32 ^ n->bytes);
+	for (i = 0; i < n->n; i++) {
+		const ig_node *k = n->u.kids[i];
+
+		if (n->type == IG_MAP && i % 2 == 0 && i + 1 < n->n &&
+		    digest_skips(k, depth, in_meta)) {
+			i++;
+			continue;
+		}
+		h = digest_node(k, h, depth + 1, n->type == IG_MAP && i % 2 == 1 &&
+		                depth == 0 && n->u.kids[i - 1]->type == IG_SCALAR &&
+		                ingroute__scalar_is(n->u.kids[i - 1], "metadata"));
+	}
+	/* The end of a collection, so that [[a], b] and [[a, b]] differ;
+	 * its length is not mixed in, as skipped keys do not count. */
+	return digest_mix(h, 0xe0d);
 }
 
 /* ---- objects and lists */
@@ -648,6 +704,7 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	ingroute__arena_init(&o->arena, w->o->alloc);
 	o->kind = (uint8_t)kind;
 	o->pos = node->pos;
+	o->digest = digest_node(node, (uint64_t)kind, 0, 0);
 	memset(&d, 0, sizeof(d));
 	d.o = w->o;
 	d.obj = o;

@@ -187,6 +187,8 @@ int ingroute__keyset_has(const ig_keyset *ks, const char *ns, size_t nslen,
                          const char *name, size_t namelen);
 void ingroute__keyset_del(ig_keyset *ks, const ig_alloc *a, const char *ns,
                           size_t nslen, const char *name, size_t namelen);
+/* Removes every key and keeps the room: later puts within it cannot fail. */
+void ingroute__keyset_clear(ig_keyset *ks, const ig_alloc *a);
 void ingroute__keyset_free(ig_keyset *ks, const ig_alloc *a);
 
 /* ----------------------------------------------------------------- load.c */

@@ -139,6 +139,17 @@ void ingroute__keyset_del(ig_keyset *ks, const ig_alloc *a, const char *ns,
 	}
 }
 
+void ingroute__keyset_clear(ig_keyset *ks, const ig_alloc *a)
+{
+	size_t i;
+
+	for (i = 0; i < ks->cap; i++) {
+		ingroute__free(a, ks->slots[i]);
+		ks->slots[i] = NULL;
+	}
+	ks->n = 0;
+}
+
 void ingroute__keyset_free(ig_keyset *ks, const ig_alloc *a)
 {
 	size_t i;

@@ -94,6 +94,9 @@ typedef struct ig_object {
 	uint64_t seq;          /* arrival order in the ruleset */
 	uint8_t rejected;      /* failed decoding or validation */
 	uint8_t newer_rejected;/* a later version in the same load failed */
+	uint64_t digest;       /* what routing reads of it: equal digests, no
+	                        * change (docs/semantics.md §1.6) */
+	ig_str resource_version; /* metadata.resourceVersion, when given */
 
 	/* Ingress */
 	ig_pos spec_pos;

@@ -219,6 +219,7 @@ struct ingroute_router {
 	/* Counted when compiling, for ingroute_router_stats(). */
 	size_t ings_skipped;       /* not served because of their class */
 	size_t ings_invalid;       /* latest version failed validation */
+	uint64_t generation;       /* the ruleset's, when compiled */
 	size_t conflicts;          /* INGROUTE_D_CONFLICT warnings */
 	size_t shadowed;           /* INGROUTE_D_SHADOWED warnings */
 	size_t string_bytes;       /* the pool and the regions' key bytes */

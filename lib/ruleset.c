@@ -9,6 +9,10 @@
  * was read: a truncated file, a limit, an allocation
  * failure or, in strict mode, one invalid object leaves the ruleset as it
  * was. Commit itself cannot fail, because its memory is reserved first.
+ *
+ * A reload (docs/semantics.md §1.6) stages its sources the same way and
+ * takes them as the whole desired state: what they leave out is removed,
+ * and a key whose new version is invalid keeps the version it had.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,7 @@ struct ingroute_ruleset {
 	uint64_t next_seq;
 	ig_keyset rejected;        /* Ingresses whose latest version failed
 	                            * validation */
+	uint64_t generation;       /* changes of what a compile reads */
 };
 
 /* ---- options */
@@ -231,22 +236,26 @@ static int reserve(ingroute_ruleset *rs, size_t more, size_t more_classes)
 	return 0;
 }
 
-static void commit_ingress(ingroute_ruleset *rs, ig_object *o)
+/* Both commits return 1 when what a compile reads changed: a new key, or
+ * a version with another digest. */
+static int commit_ingress(ingroute_ruleset *rs, ig_object *o)
 {
 	size_t slot = index_slot(rs, o->ns.s, o->ns.len, o->name.s, o->name.len);
 
 	if (rs->index[slot]) {
 		ig_object **old = &rs->items[rs->index[slot] - 1];
+		int changed = (*old)->digest != o->digest;
 
 		/* A replacement keeps its predecessor's place in arrival order. */
 		o->seq = (*old)->seq;
 		ingroute__object_free(*old);
 		*old = o;
-		return;
+		return changed;
 	}
 	o->seq = rs->next_seq++;
 	rs->items[rs->n] = o;
 	rs->index[slot] = (uint32_t)++rs->n;
+	return 1;
 }
 
 static ig_object **find_class(const ingroute_ruleset *rs, const char *name,
@@ -261,16 +270,19 @@ static ig_object **find_class(const ingroute_ruleset *rs, const char *name,
 	return NULL;
 }
 
-static void commit_class(ingroute_ruleset *rs, ig_object *o)
+static int commit_class(ingroute_ruleset *rs, ig_object *o)
 {
 	ig_object **old = find_class(rs, o->name.s, o->name.len);
+	int changed = 1;
 
 	if (old) {
+		changed = (*old)->digest != o->digest;
 		ingroute__object_free(*old);
 		*old = o;
 	} else {
 		rs->classes[rs->nclasses++] = o;
 	}
+	return changed;
 }
 
 /* ---- loading */
@@ -286,6 +298,7 @@ typedef struct stage {
 	size_t nrejected;     /* staged Ingresses that failed validation */
 	uint32_t *index;      /* objs position + 1 by (kind, ns, name) */
 	size_t index_cap;
+	int whole;            /* a reload: the sources are the desired state */
 } stage;
 
 static uint64_t staged_hash(const ig_object *o)
@@ -341,6 +354,22 @@ static void replaced_note(const ig_diag_ctx *about, const ig_object *o,
 	               prev->pos.col);
 }
 
+/* docs/semantics.md §1.6: the rejected version is where the diagnostic
+ * points; the message names the version that stays. */
+static void kept_error(const ig_diag_ctx *about, const ig_object *o,
+                       const ig_object *kept)
+{
+	const ig_str *rv = &kept->resource_version;
+
+	ingroute__diag(about, INGROUTE_ERROR, INGROUTE_D_KEPT, o->pos, NULL,
+	               "this version is invalid and not applied; the valid "
+	               "version loaded from %s:%u:%u%s%.*s%s stays in effect",
+	               kept->file ? kept->file : "<input>", kept->pos.line,
+	               kept->pos.col, rv->s ? " (resourceVersion \"" : "",
+	               rv->s ? (int)(rv->len > 64 ? 64 : rv->len) : 0,
+	               rv->s ? rv->s : "", rv->s ? "\")" : "");
+}
+
 /* Each decoded object: validated here, so that decoding never calls
  * validation. A valid object takes its key's place in the stage; an
  * invalid one is staged only to be counted, and never displaces a valid
@@ -374,16 +403,20 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 		st->nrejected++;
 	if (twin && !(*twin)->rejected) {
 		if (o->rejected) {
+			kept_error(about, o, *twin);
 			(*twin)->newer_rejected = 1;
 			ingroute__object_free(o);
 			return 0;
 		}
 		replaced_note(about, o, *twin);
-	} else if (!o->rejected) {
+	} else {
 		in_rs = o->kind == IG_OBJ_INGRESS
 			? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
 			: find_class(st->rs, o->name.s, o->name.len);
-		if (in_rs)
+		if (in_rs && o->rejected)
+			kept_error(about, o, *in_rs);
+		/* A reload names only the objects it changes. */
+		else if (in_rs && !(st->whole && (*in_rs)->digest == o->digest))
 			replaced_note(about, o, *in_rs);
 	}
 	if (twin) {
@@ -497,12 +530,49 @@ static int stage_prepare(stage *st, ig_key ***keys)
 	return 0;
 }
 
+static int staged(const stage *st, const ig_object *o)
+{
+	return st->index_cap && st->index[staged_slot(st, o)];
+}
+
+/* A reload's removals: every object of the ruleset whose key its sources
+ * do not name. No allocation. Returns how many went. */
+static size_t drop_unstaged(stage *st)
+{
+	ingroute_ruleset *rs = st->rs;
+	size_t i, w = 0, gone = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		if (staged(st, rs->items[i])) {
+			rs->items[w++] = rs->items[i];
+			continue;
+		}
+		ingroute__object_free(rs->items[i]);
+		gone++;
+	}
+	rs->n = w;
+	if (gone && rs->index_cap)
+		index_rebuild(rs);
+	for (i = w = 0; i < rs->nclasses; i++) {
+		if (staged(st, rs->classes[i])) {
+			rs->classes[w++] = rs->classes[i];
+			continue;
+		}
+		ingroute__object_free(rs->classes[i]);
+		gone++;
+	}
+	rs->nclasses = w;
+	/* The sources' rejected keys are the whole set now. */
+	ingroute__keyset_clear(&rs->rejected, &rs->alloc);
+	return gone;
+}
+
 /* Commits on success, discards otherwise; returns the load's status. */
 static int stage_finish(stage *st, int rc)
 {
 	ingroute_ruleset *rs = st->rs;
 	ig_key **keys = NULL;
-	size_t i, k = 0;
+	size_t i, k = 0, changed = 0;
 
 	if (rc == 0 && st->sink.oom)
 		rc = INGROUTE_ENOMEM;
@@ -510,6 +580,8 @@ static int stage_finish(stage *st, int rc)
 		rc = INGROUTE_EINVALID;
 	if (rc == 0)
 		rc = stage_prepare(st, &keys);
+	if (rc == 0 && st->whole)
+		changed += drop_unstaged(st);
 	for (i = 0; i < st->n; i++) {
 		ig_object *o = st->objs[i];
 
@@ -524,11 +596,13 @@ static int stage_finish(stage *st, int rc)
 			ingroute__object_free(o);
 			st->objs[i] = NULL;
 		} else if (o->kind == IG_OBJ_INGRESS) {
-			commit_ingress(rs, o);
+			changed += (size_t)commit_ingress(rs, o);
 		} else {
-			commit_class(rs, o);
+			changed += (size_t)commit_class(rs, o);
 		}
 	}
+	if (changed)
+		rs->generation++;
 	/* Notes after the commit cannot fail the load: one that cannot be
 	 * stored is only counted. */
 	if (rc == 0)
@@ -569,26 +643,70 @@ static int stage_file(stage *st, const char *path)
 	return rc;
 }
 
-int ingroute_ruleset_load_path(ingroute_ruleset *rs, const char *path,
-                               ingroute_diags *diags)
+static int stage_path(stage *st, const char *path)
 {
 	char **names;
 	size_t n, i;
-	stage st;
 	int rc;
+
+	if (!ingroute__is_dir(path))
+		return stage_file(st, path);
+	rc = ingroute__list_dir(&st->rs->alloc, path, &st->dc, &names, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		/* Subdirectories named like manifests are not descended into. */
+		if (!ingroute__is_dir(names[i]))
+			rc = stage_file(st, names[i]);
+	ingroute__free_names(&st->rs->alloc, names, n);
+	return rc;
+}
+
+int ingroute_ruleset_load_path(ingroute_ruleset *rs, const char *path,
+                               ingroute_diags *diags)
+{
+	stage st;
 
 	if (!rs || !path)
 		return INGROUTE_EINVAL;
 	stage_init(&st, rs, diags);
-	if (!ingroute__is_dir(path))
-		return stage_finish(&st, stage_file(&st, path));
-	rc = ingroute__list_dir(&rs->alloc, path, &st.dc, &names, &n);
-	for (i = 0; rc == 0 && i < n; i++)
-		/* Subdirectories named like manifests are not descended into. */
-		if (!ingroute__is_dir(names[i]))
-			rc = stage_file(&st, names[i]);
-	ingroute__free_names(&rs->alloc, names, n);
+	return stage_finish(&st, stage_path(&st, path));
+}
+
+int ingroute_ruleset_reload_paths(ingroute_ruleset *rs,
+                                  const char *const *paths, size_t npaths,
+                                  ingroute_diags *diags)
+{
+	stage st;
+	size_t i;
+	int rc = 0;
+
+	if (!rs || (!paths && npaths))
+		return INGROUTE_EINVAL;
+	for (i = 0; i < npaths; i++)
+		if (!paths[i])
+			return INGROUTE_EINVAL;
+	stage_init(&st, rs, diags);
+	st.whole = 1;
+	for (i = 0; rc == 0 && i < npaths; i++)
+		rc = stage_path(&st, paths[i]);
 	return stage_finish(&st, rc);
+}
+
+int ingroute_ruleset_reload_buffer(ingroute_ruleset *rs, const char *data,
+                                   size_t len, const char *name,
+                                   ingroute_diags *diags)
+{
+	stage st;
+
+	if (!rs || (!data && len))
+		return INGROUTE_EINVAL;
+	stage_init(&st, rs, diags);
+	st.whole = 1;
+	return stage_finish(&st, stage_buffer(&st, data ? data : "", len, name));
+}
+
+uint64_t ingroute_ruleset_generation(const ingroute_ruleset *rs)
+{
+	return rs ? rs->generation : 0;
 }
 
 /* ---- queries and removal */
@@ -596,24 +714,41 @@ int ingroute_ruleset_load_path(ingroute_ruleset *rs, const char *path,
 int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
                             const char *name)
 {
-	ig_object **p;
-	size_t at;
+	return ingroute_ruleset_delete(rs, "Ingress", ns, name);
+}
 
-	if (!rs || !name)
+int ingroute_ruleset_delete(ingroute_ruleset *rs, const char *kind,
+                            const char *ns, const char *name)
+{
+	ig_object **p, **base;
+	size_t at, *n;
+
+	if (!rs || !kind || !name)
 		return INGROUTE_EINVAL;
-	if (!ns)
-		ns = rs->default_ns;
-	ingroute__keyset_del(&rs->rejected, &rs->alloc, ns, strlen(ns), name,
-	                     strlen(name));
-	p = find_item(rs, ns, strlen(ns), name, strlen(name));
+	if (strcmp(kind, "IngressClass") == 0) {
+		p = find_class(rs, name, strlen(name));
+		base = rs->classes;
+		n = &rs->nclasses;
+	} else if (strcmp(kind, "Ingress") == 0) {
+		if (!ns)
+			ns = rs->default_ns;
+		ingroute__keyset_del(&rs->rejected, &rs->alloc, ns, strlen(ns), name,
+		                     strlen(name));
+		p = find_item(rs, ns, strlen(ns), name, strlen(name));
+		base = rs->items;
+		n = &rs->n;
+	} else {
+		return INGROUTE_EINVAL;
+	}
 	if (!p)
 		return INGROUTE_ENOENT;
-	at = (size_t)(p - rs->items);
+	at = (size_t)(p - base);
 	ingroute__object_free(*p);
-	memmove(&rs->items[at], &rs->items[at + 1],
-	        (rs->n - at - 1) * sizeof(*rs->items));
-	rs->n--;
-	index_rebuild(rs);
+	memmove(&base[at], &base[at + 1], (*n - at - 1) * sizeof(*base));
+	(*n)--;
+	if (base == rs->items)
+		index_rebuild(rs);
+	rs->generation++;
 	return 0;
 }
 
@@ -734,6 +869,7 @@ void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v)
 	v->items = rs->items;
 	v->n = rs->n;
 	v->invalid = rs->rejected.n;
+	v->generation = rs->generation;
 }
 
 int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o)

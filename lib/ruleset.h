@@ -17,6 +17,7 @@ typedef struct ig_ruleset_view {
 	size_t n;
 	size_t invalid;                /* Ingresses whose latest version failed
 	                                * validation */
+	uint64_t generation;           /* ingroute_ruleset_generation() */
 } ig_ruleset_view;
 
 void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v);

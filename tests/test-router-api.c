@@ -17,6 +17,9 @@
 
 #include "ingroute.h"
 
+/* Where the 0.2 layout of ingroute_stats ended. */
+#define STATS_V02_SIZE (offsetof(ingroute_stats, string_bytes) + sizeof(size_t))
+
 #define ING "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
 #define SVC(n) "backend: {service: {name: " n ", port: {number: 80}}}"
 
@@ -207,10 +210,17 @@ static void test_stats_arguments(void **state)
 	assert_int_equal(ingroute_router_stats(r, NULL), INGROUTE_EINVAL);
 	/* Smaller than the first layout: refused, nothing written. */
 	memset(u.b, 0xa5, sizeof(u.b));
-	u.s.size = sizeof(u.s) - 1;
+	u.s.size = STATS_V02_SIZE - 1;
 	assert_int_equal(ingroute_router_stats(r, &u.s), INGROUTE_EINVAL);
-	assert_int_equal(u.s.size, sizeof(u.s) - 1);
+	assert_int_equal(u.s.size, STATS_V02_SIZE - 1);
 	for (i = sizeof(size_t); i < sizeof(u.b); i++)
+		assert_int_equal(u.b[i], 0xa5);
+	/* A 0.2 caller's struct: filled to its end, generation untouched. */
+	u.s.size = STATS_V02_SIZE;
+	assert_int_equal(ingroute_router_stats(r, &u.s), 0);
+	assert_int_equal(u.s.size, STATS_V02_SIZE);
+	assert_int_equal(u.s.paths, 1);
+	for (i = STATS_V02_SIZE; i < sizeof(u.b); i++)
 		assert_int_equal(u.b[i], 0xa5);
 	u.s.size = 0;
 	assert_int_equal(ingroute_router_stats(r, &u.s), INGROUTE_EINVAL);

@@ -359,7 +359,7 @@ static const struct expect table[] = {
 	OFF(ingroute_compile_options, impl_specific, 16),
 	OFF(ingroute_compile_options, default_backend, 24),
 
-	SZ(ingroute_stats, 88),
+	SZ(ingroute_stats, 96),
 	OFF(ingroute_stats, size, 0),
 	OFF(ingroute_stats, ingresses_served, 8),
 	OFF(ingroute_stats, ingresses_skipped, 16),
@@ -371,6 +371,7 @@ static const struct expect table[] = {
 	OFF(ingroute_stats, tls_entries, 64),
 	OFF(ingroute_stats, index_bytes, 72),
 	OFF(ingroute_stats, string_bytes, 80),
+	OFF(ingroute_stats, generation, 88),
 
 	/* The first layouts' ends, which the library checks sizes against. */
 	{ "v0.1 options end", V1_OPTIONS, 112 },
@@ -428,6 +429,7 @@ static void enum_values(void)
 	EV(INGROUTE_D_REPLACED, 10); EV(INGROUTE_D_CONFLICT, 11);
 	EV(INGROUTE_D_SHADOWED, 12); EV(INGROUTE_D_TRUNCATED, 13);
 	EV(INGROUTE_D_OBJECT, 14);
+	EV(INGROUTE_D_KEPT, 15);
 	EV(INGROUTE_SERVED, 1); EV(INGROUTE_NOT_SERVED, 0);
 	EV(INGROUTE_DECISION_NONE, 0); EV(INGROUTE_DECISION_PATH, 1);
 	EV(INGROUTE_DECISION_DEFAULT, 2);
