@@ -486,6 +486,113 @@ func (r *Ruleset) LoadPath(path string) ([]Diagnostic, error) {
 	return diags, check(rc, "load "+path, diags)
 }
 
+// ReloadPaths makes the Ruleset hold what the files and directories hold,
+// as one desired state (docs/semantics.md §1.6): objects they no longer
+// contain are removed, new and changed ones applied, and an object whose
+// new version is invalid keeps the valid version held before (a DiagKept
+// error names it). All or nothing, as LoadPath: on failure nothing
+// changes. This is how a proxy reloads files: a typo never removes a
+// served route.
+func (r *Ruleset) ReloadPaths(paths ...string) ([]Diagnostic, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil, ErrClosed
+	}
+	// One C array of C strings, all in C memory (cgo forbids Go pointers
+	// to Go pointers).
+	var cpaths **C.char
+	if len(paths) > 0 {
+		cpaths = (**C.char)(C.malloc(C.size_t(len(paths)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+		defer C.free(unsafe.Pointer(cpaths))
+		arr := unsafe.Slice(cpaths, len(paths))
+		for i, p := range paths {
+			arr[i] = C.CString(p)
+			defer C.free(unsafe.Pointer(arr[i]))
+		}
+	}
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_ruleset_reload_paths(r.rs, cpaths, C.size_t(len(paths)), d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return diags, check(rc, "reload "+strings.Join(paths, " "), diags)
+}
+
+// ReloadBuffer is ReloadPaths for one buffer of YAML or JSON text: the
+// text is the whole desired state.
+func (r *Ruleset) ReloadBuffer(name string, data []byte) ([]Diagnostic, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return nil, ErrClosed
+	}
+	var cname *C.char
+	if name != "" {
+		cname = C.CString(name)
+		defer C.free(unsafe.Pointer(cname))
+	}
+	p := emptyCStr()
+	if len(data) > 0 {
+		p = (*C.char)(unsafe.Pointer(&data[0]))
+	}
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_ruleset_reload_buffer(r.rs, p, C.size_t(len(data)), cname, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = "<text>"
+	}
+	return diags, check(rc, "reload "+name, diags)
+}
+
+// Kinds of object a Ruleset holds, for Delete.
+const (
+	KindIngress      = "Ingress"
+	KindIngressClass = "IngressClass"
+)
+
+// Delete removes one object by kind (KindIngress or KindIngressClass) and
+// key, as a watch's DELETED event does; the namespace is ignored for an
+// IngressClass, and "" means the default one for an Ingress. ErrNotFound
+// if there is none. Applying an object (ADDED, MODIFIED) is LoadBuffer
+// with its JSON.
+func (r *Ruleset) Delete(kind, namespace, name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return ErrClosed
+	}
+	ckind := C.CString(kind)
+	defer C.free(unsafe.Pointer(ckind))
+	var cns *C.char
+	if namespace != "" {
+		cns = C.CString(namespace)
+		defer C.free(unsafe.Pointer(cns))
+	}
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	return check(C.ingroute_ruleset_delete(r.rs, ckind, cns, cname),
+		"delete "+kind+" "+namespace+"/"+name, nil)
+}
+
+// Generation moves whenever what a compile reads changes: an object added,
+// removed, or replaced by one that differs beyond the API server's
+// bookkeeping (resourceVersion, generation, managedFields) and status.
+// Compare it with the current Router's Stats().Generation to skip a
+// compile that would change nothing.
+func (r *Ruleset) Generation() uint64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rs == nil {
+		return 0
+	}
+	return uint64(C.ingroute_ruleset_generation(r.rs))
+}
+
 // Remove deletes the Ingress namespace/name ("" namespace: the default
 // one); ErrNotFound if there is none.
 func (r *Ruleset) Remove(namespace, name string) error {
@@ -903,6 +1010,7 @@ func (rt *Router) Stats() (Stats, error) {
 		TLSEntries:       int(st.tls_entries),
 		IndexBytes:       int(st.index_bytes),
 		StringBytes:      int(st.string_bytes),
+		Generation:       uint64(st.generation),
 	}, nil
 }
 

@@ -656,3 +656,101 @@ func TestLongStrings(t *testing.T) {
 		t.Fatalf("%+v", m)
 	}
 }
+
+// A reload is the whole desired state and never lets an invalid edit
+// remove a served route (docs/semantics.md §1.6).
+func TestReloadKeepsLastGood(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("shop.yaml", shop)
+	write("ops.yaml", ops)
+	rs, err := ingroute.NewRuleset(ingroute.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	if _, err := rs.ReloadPaths(dir); err != nil {
+		t.Fatal(err)
+	}
+	g := rs.Generation()
+	if rs.Len() != 2 || g == 0 {
+		t.Fatalf("len %d generation %d", rs.Len(), g)
+	}
+	// Break one path of shop and take ops away.
+	write("shop.yaml", strings.Replace(shop, "{path: /cart,", "{path: cart,", 1))
+	if err := os.Remove(filepath.Join(dir, "ops.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	diags, err := rs.ReloadPaths(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept *ingroute.Diagnostic
+	for i := range diags {
+		if diags[i].Code == ingroute.DiagKept {
+			kept = &diags[i]
+		}
+	}
+	if kept == nil || kept.Name != "web" || !strings.Contains(kept.Message, filepath.Join(dir, "shop.yaml")) {
+		t.Fatalf("no kept error naming shop.yaml: %v", diags)
+	}
+	rt, err := rs.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	if m := mustMatch(t, rt, "shop.example.com", "/cart"); m.Backend.String() != "shop/cart:http" {
+		t.Fatalf("/cart went to %q", m.Backend)
+	}
+	// ops.example.com now falls to shop's default backend.
+	if m := mustMatch(t, rt, "ops.example.com", "/"); m.Backend.Service != "fallback" {
+		t.Fatalf("ops still routed: %+v", m)
+	}
+	st, err := rt.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Generation != rs.Generation() || st.Generation != g+1 || st.IngressesInvalid != 1 {
+		t.Fatalf("stats %+v, ruleset generation %d (was %d)", st, rs.Generation(), g)
+	}
+	// The same files again change nothing.
+	if _, err := rs.ReloadPaths(dir); err != nil || rs.Generation() != g+1 {
+		t.Fatalf("no-op reload: %v, generation %d", err, rs.Generation())
+	}
+	// A syntax error changes nothing either, and says so.
+	if _, err := rs.ReloadBuffer("bad.yaml", []byte("kind: [")); !errors.Is(err, ingroute.ErrSyntax) || rs.Len() != 1 {
+		t.Fatalf("reload of broken text: %v, len %d", err, rs.Len())
+	}
+	if _, err := rs.ReloadBuffer("empty.yaml", nil); err != nil || rs.Len() != 0 {
+		t.Fatalf("empty reload: %v, len %d", err, rs.Len())
+	}
+}
+
+func TestDeleteByKind(t *testing.T) {
+	rs, err := ingroute.NewRuleset(ingroute.Options{Class: "public"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	class := `{"apiVersion":"networking.k8s.io/v1","kind":"IngressClass",` +
+		`"metadata":{"name":"public","annotations":{"ingressclass.kubernetes.io/is-default-class":"true"}},` +
+		`"spec":{"controller":"example.com/ingress"}}`
+	if _, err := rs.LoadBuffer("class.json", []byte(class)); err != nil {
+		t.Fatal(err)
+	}
+	g := rs.Generation()
+	if err := rs.Delete(ingroute.KindIngressClass, "", "public"); err != nil || rs.Generation() != g+1 {
+		t.Fatalf("delete class: %v, generation %d (was %d)", err, rs.Generation(), g)
+	}
+	if err := rs.Delete(ingroute.KindIngressClass, "", "public"); !errors.Is(err, ingroute.ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+	if err := rs.Delete("Service", "shop", "web"); !errors.Is(err, ingroute.ErrInvalidArgument) {
+		t.Fatalf("delete of another kind: %v", err)
+	}
+}

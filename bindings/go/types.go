@@ -184,6 +184,9 @@ const (
 	DiagShadowed     DiagCode = 12
 	DiagTruncated    DiagCode = 13
 	DiagObject       DiagCode = 14
+	// DiagKept: an invalid version was not applied; the message names the
+	// valid version that stays (docs/semantics.md §1.6).
+	DiagKept DiagCode = 15
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the
@@ -341,4 +344,7 @@ type Stats struct {
 	// IndexBytes is the index's memory, strings excluded; StringBytes
 	// the strings'.
 	IndexBytes, StringBytes int
+	// Generation is the Ruleset's Generation() when this Router was
+	// compiled from it.
+	Generation uint64
 }
