@@ -71,6 +71,18 @@ def churn(n: int) -> None:
                 ingroute.Router.load(MANIFEST, default_backend="not a backend")
         # the __del__ safety net
         ingroute.Router.load(MANIFEST).match("a", "/")
+        # reloads: a valid state, one that keeps an old version (a KEPT
+        # error), one that fails, and a delete
+        if i % 2 == 0:
+            with ingroute.Ruleset() as rs:
+                rs.reload_text(MANIFEST, "v1.yaml")
+                rs.reload_text(MANIFEST.replace(b"path: /cart", b"path: cart"),
+                               "v2.yaml")
+                with pytest.raises(ingroute.ManifestSyntaxError):
+                    rs.reload_text(b"a: [")
+                rs.delete("Ingress", "shop", "api")
+                with rs.compile() as r:
+                    assert r.stats().generation == rs.generation
 
 
 def test_rss_stays_flat():

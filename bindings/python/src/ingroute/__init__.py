@@ -48,7 +48,7 @@ from ._api import (
 )
 from ._ffi import library_path
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Backend", "ClosedError", "Decision", "DefaultSource", "DiagCode",

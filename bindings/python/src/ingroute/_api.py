@@ -47,6 +47,9 @@ class DiagCode(enum.IntEnum):
     SHADOWED = 12
     TRUNCATED = 13
     OBJECT = 14
+    KEPT = 15
+    """An invalid version of a held object was not applied; the message
+    names the valid version that stays (docs/semantics.md §1.6)."""
 
 
 class Decision(enum.IntEnum):
@@ -330,6 +333,15 @@ class Options:
         return o, keep
 
 
+def _path(path: PathLike) -> bytes:
+    """A path as the library takes it. A NUL would silently cut the name
+    short in C, so it is refused as open() refuses it."""
+    p = os.fsencode(path)
+    if b"\0" in p:
+        raise InvalidArgumentError(f"path {p!r} contains a NUL byte", _ffi.EINVAL)
+    return p
+
+
 def _impl_mode(impl: Union[ImplSpecific, str]) -> int:
     if isinstance(impl, str):
         try:
@@ -467,12 +479,72 @@ class Ruleset(_Owned):
     def load_path(self, path: PathLike) -> List[Diagnostic]:
         """Loads a file, or every *.yaml, *.yml and *.json file of a
         directory (not recursing). All or nothing, as load_text()."""
-        p = os.fsencode(path)
+        p = _path(path)
         with self._lock, _Diags() as d:
             rc = lib.ingroute_ruleset_load_path(self._handle(), p, d.ptr)
             diags = d.read()
         _raise(rc, f"load {os.fsdecode(p)}", diags)
         return diags
+
+    def reload_paths(self, *paths: PathLike) -> List[Diagnostic]:
+        """Reloads: the files and directories are the whole desired state
+        (docs/semantics.md §1.6). Objects they no longer hold are removed,
+        new and changed ones are applied, and an object whose new version
+        is invalid keeps the valid version held before, with a
+        DiagCode.KEPT error naming it: a typo in one Ingress never takes
+        its served routes away. No paths at all empties the ruleset.
+
+        All or nothing, as load_path(): on a syntax error, a limit, an
+        unreadable path or (strict) any error nothing changes and an
+        IngrouteError carrying the diagnostics is raised. Returns the
+        diagnostics."""
+        encoded = [_path(p) for p in paths]
+        arr = (ctypes.c_char_p * len(encoded))(*encoded)
+        with self._lock, _Diags() as d:
+            rc = lib.ingroute_ruleset_reload_paths(self._handle(), arr,
+                                                   len(encoded), d.ptr)
+            diags = d.read()
+        what = " ".join(os.fsdecode(p) for p in encoded) or "(no paths)"
+        _raise(rc, f"reload {what}", diags)
+        return diags
+
+    def reload_text(self, data: Union[str, bytes], name: Optional[str] = None
+                    ) -> List[Diagnostic]:
+        """Reloads from YAML or JSON text, as reload_paths() does from
+        files: the text is the whole desired state. ``name`` labels the
+        diagnostics, as for load_text()."""
+        b = _ffi.encode(data)
+        nm = None if name is None else _ffi.encode(name)
+        with self._lock, _Diags() as d:
+            rc = lib.ingroute_ruleset_reload_buffer(self._handle(), b, len(b), nm,
+                                                    d.ptr)
+            diags = d.read()
+        _raise(rc, f"reload {name or '<text>'}", diags)
+        return diags
+
+    def delete(self, kind: str, namespace: Optional[str], name: str) -> None:
+        """Removes one object by kind and key, as a watch's DELETED event
+        does: ``kind`` is "Ingress" (namespace None: the default
+        namespace) or "IngressClass" (namespace ignored). NotFoundError if
+        there is none, InvalidArgumentError for another kind. Applying an
+        object (ADDED, MODIFIED) is load_text() with its JSON."""
+        ns = None if namespace is None else _ffi.encode(namespace)
+        key = name if kind == "IngressClass" else f"{namespace or ''}/{name}"
+        with self._lock:
+            rc = lib.ingroute_ruleset_delete(self._handle(), _ffi.encode(kind), ns,
+                                             _ffi.encode(name))
+        _raise(rc, f"delete {kind} {key}")
+
+    @property
+    def generation(self) -> int:
+        """A counter that moves whenever what a compile reads moves: an
+        object added, removed, or replaced by a version that differs in
+        more than the API server's bookkeeping and status. A no-op reload,
+        or an invalid version that is not applied, leaves it alone, so a
+        watcher compiles only when it differs from the current router's
+        ``stats().generation``. 0 for a new ruleset."""
+        with self._lock:
+            return int(lib.ingroute_ruleset_generation(self._handle()))
 
     def remove(self, namespace: Optional[str], name: str) -> None:
         """Removes the Ingress namespace/name (None: the default
@@ -675,6 +747,27 @@ class Stats:
     index_bytes: int
     """Bytes of the index, strings excluded."""
     string_bytes: int
+    generation: int
+    """The ruleset's generation when the router was compiled from it."""
+
+
+def _stats(st: _ffi.CStats) -> Stats:
+    """The members the library filled: it writes those that fit in the
+    size it was given and sets size to the bytes written. A member beyond
+    that still holds ctypes' zero, which is not an answer (a generation of
+    0 would claim "compiled from an empty ruleset"), so it is refused
+    rather than read; the import-time version check makes this a library
+    that misreports its version."""
+    values: Dict[str, int] = {}
+    for entry in _ffi.CStats._fields_[1:]:
+        name = entry[0]
+        member = getattr(_ffi.CStats, name)
+        if member.offset + member.size > st.size:
+            raise IngrouteError(
+                f"stats: the library filled {st.size} bytes, which do not reach "
+                f"{name}; it is older than its version says", _ffi.EINVAL)
+        values[name] = int(getattr(st, name))
+    return Stats(**values)
 
 
 def _s(b: Optional[bytes]) -> Optional[str]:
@@ -858,14 +951,14 @@ class Router(_Owned):
     def stats(self) -> Stats:
         """The router's counts: Ingresses served, skipped for their class
         and invalid, virtual hosts, paths, conflicts, shadowed rules, TLS
-        entries, and its bytes of index and of strings."""
+        entries, its bytes of index and of strings, and the generation of
+        the ruleset it was compiled from."""
         st = _ffi.CStats()
         st.size = _ffi.STATS_SIZE
         with self._lock:
             _raise(lib.ingroute_router_stats(self._handle(), ctypes.byref(st)),
                    "stats")
-        return Stats(**{name: getattr(st, name)
-                        for name, _ in _ffi.CStats._fields_ if name != "size"})
+        return _stats(st)
 
     def dump_text(self) -> str:
         """The compiled table as JSON text."""

@@ -22,6 +22,7 @@ from ctypes import (
     c_int,
     c_size_t,
     c_uint,
+    c_uint64,
     c_void_p,
 )
 from typing import Any, Optional
@@ -30,7 +31,7 @@ SONAME = "libingroute.so.1"
 
 # Header version this module was written against (INGROUTE_VERSION_*).
 HEADER_MAJOR = 0
-HEADER_MINOR = 2
+HEADER_MINOR = 3
 
 # enum ingroute_status
 OK = 0
@@ -190,6 +191,7 @@ class CStats(Structure):
         ("tls_entries", c_size_t),
         ("index_bytes", c_size_t),
         ("string_bytes", c_size_t),
+        ("generation", c_uint64),  # @since 0.3
     ]
 
 
@@ -199,18 +201,26 @@ router_p = c_void_p
 diags_p = c_void_p
 
 
+def _fn(lib: ctypes.CDLL, name: str, restype: Any, *argtypes: Any) -> None:
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+
+
+def _declare_version(lib: ctypes.CDLL) -> None:
+    """The functions _check() needs, present in every 0.x library."""
+    _fn(lib, "ingroute_version", c_uint)
+    _fn(lib, "ingroute_version_string", c_char_p)
+    _fn(lib, "ingroute_match_size", c_size_t)
+    _fn(lib, "ingroute_options_size", c_size_t)
+
+
 def _declare(lib: ctypes.CDLL) -> None:
     def fn(name: str, restype: Any, *argtypes: Any) -> None:
-        f = getattr(lib, name)
-        f.restype = restype
-        f.argtypes = list(argtypes)
+        _fn(lib, name, restype, *argtypes)
 
-    fn("ingroute_version", c_uint)
-    fn("ingroute_version_string", c_char_p)
     fn("ingroute_strerror", c_char_p, c_int)
     fn("ingroute_options_init", c_int, POINTER(COptions), c_size_t)
-    fn("ingroute_options_size", c_size_t)
-    fn("ingroute_match_size", c_size_t)
     fn("ingroute_max_path", c_size_t)
 
     fn("ingroute_diags_new", c_int, POINTER(diags_p), c_void_p)
@@ -227,6 +237,12 @@ def _declare(lib: ctypes.CDLL) -> None:
        c_char_p, diags_p)
     fn("ingroute_ruleset_load_path", c_int, ruleset_p, c_char_p, diags_p)
     fn("ingroute_ruleset_remove", c_int, ruleset_p, c_char_p, c_char_p)
+    fn("ingroute_ruleset_reload_paths", c_int, ruleset_p, POINTER(c_char_p),
+       c_size_t, diags_p)
+    fn("ingroute_ruleset_reload_buffer", c_int, ruleset_p, c_char_p, c_size_t,
+       c_char_p, diags_p)
+    fn("ingroute_ruleset_delete", c_int, ruleset_p, c_char_p, c_char_p, c_char_p)
+    fn("ingroute_ruleset_generation", c_uint64, ruleset_p)
     fn("ingroute_ruleset_count", c_size_t, ruleset_p)
     fn("ingroute_ruleset_get", c_int, ruleset_p, c_size_t, POINTER(CIngressInfo))
     fn("ingroute_ruleset_find", c_int, ruleset_p, c_char_p, c_char_p,
@@ -291,8 +307,12 @@ def _check(lib: ctypes.CDLL) -> None:
 
 
 lib: ctypes.CDLL = _open()
-_declare(lib)
+# The version is checked before the other symbols are looked up: an older
+# library lacks the newer functions, and "library 0.2.0 is not compatible"
+# says more than ctypes' "undefined symbol".
+_declare_version(lib)
 _check(lib)
+_declare(lib)
 
 #: sizes to put in the size member: ours, or the library's when it is older.
 OPTIONS_SIZE: int = min(ctypes.sizeof(COptions), lib.ingroute_options_size())
