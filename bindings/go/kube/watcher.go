@@ -1,0 +1,563 @@
+// Package kube follows a Kubernetes cluster: it watches Ingresses and
+// IngressClasses through the API server with client-go's shared
+// informers, applies every change to an ingroute.Ruleset by key, and
+// keeps a compiled ingroute.Router current, swapping it atomically.
+//
+// Every proxy replica runs its own Watcher against the API server; the
+// API server and etcd are the shared store, so replicas scale without
+// coordinating. A change that the Ruleset refuses (an object whose new
+// version fails validation) never removes a served route: the last good
+// version stays (docs/semantics.md §1.6).
+//
+//	cfg, _ := kube.RESTConfig("")            // in-cluster, else $KUBECONFIG
+//	w, _ := kube.New(kube.Options{Config: cfg, Ruleset: ingroute.Options{Class: "public"}})
+//	go w.Run(ctx)
+//	_ = w.WaitReady(ctx)
+//	...
+//	snap := w.Acquire()                      // per request
+//	m, _ := snap.Router.Match(r.Host, r.URL.EscapedPath())
+//	snap.Release()
+//
+// This package lives in its own module so that the core binding
+// (ingroute.dev/ingroute) does not depend on client-go.
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/util/workqueue"
+
+	"ingroute.dev/ingroute"
+)
+
+// Options configure a Watcher. Config is required; the rest have
+// defaults.
+type Options struct {
+	// Config reaches the API server (see RESTConfig).
+	Config *rest.Config
+	// Ruleset shapes the Ruleset and its Routers: the ingress class to
+	// serve, whether it is the default, the global default backend, ...
+	// Class filtering happens in the library (docs/semantics.md §3), with
+	// the cluster's IngressClasses, so a changed default class changes
+	// what is served.
+	Ruleset ingroute.Options
+	// Namespace limits the Ingresses watched to one namespace; "" watches
+	// all. IngressClasses are cluster-scoped and always watched.
+	Namespace string
+	// LabelSelector limits the Ingresses watched ("team=shop,env!=dev").
+	LabelSelector string
+	// Interval is the least time between two compiles: a burst of changes
+	// makes one Router [100ms].
+	Interval time.Duration
+	// Resync is the informers' resync period; 0 means none. A resync
+	// delivers objects that did not change; they cost no compile.
+	Resync time.Duration
+	// OnSwap, when set, is called after every swap, from the goroutine that
+	// compiles (a slow callback delays the next compile).
+	OnSwap func(Swap)
+	// OnDiagnostics, when set, gets the warnings and errors of applying
+	// one object, from the goroutine that applies events: a refused
+	// version (its errors and the DiagKept that names the version kept)
+	// changes no Router, so this is where it is seen.
+	OnDiagnostics func([]ingroute.Diagnostic)
+	// KeepManifests keeps the JSON of the version of each object the
+	// Ruleset holds, for WriteManifests.
+	KeepManifests bool
+}
+
+// Swap describes one new Router.
+type Swap struct {
+	// Generation is the Ruleset generation the Router was compiled from.
+	Generation uint64
+	// CompileTime is how long the compile took.
+	CompileTime time.Duration
+	// Events is the number of objects applied or deleted since the last
+	// swap.
+	Events int
+	// Diagnostics are the compile's (conflicts, shadowed rules).
+	Diagnostics []ingroute.Diagnostic
+	// Stats are the new Router's counts.
+	Stats ingroute.Stats
+}
+
+// Snapshot is a Router held for the length of a request. Release it when
+// done; the Router is closed once it is swapped out and released by
+// every holder.
+type Snapshot struct {
+	Router     *ingroute.Router
+	Generation uint64
+	refs       atomic.Int64
+}
+
+// Release gives the Snapshot back.
+func (s *Snapshot) Release() {
+	if s.refs.Add(-1) == 0 {
+		s.Router.Close()
+	}
+}
+
+// Watcher follows a cluster. Make one with New, run it with Run.
+type Watcher struct {
+	opts    Options
+	client  kubernetes.Interface
+	rs      *ingroute.Ruleset
+	queue   workqueue.TypedRateLimitingInterface[objKey]
+	kick    chan struct{}
+	current atomic.Pointer[Snapshot]
+	ready   atomic.Bool
+	readyCh chan struct{}
+	running atomic.Bool
+
+	ingresses cache.SharedIndexInformer
+	classes   cache.SharedIndexInformer
+
+	mu        sync.Mutex // guards what the worker hands to the compiler
+	events    int
+	caughtUp  bool
+	manifests map[objKey][]byte
+}
+
+// objKey names one object in the queue. The sync marker is the zero
+// kind: it goes through the queue behind everything the initial lists
+// delivered.
+type objKey struct {
+	kind      string // ingroute.KindIngress, ingroute.KindIngressClass, or ""
+	namespace string
+	name      string
+}
+
+var syncMarker = objKey{}
+
+// RESTConfig gives the configuration for reaching the API server: from the
+// kubeconfig file when one is named, else in-cluster when running in a
+// Pod, else from $KUBECONFIG or ~/.kube/config as kubectl finds it.
+func RESTConfig(kubeconfig string) (*rest.Config, error) {
+	if kubeconfig != "" {
+		return clientcmd.BuildConfigFromFlags("", kubeconfig)
+	}
+	if cfg, err := rest.InClusterConfig(); err == nil {
+		return cfg, nil
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	return clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, nil).ClientConfig()
+}
+
+// New checks the options and makes a Watcher; nothing is contacted until
+// Run.
+func New(opts Options) (*Watcher, error) {
+	if opts.Config == nil {
+		return nil, errors.New("kube: Options.Config is required")
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = 100 * time.Millisecond
+	}
+	if opts.LabelSelector != "" {
+		if _, err := labels.Parse(opts.LabelSelector); err != nil {
+			return nil, fmt.Errorf("kube: label selector: %w", err)
+		}
+	}
+	cfg := rest.CopyConfig(opts.Config)
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "ingroute-watcher"
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("kube: %w", err)
+	}
+	return newWatcher(opts, client)
+}
+
+func newWatcher(opts Options, client kubernetes.Interface) (*Watcher, error) {
+	rs, err := ingroute.NewRuleset(opts.Ruleset)
+	if err != nil {
+		return nil, err
+	}
+	w := &Watcher{
+		opts:    opts,
+		client:  client,
+		rs:      rs,
+		kick:    make(chan struct{}, 1),
+		readyCh: make(chan struct{}),
+	}
+	if opts.KeepManifests {
+		w.manifests = make(map[objKey][]byte)
+	}
+	return w, nil
+}
+
+// Ready reports whether the first Router is in place: the informers have
+// listed the cluster and everything they listed is compiled in.
+func (w *Watcher) Ready() bool { return w.ready.Load() }
+
+// WaitReady blocks until Ready or until ctx ends.
+func (w *Watcher) WaitReady(ctx context.Context) error {
+	select {
+	case <-w.readyCh:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Acquire returns the current Router, held until Release; nil before the
+// first Router. It allocates nothing and takes no lock.
+func (w *Watcher) Acquire() *Snapshot {
+	for {
+		s := w.current.Load()
+		if s == nil {
+			return nil
+		}
+		// A count at zero belongs to a Snapshot already swapped out and
+		// closed; the current one is newer, so look again.
+		n := s.refs.Load()
+		if n > 0 && s.refs.CompareAndSwap(n, n+1) {
+			return s
+		}
+	}
+}
+
+// Generation is the generation of the current Router (0 before the first).
+func (w *Watcher) Generation() uint64 {
+	if s := w.current.Load(); s != nil {
+		return s.Generation
+	}
+	return 0
+}
+
+// Ruleset gives read access to the objects held, for listing them
+// (Ingresses, Find). Do not load into it or delete from it: the Watcher
+// owns its contents.
+func (w *Watcher) Ruleset() *ingroute.Ruleset { return w.rs }
+
+// Close releases the Watcher's hold on the current Router and frees the
+// Ruleset. Call it after Run returned; Snapshots still held stay valid
+// until released.
+func (w *Watcher) Close() {
+	if s := w.current.Swap(nil); s != nil {
+		s.Release()
+	}
+	w.rs.Close()
+}
+
+// Run watches until ctx ends, then stops every goroutine it started and
+// returns ctx's error. A Watcher runs once.
+func (w *Watcher) Run(ctx context.Context) error {
+	if !w.running.CompareAndSwap(false, true) {
+		return errors.New("kube: Watcher.Run called twice")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	w.queue = workqueue.NewTypedRateLimitingQueueWithConfig(
+		workqueue.DefaultTypedControllerRateLimiter[objKey](),
+		workqueue.TypedRateLimitingQueueConfig[objKey]{Name: "ingroute"})
+
+	ingFactory := informers.NewSharedInformerFactoryWithOptions(w.client, w.opts.Resync,
+		informers.WithNamespace(w.opts.Namespace),
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+			o.LabelSelector = w.opts.LabelSelector
+		}))
+	clsFactory := informers.NewSharedInformerFactory(w.client, w.opts.Resync)
+	w.ingresses = ingFactory.Networking().V1().Ingresses().Informer()
+	w.classes = clsFactory.Networking().V1().IngressClasses().Informer()
+	ingReg, err := w.ingresses.AddEventHandler(w.handler(ingroute.KindIngress))
+	if err != nil {
+		return err
+	}
+	clsReg, err := w.classes.AddEventHandler(w.handler(ingroute.KindIngressClass))
+	if err != nil {
+		return err
+	}
+	ingFactory.Start(ctx.Done())
+	clsFactory.Start(ctx.Done())
+
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		// Behind everything the initial lists put in the queue goes the
+		// marker; when the worker reaches it the cluster is applied.
+		if cache.WaitForCacheSync(ctx.Done(), ingReg.HasSynced, clsReg.HasSynced) {
+			w.queue.Add(syncMarker)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for w.work() {
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		w.compileLoop(ctx)
+	}()
+
+	<-ctx.Done()
+	w.queue.ShutDown()
+	wg.Wait()
+	ingFactory.Shutdown()
+	clsFactory.Shutdown()
+	return ctx.Err()
+}
+
+func (w *Watcher) handler(kind string) cache.ResourceEventHandler {
+	add := func(obj any) {
+		key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj)
+		if err != nil {
+			return
+		}
+		ns, name, err := cache.SplitMetaNamespaceKey(key)
+		if err != nil {
+			return
+		}
+		w.queue.Add(objKey{kind: kind, namespace: ns, name: name})
+	}
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: add,
+		UpdateFunc: func(old, cur any) {
+			// A resync repeats the same version: nothing to apply.
+			if o, ok := old.(metaObject); ok {
+				if c, ok := cur.(metaObject); ok && o.GetResourceVersion() == c.GetResourceVersion() {
+					return
+				}
+			}
+			add(cur)
+		},
+		DeleteFunc: add,
+	}
+}
+
+// work applies one queued key; false once the queue is shut down.
+func (w *Watcher) work() bool {
+	key, quit := w.queue.Get()
+	if quit {
+		return false
+	}
+	defer w.queue.Done(key)
+	if key == syncMarker {
+		w.mu.Lock()
+		w.caughtUp = true
+		w.mu.Unlock()
+		w.kickCompiler()
+		return true
+	}
+	if err := w.apply(key); err != nil {
+		// Only resource exhaustion is worth another try; a version the
+		// library refuses stays refused until the next event.
+		w.queue.AddRateLimited(key)
+		return true
+	}
+	w.queue.Forget(key)
+	w.kickCompiler()
+	return true
+}
+
+// apply brings the Ruleset's version of one object in line with the
+// informer's cache.
+func (w *Watcher) apply(key objKey) error {
+	informer := w.ingresses
+	cacheKey := key.namespace + "/" + key.name
+	if key.kind == ingroute.KindIngressClass {
+		informer = w.classes
+		cacheKey = key.name
+	}
+	obj, exists, err := informer.GetIndexer().GetByKey(cacheKey)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		err := w.rs.Delete(key.kind, key.namespace, key.name)
+		if err != nil && !errors.Is(err, ingroute.ErrNotFound) {
+			return err
+		}
+		w.note(key, nil, nil, true)
+		return nil
+	}
+	data, err := manifestJSON(obj)
+	if err != nil {
+		return nil // not an object of ours: nothing to retry
+	}
+	diags, err := w.rs.LoadBuffer(sourceName(key), data)
+	var lerr *ingroute.Error
+	if errors.As(err, &lerr) && errors.Is(err, ingroute.ErrNoMemory) {
+		return err
+	}
+	if errors.As(err, &lerr) {
+		diags = lerr.Diagnostics
+	}
+	keep := data
+	if err != nil || hasErrors(diags) {
+		keep = nil // the held version, if any, stays
+	}
+	w.note(key, diags, keep, false)
+	return nil
+}
+
+// sourceName labels an object's diagnostics:
+// "apiserver:ingresses/NS/NAME:LINE:COL: error: ...".
+func sourceName(key objKey) string {
+	if key.kind == ingroute.KindIngressClass {
+		return "apiserver:ingressclasses/" + key.name
+	}
+	return "apiserver:ingresses/" + key.namespace + "/" + key.name
+}
+
+func hasErrors(diags []ingroute.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == ingroute.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// note records an event for the next Swap, and the manifest kept.
+func (w *Watcher) note(key objKey, diags []ingroute.Diagnostic, keep []byte, deleted bool) {
+	if w.opts.OnDiagnostics != nil {
+		var worth []ingroute.Diagnostic
+		for _, d := range diags {
+			if d.Severity >= ingroute.SeverityWarning {
+				worth = append(worth, d)
+			}
+		}
+		if len(worth) > 0 {
+			w.opts.OnDiagnostics(worth)
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.events++
+	if w.manifests != nil {
+		switch {
+		case deleted:
+			delete(w.manifests, key)
+		case keep != nil:
+			w.manifests[key] = keep
+		}
+	}
+}
+
+type metaObject interface{ GetResourceVersion() string }
+
+// manifestJSON gives an informer object as the API serves it, with its
+// type (informers drop apiVersion and kind) and without managedFields,
+// which are large and never routed on.
+func manifestJSON(obj any) ([]byte, error) {
+	switch o := obj.(type) {
+	case *networkingv1.Ingress:
+		c := o.DeepCopy()
+		c.APIVersion, c.Kind = "networking.k8s.io/v1", "Ingress"
+		c.ManagedFields = nil
+		return json.Marshal(c)
+	case *networkingv1.IngressClass:
+		c := o.DeepCopy()
+		c.APIVersion, c.Kind = "networking.k8s.io/v1", "IngressClass"
+		c.ManagedFields = nil
+		return json.Marshal(c)
+	}
+	return nil, fmt.Errorf("kube: unexpected object %T", obj)
+}
+
+func (w *Watcher) kickCompiler() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// compileLoop compiles after changes, at most once per Interval, once the
+// worker has caught up with the initial lists.
+func (w *Watcher) compileLoop(ctx context.Context) {
+	var last time.Time
+	timer := time.NewTimer(0)
+	if !timer.Stop() {
+		<-timer.C
+	}
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		}
+		if wait := w.opts.Interval - time.Since(last); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+			}
+		}
+		w.mu.Lock()
+		caughtUp := w.caughtUp
+		w.mu.Unlock()
+		if !caughtUp {
+			continue
+		}
+		if err := w.compile(); err == nil {
+			last = time.Now()
+		} else {
+			// Out of memory or a limit: the served Router stays; try again
+			// after the interval.
+			last = time.Now()
+			w.kickCompiler()
+		}
+	}
+}
+
+func (w *Watcher) compile() error {
+	gen := w.rs.Generation()
+	if cur := w.current.Load(); cur != nil && cur.Generation == gen {
+		w.takeEvents() // nothing a router reads changed
+		return nil
+	}
+	start := time.Now()
+	rt, err := w.rs.Compile()
+	if err != nil {
+		return err
+	}
+	diags := rt.Diagnostics()
+	took := time.Since(start)
+	st, _ := rt.Stats()
+	snap := &Snapshot{Router: rt, Generation: st.Generation}
+	snap.refs.Store(1) // the Watcher's own hold
+	if old := w.current.Swap(snap); old != nil {
+		old.Release()
+	}
+	events := w.takeEvents()
+	if !w.ready.Load() {
+		w.ready.Store(true)
+		close(w.readyCh)
+	}
+	if w.opts.OnSwap != nil {
+		w.opts.OnSwap(Swap{
+			Generation:  st.Generation,
+			CompileTime: took,
+			Events:      events,
+			Diagnostics: diags,
+			Stats:       st,
+		})
+	}
+	return nil
+}
+
+func (w *Watcher) takeEvents() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := w.events
+	w.events = 0
+	return n
+}
