@@ -22,6 +22,13 @@
 #    no request may fail or answer 5xx. Then a broken manifest: `nginx -t`
 #    must fail with the ingroute diagnostic (FILE:LINE:COL), a SIGHUP reload
 #    must be refused and the running routing kept.
+# 5. Reloads keep the last good version (ingroute_strict off): an edit that
+#    makes a served Ingress invalid passes `nginx -t` with the diagnostic as
+#    a warning; after `nginx -s reload` the old route still answers with
+#    its backend, the error log names the INGROUTE_D_KEPT error at
+#    FILE:LINE:COL, and an Ingress whose file was deleted is gone. A reload
+#    that changes the directives and then fails must not lose the kept
+#    version. Fixing the edit serves the new route.
 #
 # Needs: nginx nginx-dev python3 (and what building ingroute needs).
 # Installs nothing. Stops everything it started (trap EXIT). Prints
@@ -289,7 +296,132 @@ else
 	bad "nginx with $T/m1 did not start"
 fi
 
+# ---------------------------------------------------------------- keep
+echo "== reloads keep the last good version (ingroute_strict off)"
+keep_ingress() { # PATH SERVICE
+	cat <<EOF
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: keep, namespace: e2e}
+spec:
+  rules:
+  - host: keep.test
+    http:
+      paths:
+      - path: $1
+        pathType: Prefix
+        backend: {service: {name: $2, port: {number: 80}}}
+EOF
+}
+# The worker set, to know when a reload has taken over: with one worker
+# process, a single worker that was not there before.
+workers() { pgrep -P "$ngx_pid" 2>/dev/null | sort | tr '\n' ' '; }
+wait_reloaded() { # WORKERS_BEFORE
+	local i w
+	for i in $(seq 100); do
+		w=$(workers)
+		if [ -n "$w" ] && [ "$w" != "$1" ] && [ "$(echo "$w" | wc -w)" = 1 ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+wait_log() { # FIXED_STRING
+	local i
+	for i in $(seq 100); do
+		grep -qF -- "$1" "$T/error.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+mkdir -p "$T/m4"
+keep_ingress /v1 v1 >"$T/m4/keep.yaml"
+ingress other other.keep.test v3 >"$T/m4/other.yaml"
+keep_conf="ingroute_manifests $T/m4; ingroute_strict off;"
+echo "$keep_conf" >"$T/ingroute.conf"
+if start_nginx; then
+	r=$(req keep.test /v1/x)
+	[ "$r" = "200 e2e/v1:80 path" ] && ok "keep: keep.test/v1/x -> e2e/v1:80" || bad "keep: keep.test/v1/x -> '$r'"
+	r=$(req other.keep.test /)
+	[ "$r" = "200 e2e/v3:80 path" ] && ok "keep: other.keep.test -> e2e/v3:80" || bad "keep: other.keep.test -> '$r'"
+
+	# The edit: the path loses its leading slash; another file goes away.
+	keep_ingress v2 v2 >"$T/m4/keep.yaml"
+	rm "$T/m4/other.yaml"
+	invalid="ingroute: $T/m4/keep.yaml:9:15: error: Ingress e2e/keep: spec.rules[0].http.paths[0].path: Invalid value: \"v2\": must be an absolute path in $T/ingroute.conf:1"
+	kept_line="ingroute: $T/m4/keep.yaml:1:1: error: Ingress e2e/keep: this version is invalid and not applied; the valid version loaded from $T/m4/keep.yaml:1:1 stays in effect in $T/ingroute.conf:1"
+	# nginx -t is a process of its own: nothing was loaded before in it, so
+	# it reports the version's error, as a warning, and no kept version.
+	out=$(ngx -t 2>&1); rc=$?
+	echo "$out" | sed 's/^/  | /'
+	if [ $rc -eq 0 ] && echo "$out" | grep -F "[warn]" | grep -qF "$invalid"; then
+		ok "keep: nginx -t passes and warns with the diagnostic (FILE:LINE:COL)"
+	else
+		bad "keep: nginx -t with an invalid edit (rc $rc)"
+	fi
+
+	before=$(workers)
+	if ngx -s reload >>"$T/nginx.out" 2>&1 && wait_reloaded "$before"; then
+		ok "keep: nginx -s reload with the invalid edit"
+	else
+		bad "keep: nginx -s reload with the invalid edit did not take over"
+	fi
+	grep -F "[warn]" "$T/error.log" | grep -F "$kept_line" | sed 's/^/  | /'
+	grep -F "[warn]" "$T/error.log" | grep -qF "$kept_line" &&
+		ok "keep: the error log names the kept version (FILE:LINE:COL)" ||
+		bad "keep: no INGROUTE_D_KEPT line in the error log"
+	r=$(req keep.test /v1/x)
+	[ "$r" = "200 e2e/v1:80 path" ] && ok "keep: after the invalid edit keep.test/v1/x -> e2e/v1:80" || bad "keep: after the invalid edit keep.test/v1/x -> '$r'"
+	r=$(req keep.test /v2)
+	[ "${r%% *}" = 404 ] && ok "keep: the invalid version is not applied (keep.test/v2 -> 404)" || bad "keep: keep.test/v2 -> '$r'"
+	r=$(req other.keep.test /)
+	[ "${r%% *}" = 404 ] && ok "keep: the deleted file's Ingress is gone" || bad "keep: other.keep.test -> '$r'"
+
+	# Other directives (a fresh ruleset) in a configuration that then fails
+	# after the module ran (an unknown variable is found at the end of the
+	# http block): the kept version must survive it.
+	printf '%s\n' "$keep_conf ingroute_default_namespace e2e;" \
+		'add_header X-E2E $e2e_no_such_variable;' >"$T/ingroute.conf"
+	before=$(workers)
+	kill -HUP "$ngx_pid"
+	if wait_log 'unknown "e2e_no_such_variable" variable' &&
+	   grep -qF "ingroute: the manifests, class or namespace changed" "$T/error.log"; then
+		ok "keep: a reload with other directives ran the module, then failed"
+	else
+		bad "keep: the failing reload did not fail as planned"
+	fi
+	sleep 0.5
+	[ "$(workers)" = "$before" ] && ok "keep: the failed reload left the workers" || bad "keep: the workers changed: '$before' -> '$(workers)'"
+	echo "$keep_conf" >"$T/ingroute.conf"
+	before=$(workers)
+	n=$(grep -cF "$kept_line" "$T/error.log")
+	if ngx -s reload >>"$T/nginx.out" 2>&1 && wait_reloaded "$before"; then
+		r=$(req keep.test /v1/x)
+		[ "$r" = "200 e2e/v1:80 path" ] && [ "$(grep -cF "$kept_line" "$T/error.log")" -gt "$n" ] &&
+			ok "keep: after the failed reload, the kept version still serves" ||
+			bad "keep: after the failed reload keep.test/v1/x -> '$r'"
+	else
+		bad "keep: nginx -s reload after the failed one"
+	fi
+
+	# Fixed: the new version applies.
+	keep_ingress /v2 v2 >"$T/m4/keep.yaml"
+	before=$(workers)
+	if ngx -s reload >>"$T/nginx.out" 2>&1 && wait_reloaded "$before"; then
+		r=$(req keep.test /v2)
+		[ "$r" = "200 e2e/v2:80 path" ] && ok "keep: fixed, keep.test/v2 -> e2e/v2:80" || bad "keep: fixed, keep.test/v2 -> '$r'"
+		r=$(req keep.test /v1/x)
+		[ "${r%% *}" = 404 ] && ok "keep: fixed, the old route is gone" || bad "keep: fixed, keep.test/v1/x -> '$r'"
+	else
+		bad "keep: nginx -s reload with the fix"
+	fi
+	stop_nginx
+else
+	bad "nginx with $T/m4 did not start"
+fi
+
 echo "== nginx error log (warnings and worse):"
-grep -E '\[(warn|error|crit|alert|emerg)\]' "$T/error.log" 2>/dev/null | grep -v 'bad.yaml\|invalid object' | head -n 20 | sed 's/^/  /'
+grep -E '\[(warn|error|crit|alert|emerg)\]' "$T/error.log" 2>/dev/null | grep -v 'bad.yaml\|invalid object\|keep.yaml\|e2e_no_such_variable' | head -n 20 | sed 's/^/  /'
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -18,7 +18,9 @@
  *   ingroute_fallthrough on|off;          exact -> wildcard -> host-less [off]
  *   ingroute_default_backend NS/SVC:PORT; global default backend
  *   ingroute_strict on|off;               an invalid Ingress fails the
- *                                         configuration [on]
+ *                                         configuration [on]; off: it is
+ *                                         dropped, or on a reload keeps
+ *                                         its last valid version
  *   ingroute_upstream_map FILE;           lines "NS/SERVICE:PORT ADDRESS";
  *                                         "* ADDRESS" for every other one
  *                                         (ADDRESS: HOST:PORT or the name
@@ -29,7 +31,31 @@
  * broken manifest fails the test (and a reload: the running configuration
  * stays). `nginx -s reload` re-reads the manifests with the configuration.
  * The compiled router is immutable: it lives in the http main configuration
- * and is released by a cleanup of the configuration's pool.
+ * and is released by a cleanup of the configuration's pool. Workers only
+ * ever use that router.
+ *
+ * Reloads with "ingroute_strict off" keep the last good version
+ * (docs/semantics.md §1.6). The master keeps one ruleset across
+ * configuration cycles, in module-static memory from malloc (a cycle's pool
+ * dies with the cycle), and every (re)configuration reloads it with
+ * ingroute_ruleset_reload_paths(): the manifests are the whole desired
+ * state, so a deleted file takes its Ingresses away, but an Ingress whose
+ * edited version is invalid keeps serving the version loaded before, and an
+ * INGROUTE_D_KEPT error (a [warn], FILE:LINE:COL) says so. The ruleset
+ * belongs to the directives that shape what a load reads: the
+ * ingroute_manifests list, ingroute_class, ingroute_default_class and
+ * ingroute_default_namespace. When one of them changes, the configuration
+ * starts from a fresh ruleset, which replaces the kept one only once the
+ * new cycle has committed (init_module), so a configuration that fails
+ * throws nothing away. The options a compile fixes (ingroute_fallthrough,
+ * ingroute_impl_specific, ingroute_default_backend) are applied per
+ * compile and never discard the kept versions. A committed configuration
+ * with "ingroute_strict on" (or without manifests) frees the kept ruleset:
+ * it reads fresh each time, as it always has, and a later "off" must not
+ * resurrect versions from before it. `nginx -t`, `nginx -s` and a new
+ * binary (USR2) are new processes with nothing kept: they report the
+ * invalid version's own errors, and no INGROUTE_D_KEPT, because there is
+ * no earlier version in them to keep.
  *
  * Variables, computed on first use and cached per request (one lookup per
  * request whatever the number of variables used):
@@ -69,6 +95,18 @@
 #include <ingroute.h>
 
 
+/*
+ * A ruleset that outlives configuration cycles ("ingroute_strict off"), and
+ * the directives it was made for. Both are malloc()ed: every cycle pool is
+ * gone by the time a later cycle needs them.
+ */
+typedef struct {
+    ingroute_ruleset     *rs;
+    u_char               *key;
+    size_t                key_len;
+} ngx_http_ingroute_state_t;
+
+
 typedef struct {
     ngx_array_t          *manifests;       /* ngx_str_t, full paths */
     ngx_str_t             manifests_file;  /* where the first directive is */
@@ -87,6 +125,9 @@ typedef struct {
     ngx_uint_t            map_used;
 
     ingroute_router      *router;
+
+    /* a new state, this cycle's until init_module commits it */
+    ngx_http_ingroute_state_t  pending;
 } ngx_http_ingroute_main_conf_t;
 
 
@@ -118,6 +159,17 @@ static char *ngx_http_ingroute_upstream_map(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_ingroute_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_ingroute_init_module(ngx_cycle_t *cycle);
+static void ngx_http_ingroute_exit(ngx_cycle_t *cycle);
+
+
+/*
+ * The state of the configuration that serves: set when a cycle commits
+ * (init_module), read by the next (re)configuration. Only the master
+ * process uses it; workers inherit a copy with fork() and only free it when
+ * they exit: they route with their cycle's router.
+ */
+static ngx_http_ingroute_state_t  ngx_http_ingroute_kept;
 
 
 static ngx_conf_enum_t  ngx_http_ingroute_impl_modes[] = {
@@ -218,12 +270,12 @@ ngx_module_t  ngx_http_ingroute_module = {
     ngx_http_ingroute_commands,             /* module directives */
     NGX_HTTP_MODULE,                        /* module type */
     NULL,                                   /* init master */
-    NULL,                                   /* init module */
+    ngx_http_ingroute_init_module,          /* init module */
     NULL,                                   /* init process */
     NULL,                                   /* init thread */
     NULL,                                   /* exit thread */
-    NULL,                                   /* exit process */
-    NULL,                                   /* exit master */
+    ngx_http_ingroute_exit,                 /* exit process */
+    ngx_http_ingroute_exit,                 /* exit master */
     NGX_MODULE_V1_PADDING
 };
 
@@ -280,6 +332,7 @@ ngx_http_ingroute_create_main_conf(ngx_conf_t *cf)
      *     imcf->map_file = { 0, NULL };
      *     imcf->map_default = NULL;
      *     imcf->router = NULL;
+     *     imcf->pending = { NULL, NULL, 0 };
      */
 
     imcf->default_class = NGX_CONF_UNSET;
@@ -549,14 +602,214 @@ ngx_http_ingroute_cleanup(void *data)
 }
 
 
+static void
+ngx_http_ingroute_state_free(ngx_http_ingroute_state_t *st)
+{
+    ingroute_ruleset_free(st->rs);
+
+    if (st->key != NULL) {
+        ngx_free(st->key);
+    }
+
+    st->rs = NULL;
+    st->key = NULL;
+    st->key_len = 0;
+}
+
+
+/*
+ * A configuration that failed never committed and still owns its pending
+ * state; a committed one gave it to ngx_http_ingroute_kept, and this finds
+ * nothing when its pool goes.
+ */
+static void
+ngx_http_ingroute_pending_cleanup(void *data)
+{
+    ngx_http_ingroute_main_conf_t *imcf = data;
+
+    ngx_http_ingroute_state_free(&imcf->pending);
+}
+
+
+/*
+ * The directives a load depends on, as one string: a kept ruleset is reused
+ * only for the same manifests (full paths, in order), class, default class
+ * and default namespace. Each string is prefixed by its length so that no
+ * two directive sets give the same key.
+ */
+static ngx_int_t
+ngx_http_ingroute_state_key(ngx_conf_t *cf,
+    ngx_http_ingroute_main_conf_t *imcf, ngx_str_t *key)
+{
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *path, *s[2];
+    ngx_uint_t   i;
+
+    path = imcf->manifests->elts;
+    s[0] = &imcf->ingress_class;
+    s[1] = &imcf->default_namespace;
+
+    len = NGX_INT_T_LEN + 1;
+    for (i = 0; i < imcf->manifests->nelts; i++) {
+        len += NGX_SIZE_T_LEN + 1 + path[i].len;
+    }
+    for (i = 0; i < 2; i++) {
+        len += NGX_SIZE_T_LEN + 1 + s[i]->len;
+    }
+    len += NGX_INT_T_LEN;
+
+    key->data = ngx_pnalloc(cf->temp_pool, len);
+    if (key->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(key->data, "%ui:", imcf->manifests->nelts);
+    for (i = 0; i < imcf->manifests->nelts; i++) {
+        p = ngx_sprintf(p, "%uz:%V", path[i].len, &path[i]);
+    }
+
+    /* an unset string differs from an empty one: "-" has no length */
+    for (i = 0; i < 2; i++) {
+        if (s[i]->data == NULL) {
+            *p++ = '-';
+        } else {
+            p = ngx_sprintf(p, "%uz:%V", s[i]->len, s[i]);
+        }
+    }
+
+    p = ngx_sprintf(p, "%i", imcf->default_class);
+
+    key->len = p - key->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The ruleset this configuration reloads: the kept one when the directives
+ * a load depends on are unchanged, else a new one, pending until the cycle
+ * commits.
+ *
+ * The kept ruleset is reloaded in place, before the cycle is known to
+ * succeed: the library has no way to stage a reload and roll it back. So
+ * when the configuration fails after this (a later directive, a listen
+ * socket), the old cycle keeps serving its router while the ruleset holds
+ * what this reload read. That is deliberate: the next reload reads every
+ * file again and makes the ruleset hold exactly them, so all this leaves
+ * behind is which version of an object counts as its last valid one, and a
+ * valid version the operator wrote is that, served yet or not (the API
+ * server, too, keeps the last valid version it accepted). A new ruleset is
+ * another matter: it replaces the kept one only on commit, so that a failed
+ * change of directives does not throw the kept versions away.
+ */
+static ingroute_ruleset *
+ngx_http_ingroute_state_ruleset(ngx_conf_t *cf,
+    ngx_http_ingroute_main_conf_t *imcf, const ingroute_options *opts)
+{
+    int                  rc;
+    ngx_str_t            key;
+    ngx_pool_cleanup_t  *cln;
+
+    if (ngx_http_ingroute_state_key(cf, imcf, &key) != NGX_OK) {
+        return NULL;
+    }
+
+    if (ngx_http_ingroute_kept.rs != NULL
+        && ngx_http_ingroute_kept.key_len == key.len
+        && ngx_memcmp(ngx_http_ingroute_kept.key, key.data, key.len) == 0)
+    {
+        return ngx_http_ingroute_kept.rs;
+    }
+
+    /* registered first, so that every way out below frees what was made */
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_ingroute_pending_cleanup;
+    cln->data = imcf;
+
+    imcf->pending.key = ngx_alloc(key.len, cf->log);
+    if (imcf->pending.key == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(imcf->pending.key, key.data, key.len);
+    imcf->pending.key_len = key.len;
+
+    rc = ingroute_ruleset_new(&imcf->pending.rs, opts);
+    if (rc != INGROUTE_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "ingroute: cannot create a ruleset: %s",
+                           ingroute_strerror(rc));
+        return NULL;
+    }
+
+    if (ngx_http_ingroute_kept.rs != NULL) {
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "ingroute: the manifests, class or namespace "
+                           "changed: no earlier versions are kept");
+    }
+
+    return imcf->pending.rs;
+}
+
+
+/*
+ * The commit point of a cycle: nginx calls init_module once nothing about
+ * the new configuration can fail any more. The state the committed
+ * configuration uses becomes the kept one.
+ */
+static ngx_int_t
+ngx_http_ingroute_init_module(ngx_cycle_t *cycle)
+{
+    ngx_http_ingroute_main_conf_t  *imcf;
+
+    imcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_ingroute_module);
+
+    if (imcf == NULL || imcf->manifests == NULL || imcf->strict) {
+        /*
+         * Nothing of it is used now; kept, it would go stale and a later
+         * "ingroute_strict off" would bring back versions older than what
+         * served in between.
+         */
+        ngx_http_ingroute_state_free(&ngx_http_ingroute_kept);
+        return NGX_OK;
+    }
+
+    if (imcf->pending.rs != NULL) {
+        ngx_http_ingroute_state_free(&ngx_http_ingroute_kept);
+        ngx_http_ingroute_kept = imcf->pending;
+        ngx_memzero(&imcf->pending, sizeof(ngx_http_ingroute_state_t));
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The master's state, and a worker's copy of it from fork(), which the
+ * worker never used: freed before nginx unloads the module with the cycle's
+ * pool and takes the only pointer to them along.
+ */
+static void
+ngx_http_ingroute_exit(ngx_cycle_t *cycle)
+{
+    ngx_http_ingroute_state_free(&ngx_http_ingroute_kept);
+}
+
+
 /*
  * Logs every diagnostic with ngx_conf_log_error() and returns the number of
- * errors.
+ * errors; *kept gets the number of INGROUTE_D_KEPT errors among them.
  */
 static ngx_uint_t
 ngx_http_ingroute_log_diags(ngx_conf_t *cf,
     ngx_http_ingroute_main_conf_t *imcf, ingroute_diags *diags,
-    ngx_uint_t fatal)
+    ngx_uint_t fatal, ngx_uint_t *kept)
 {
     size_t            i, count, len;
     u_char            buf[1024], *line;
@@ -564,6 +817,7 @@ ngx_http_ingroute_log_diags(ngx_conf_t *cf,
     ingroute_diag     d;
 
     errors = 0;
+    *kept = 0;
     count = ingroute_diags_count(diags);
 
     for (i = 0; i < count; i++) {
@@ -575,6 +829,9 @@ ngx_http_ingroute_log_diags(ngx_conf_t *cf,
         switch (d.severity) {
         case INGROUTE_ERROR:
             errors++;
+            if (d.code == INGROUTE_D_KEPT) {
+                (*kept)++;
+            }
             level = (imcf->strict || fatal) ? NGX_LOG_EMERG : NGX_LOG_WARN;
             break;
         case INGROUTE_WARNING:
@@ -617,15 +874,17 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_ingroute_main_conf_t *imcf = conf;
 
-    int                  rc;
-    char                *ret;
-    u_char              *cls, *ns, *db;
-    ngx_str_t           *path, saved_name;
-    ngx_uint_t           i, errors, saved_line;
-    ingroute_diags      *diags;
-    ingroute_options     opts = INGROUTE_OPTIONS_INIT;
-    ingroute_ruleset    *rs;
-    ngx_pool_cleanup_t  *cln;
+    int                       rc;
+    char                     *ret;
+    u_char                   *cls, *ns, *db;
+    ngx_str_t                *path, saved_name;
+    ngx_uint_t                i, errors, kept, saved_line;
+    const char              **paths;
+    ingroute_diags           *diags;
+    ingroute_options          opts = INGROUTE_OPTIONS_INIT;
+    ingroute_ruleset         *rs, *fresh;
+    ngx_pool_cleanup_t       *cln;
+    ingroute_compile_options  copts = INGROUTE_COMPILE_OPTIONS_INIT;
 
     ngx_conf_init_value(imcf->default_class, 0);
     ngx_conf_init_value(imcf->fallthrough, 0);
@@ -655,6 +914,17 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     opts.flags = (imcf->default_class ? INGROUTE_OPT_DEFAULT_CLASS : 0)
                  | (imcf->fallthrough ? INGROUTE_OPT_FALLTHROUGH : 0);
 
+    /*
+     * A kept ruleset was made with the options of an earlier configuration:
+     * the ones a compile fixes come from this one, every time.
+     */
+    copts.fields = INGROUTE_COMPILE_FALLTHROUGH
+                   | INGROUTE_COMPILE_IMPL_SPECIFIC
+                   | INGROUTE_COMPILE_DEFAULT_BACKEND;
+    copts.flags = imcf->fallthrough ? INGROUTE_OPT_FALLTHROUGH : 0;
+    copts.impl_specific = (int) imcf->impl_specific;
+    copts.default_backend = (const char *) db;
+
     if (imcf->default_class && cls == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"ingroute_default_class on\" needs "
@@ -666,7 +936,7 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    rs = NULL;
+    fresh = NULL;
     ret = NGX_CONF_ERROR;
 
     /*
@@ -678,31 +948,63 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     cf->conf_file->file.name = imcf->manifests_file;
     cf->conf_file->line = imcf->manifests_line;
 
-    rc = ingroute_ruleset_new(&rs, &opts);
-    if (rc != INGROUTE_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "ingroute: cannot create a ruleset: %s",
-                           ingroute_strerror(rc));
-        goto done;
-    }
-
     path = imcf->manifests->elts;
 
-    for (i = 0; i < imcf->manifests->nelts; i++) {
-        rc = ingroute_ruleset_load_path(rs, (const char *) path[i].data,
-                                        diags);
+    if (imcf->strict) {
+        /* any error fails the configuration: nothing to keep across cycles */
+        rc = ingroute_ruleset_new(&fresh, &opts);
         if (rc != INGROUTE_OK) {
-            ngx_http_ingroute_log_diags(cf, imcf, diags, 1);
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "ingroute: cannot load \"%V\": %s",
-                               &path[i], ingroute_strerror(rc));
+                               "ingroute: cannot create a ruleset: %s",
+                               ingroute_strerror(rc));
+            goto done;
+        }
+
+        rs = fresh;
+
+        for (i = 0; i < imcf->manifests->nelts; i++) {
+            rc = ingroute_ruleset_load_path(rs, (const char *) path[i].data,
+                                            diags);
+            if (rc != INGROUTE_OK) {
+                ngx_http_ingroute_log_diags(cf, imcf, diags, 1, &kept);
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "ingroute: cannot load \"%V\": %s",
+                                   &path[i], ingroute_strerror(rc));
+                goto done;
+            }
+        }
+
+    } else {
+        rs = ngx_http_ingroute_state_ruleset(cf, imcf, &opts);
+        if (rs == NULL) {
+            goto done;
+        }
+
+        paths = ngx_palloc(cf->temp_pool,
+                           imcf->manifests->nelts * sizeof(const char *));
+        if (paths == NULL) {
+            goto done;
+        }
+
+        for (i = 0; i < imcf->manifests->nelts; i++) {
+            paths[i] = (const char *) path[i].data;
+        }
+
+        /* all or nothing: on failure the ruleset is as it was */
+        rc = ingroute_ruleset_reload_paths(rs, paths, imcf->manifests->nelts,
+                                           diags);
+        if (rc != INGROUTE_OK) {
+            ngx_http_ingroute_log_diags(cf, imcf, diags, 1, &kept);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "ingroute: cannot load the manifests: %s",
+                               ingroute_strerror(rc));
             goto done;
         }
     }
 
-    rc = ingroute_router_compile(&imcf->router, rs, diags);
+    rc = ingroute_router_compile_with(&imcf->router, rs, &copts, diags);
     if (rc != INGROUTE_OK) {
-        ngx_http_ingroute_log_diags(cf, imcf, diags, 1);
+        ngx_http_ingroute_log_diags(cf, imcf, diags, 1, &kept);
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "ingroute: cannot compile the router: %s",
                            ingroute_strerror(rc));
@@ -719,7 +1021,7 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     cln->handler = ngx_http_ingroute_cleanup;
     cln->data = imcf->router;
 
-    errors = ngx_http_ingroute_log_diags(cf, imcf, diags, 0);
+    errors = ngx_http_ingroute_log_diags(cf, imcf, diags, 0, &kept);
 
     if (errors && imcf->strict) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -729,9 +1031,16 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
         goto done;
     }
 
-    ngx_conf_log_error(NGX_LOG_INFO, cf, 0,
-                       "ingroute: %uz Ingress(es) loaded, %ui invalid",
-                       ingroute_ruleset_count(rs), errors);
+    if (kept) {
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "ingroute: %uz Ingress(es) loaded, %ui error(s); "
+                           "%ui object(s) keep their last valid version",
+                           ingroute_ruleset_count(rs), errors, kept);
+    } else {
+        ngx_conf_log_error(NGX_LOG_INFO, cf, 0,
+                           "ingroute: %uz Ingress(es) loaded, %ui invalid",
+                           ingroute_ruleset_count(rs), errors);
+    }
 
     ret = NGX_CONF_OK;
 
@@ -740,7 +1049,7 @@ done:
     cf->conf_file->file.name = saved_name;
     cf->conf_file->line = saved_line;
 
-    ingroute_ruleset_free(rs);
+    ingroute_ruleset_free(fresh);
     ingroute_diags_free(diags);
 
     return ret;
