@@ -14,8 +14,26 @@
 // SIGHUP reloads the manifests and the upstreams file: the new router is
 // swapped in atomically, requests already routed finish on the old one,
 // and the old router is closed when the last of them is done. A reload
-// that fails keeps the current configuration. SIGINT and SIGTERM shut
-// down gracefully.
+// takes the files as the whole desired state but never lets an invalid
+// edit remove a served route: an Ingress whose new version is invalid
+// keeps its last good version (docs/semantics.md §1.6). A reload that
+// fails as a whole (a syntax error) keeps the current configuration.
+// SIGINT and SIGTERM shut down gracefully.
+//
+// Following a cluster instead of files:
+//
+//	go-proxy -kubeconfig ~/.kube/config -class public -admin 127.0.0.1:8081
+//	go-proxy -in-cluster -class public          # in a Pod
+//
+// watches Ingresses and IngressClasses through the API server
+// (ingroute.dev/ingroute/kube) and swaps routers as they change; SIGHUP
+// then reloads only the upstreams file. -admin serves /readyz (200 once
+// the first router is in place, with the generation served) and /healthz.
+//
+// Upstream connections are reused: the transport keeps up to
+// -max-idle-per-backend idle connections to each backend (Go's default is
+// 2, which at a few hundred clients opens a new connection for most
+// requests and leaves tens of thousands of sockets in TIME_WAIT).
 package main
 
 import (
@@ -39,6 +57,8 @@ import (
 	"time"
 
 	"ingroute.dev/ingroute"
+	"ingroute.dev/ingroute/kube"
+	"k8s.io/client-go/rest"
 )
 
 type listFlag []string
@@ -54,7 +74,20 @@ type Config struct {
 	Upstreams     map[string]string // "NS/SERVICE:PORT" -> "HOST:PORT"
 	UpstreamsFile string
 	RuleHeader    string
+
+	// Following a cluster: Kubeconfig names the file, InCluster uses the
+	// Pod's service account. Either replaces Files.
+	Kubeconfig      string
+	InCluster       bool
+	WatchNamespace  string
+	Selector        string
+	CompileInterval time.Duration
+
+	Admin             string // address of /readyz and /healthz; "" for none
+	MaxIdlePerBackend int
 }
+
+func (c *Config) kubernetes() bool { return c.Kubeconfig != "" || c.InCluster }
 
 func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs := flag.NewFlagSet("go-proxy", flag.ContinueOnError)
@@ -78,14 +111,28 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.Var(&upstreams, "upstream", "NS/SERVICE:PORT=HOST:PORT (repeatable)")
 	fs.StringVar(&cfg.UpstreamsFile, "upstreams", "", "file of NS/SERVICE:PORT=HOST:PORT lines (reloaded on SIGHUP)")
 	fs.StringVar(&cfg.RuleHeader, "rule-header", "", "response header naming the rule that matched (e.g. X-Ingroute-Rule)")
+	fs.StringVar(&cfg.Kubeconfig, "kubeconfig", "", "follow the cluster of this kubeconfig file instead of -f")
+	fs.BoolVar(&cfg.InCluster, "in-cluster", false, "follow the cluster this Pod runs in instead of -f")
+	fs.StringVar(&cfg.WatchNamespace, "watch-namespace", "", "with -kubeconfig/-in-cluster: watch only this namespace's Ingresses")
+	fs.StringVar(&cfg.Selector, "selector", "", "with -kubeconfig/-in-cluster: watch only Ingresses with these labels")
+	fs.DurationVar(&cfg.CompileInterval, "compile-interval", 100*time.Millisecond, "least time between two compiles while the cluster changes")
+	fs.StringVar(&cfg.Admin, "admin", "", "address serving /readyz and /healthz (e.g. 127.0.0.1:8081)")
+	fs.IntVar(&cfg.MaxIdlePerBackend, "max-idle-per-backend", 512, "idle upstream connections kept per backend")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if len(files) == 0 {
-		return cfg, errors.New("no manifests: give -f FILE|DIR")
+	switch {
+	case cfg.Kubeconfig != "" && cfg.InCluster:
+		return cfg, errors.New("give -kubeconfig or -in-cluster, not both")
+	case cfg.kubernetes() && len(files) > 0:
+		return cfg, errors.New("give -f or a cluster (-kubeconfig, -in-cluster), not both")
+	case !cfg.kubernetes() && len(files) == 0:
+		return cfg, errors.New("no manifests: give -f FILE|DIR, -kubeconfig FILE or -in-cluster")
+	case cfg.MaxIdlePerBackend < 0:
+		return cfg, errors.New("-max-idle-per-backend must not be negative")
 	}
 	cfg.Files = files
 	mode, err := ingroute.ParseImplMode(impl)
@@ -138,42 +185,66 @@ func readUpstreams(path string) (map[string]string, error) {
 	return m, sc.Err()
 }
 
-// generation is one loaded configuration: a router and its upstreams,
-// with a count of its users. The proxy itself holds one reference while
-// the generation is current; each request holds one while it runs.
+// generation is one router compiled from the files, with a count of its
+// users. The proxy itself holds one reference while the generation is
+// current; each request holds one while it runs.
 type generation struct {
-	id        int
-	router    *ingroute.Router
-	upstreams map[string]string
-	refs      atomic.Int64
-	log       *log.Logger
+	id     int
+	router *ingroute.Router
+	refs   atomic.Int64
+	log    *log.Logger
 }
 
-// release drops a reference; the last one closes the router.
-func (g *generation) release() {
+// Release drops a reference; the last one closes the router.
+func (g *generation) Release() {
 	if g.refs.Add(-1) == 0 {
 		g.router.Close()
 		g.log.Printf("router generation %d closed", g.id)
 	}
 }
 
-// Proxy routes requests with the current generation's router.
+// Proxy routes requests with the current router: the files' (current) or
+// the cluster's (watcher).
 type Proxy struct {
-	cfg     Config
-	log     *log.Logger
-	current atomic.Pointer[generation]
-	rp      *httputil.ReverseProxy
+	cfg       Config
+	log       *log.Logger
+	current   atomic.Pointer[generation]
+	watcher   *kube.Watcher
+	upstreams atomic.Pointer[map[string]string]
+	rp        *httputil.ReverseProxy
 
 	reloadMu sync.Mutex
+	rs       *ingroute.Ruleset // the files' desired state, across reloads
 	nextID   int
 }
 
 type upstreamKey struct{}
 
-// NewProxy loads the manifests and makes a Proxy.
+// NewTransport is the upstream transport: connections to each backend are
+// kept for reuse, and no proxy from the environment is consulted (every
+// backend is addressed directly).
+func NewTransport(maxIdlePerBackend int) *http.Transport {
+	return &http.Transport{
+		DialContext: (&net.Dialer{
+			Timeout:   5 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		MaxIdleConnsPerHost:   maxIdlePerBackend,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// NewProxy loads the manifests and makes a Proxy. For a cluster, call
+// Watch after it.
 func NewProxy(cfg Config, logger *log.Logger) (*Proxy, error) {
 	p := &Proxy{cfg: cfg, log: logger}
+	if cfg.MaxIdlePerBackend == 0 {
+		cfg.MaxIdlePerBackend = 512
+	}
 	p.rp = &httputil.ReverseProxy{
+		Transport: NewTransport(cfg.MaxIdlePerBackend),
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			addr := pr.In.Context().Value(upstreamKey{}).(string)
 			pr.SetURL(&url.URL{Scheme: "http", Host: addr})
@@ -185,14 +256,25 @@ func NewProxy(cfg Config, logger *log.Logger) (*Proxy, error) {
 			http.Error(w, "ingroute: bad gateway", http.StatusBadGateway)
 		},
 	}
+	if !cfg.kubernetes() {
+		rs, err := ingroute.NewRuleset(cfg.Options)
+		if err != nil {
+			return nil, err
+		}
+		p.rs = rs
+	}
 	if err := p.Reload(); err != nil {
+		p.Close()
 		return nil, err
 	}
 	return p, nil
 }
 
-// Reload loads the manifests (and the upstreams file) again and swaps the
-// new router in. On error the current configuration stays.
+// Reload reads the upstreams file again and, from files, the manifests:
+// they are the whole desired state, except that an Ingress whose new
+// version is invalid keeps its last good one. A new router is swapped in
+// only when something it reads changed. On error the current
+// configuration stays.
 func (p *Proxy) Reload() error {
 	p.reloadMu.Lock()
 	defer p.reloadMu.Unlock()
@@ -208,14 +290,29 @@ func (p *Proxy) Reload() error {
 	for k, v := range p.cfg.Upstreams { // flags win over the file
 		ups[k] = v
 	}
-	rt, err := ingroute.Load(p.cfg.Options, p.cfg.Files...)
-	if err != nil {
-		var e *ingroute.Error
-		if errors.As(err, &e) {
-			for _, d := range e.Diagnostics {
-				p.log.Print(d)
-			}
+	if p.rs == nil { // a cluster: the watcher swaps routers
+		p.upstreams.Store(&ups)
+		return nil
+	}
+	diags, err := p.rs.ReloadPaths(p.cfg.Files...)
+	for _, d := range diags {
+		if d.Severity != ingroute.SeverityNote {
+			p.log.Print(d)
 		}
+	}
+	if err != nil {
+		p.log.Printf("reload failed, keeping the current configuration: %v", err)
+		return err
+	}
+	p.upstreams.Store(&ups)
+	if cur := p.current.Load(); cur != nil {
+		if st, err := cur.router.Stats(); err == nil && st.Generation == p.rs.Generation() {
+			p.log.Printf("manifests unchanged; router generation %d stays", cur.id)
+			return nil
+		}
+	}
+	rt, err := p.rs.Compile()
+	if err != nil {
 		p.log.Printf("reload failed, keeping the current configuration: %v", err)
 		return err
 	}
@@ -225,14 +322,90 @@ func (p *Proxy) Reload() error {
 		}
 	}
 	p.nextID++
-	g := &generation{id: p.nextID, router: rt, upstreams: ups, log: p.log}
+	g := &generation{id: p.nextID, router: rt, log: p.log}
 	g.refs.Store(1)
 	old := p.current.Swap(g)
 	p.log.Printf("router generation %d loaded from %s", g.id, strings.Join(p.cfg.Files, ", "))
 	if old != nil {
-		old.release()
+		old.Release()
 	}
 	return nil
+}
+
+// Watch follows the cluster until ctx ends; the proxy answers 503 until
+// the first router is in place.
+func (p *Proxy) Watch(ctx context.Context) error {
+	var rc *rest.Config
+	var err error
+	if p.cfg.InCluster {
+		rc, err = rest.InClusterConfig()
+	} else {
+		rc, err = kube.RESTConfig(p.cfg.Kubeconfig)
+	}
+	if err != nil {
+		return err
+	}
+	w, err := kube.New(kube.Options{
+		Config:        rc,
+		Ruleset:       p.cfg.Options,
+		Namespace:     p.cfg.WatchNamespace,
+		LabelSelector: p.cfg.Selector,
+		Interval:      p.cfg.CompileInterval,
+		OnSwap: func(s kube.Swap) {
+			for _, d := range s.Diagnostics {
+				if d.Severity != ingroute.SeverityNote {
+					p.log.Print(d)
+				}
+			}
+			p.log.Printf("router generation %d from the cluster: %d events, %d Ingresses served, compiled in %v",
+				s.Generation, s.Events, s.Stats.IngressesServed, s.CompileTime)
+		},
+		OnDiagnostics: func(ds []ingroute.Diagnostic) {
+			for _, d := range ds {
+				p.log.Print(d)
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	p.watcher = w
+	return nil
+}
+
+// Ready says whether requests are routed, and by which generation.
+func (p *Proxy) Ready() (bool, uint64) {
+	if p.watcher != nil {
+		return p.watcher.Ready(), p.watcher.Generation()
+	}
+	if g := p.current.Load(); g != nil {
+		st, _ := g.router.Stats()
+		return true, st.Generation
+	}
+	return false, 0
+}
+
+// adminHandler serves /healthz (the process answers) and /readyz (200
+// once a router is in place; 503 before).
+func (p *Proxy) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ready, gen := p.Ready()
+		source := "files"
+		if p.cfg.kubernetes() {
+			source = "kubernetes"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if !ready {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		fmt.Fprintf(w, "{\"ready\":%t,\"synced\":%t,\"generation\":%d,\"source\":%q}\n",
+			ready, ready, gen, source)
+	})
+	return mux
 }
 
 // acquire takes a reference on the current generation. A generation whose
@@ -251,10 +424,17 @@ func (p *Proxy) acquire() *generation {
 	}
 }
 
-// Close drops the proxy's reference on the current generation.
+// Close drops the proxy's reference on the current generation (call it
+// after the watcher stopped).
 func (p *Proxy) Close() {
 	if g := p.current.Swap(nil); g != nil {
-		g.release()
+		g.Release()
+	}
+	if p.watcher != nil {
+		p.watcher.Close()
+	}
+	if p.rs != nil {
+		p.rs.Close()
 	}
 }
 
@@ -278,22 +458,39 @@ func RuleText(m ingroute.Match) string {
 	return "none"
 }
 
-func (g *generation) upstream(b ingroute.Backend) string {
+func (p *Proxy) upstream(b ingroute.Backend) string {
 	key := b.Namespace + "/" + b.Service + ":" + b.Port()
-	if a, ok := g.upstreams[key]; ok {
-		return a
+	if ups := p.upstreams.Load(); ups != nil {
+		if a, ok := (*ups)[key]; ok {
+			return a
+		}
 	}
 	return net.JoinHostPort(b.Service+"."+b.Namespace+".svc.cluster.local", b.Port())
 }
 
+// router takes the current router for one request; nil when there is none
+// (not ready yet, or shutting down).
+func (p *Proxy) router() (*ingroute.Router, interface{ Release() }) {
+	if p.watcher != nil {
+		if s := p.watcher.Acquire(); s != nil {
+			return s.Router, s
+		}
+		return nil, nil
+	}
+	if g := p.acquire(); g != nil {
+		return g.router, g
+	}
+	return nil, nil
+}
+
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	g := p.acquire()
-	if g == nil {
-		http.Error(w, "ingroute: shutting down", http.StatusServiceUnavailable)
+	rt, hold := p.router()
+	if rt == nil {
+		http.Error(w, "ingroute: no routing table yet", http.StatusServiceUnavailable)
 		return
 	}
-	defer g.release() // the request keeps its router until it is done
-	m, err := g.router.Match(r.Host, r.URL.EscapedPath())
+	defer hold.Release() // the request keeps its router until it is done
+	m, err := rt.Match(r.Host, r.URL.EscapedPath())
 	if err != nil {
 		http.Error(w, "ingroute: "+err.Error(), http.StatusInternalServerError)
 		return
@@ -309,7 +506,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "ingroute: resource backend "+m.Backend.String()+" cannot be proxied", http.StatusBadGateway)
 		return
 	}
-	ctx := context.WithValue(r.Context(), upstreamKey{}, g.upstream(m.Backend))
+	ctx := context.WithValue(r.Context(), upstreamKey{}, p.upstream(m.Backend))
 	p.rp.ServeHTTP(w, r.WithContext(ctx))
 }
 
@@ -327,11 +524,36 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		return err
 	}
 	defer p.Close()
+	var watchDone chan error
+	if cfg.kubernetes() {
+		if err := p.Watch(ctx); err != nil {
+			return err
+		}
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		watchDone = make(chan error, 1)
+		go func() { watchDone <- p.watcher.Run(watchCtx) }()
+		// Stop the watcher before Close releases its router.
+		defer func() {
+			stopWatch()
+			<-watchDone
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
+	if cfg.Admin != "" {
+		aln, err := net.Listen("tcp", cfg.Admin)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		admin := &http.Server{Handler: p.adminHandler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
+		go admin.Serve(aln)
+		defer admin.Close()
+		logger.Printf("admin on http://%s (/readyz, /healthz)", aln.Addr())
+	}
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
