@@ -221,6 +221,7 @@ def every_command_has_help():
         eq(code, 0)
         assert out.startswith("usage: ingroute " + cmd), out
         assert "--filename" in out and "--impl-specific" in out, out
+        assert "--previous PATH" in out, out
     code, out, _ = run("--help")
     eq(code, 0)
     assert "commands:" in out
@@ -270,6 +271,174 @@ def options_reach_the_router():
     code, out, _ = run("match", "-q", "--default-backend", "ops/fallback:8080",
                        "-f", MANIFESTS + "/docs.json", "https://x.org/")
     eq(out, "https://x.org/ -> default ops/fallback:8080 (--default-backend)\n")
+
+
+def ingress(name, path, service):
+    return ("apiVersion: networking.k8s.io/v1\n"
+            "kind: Ingress\n"
+            "metadata: {name: %s, namespace: shop}\n"
+            "spec:\n"
+            "  rules:\n"
+            "  - host: %s.test\n"
+            "    http:\n"
+            "      paths:\n"
+            "      - path: %s\n"
+            "        pathType: Prefix\n"
+            "        backend: {service: {name: %s, port: {number: 80}}}\n"
+            % (name, name, path, service))
+
+
+def edit(root):
+    """old/ and new/ under root: in new/, a's path lost its leading slash,
+    b is gone, c is new; old/ also holds an Ingress, x, that was invalid
+    then and is gone now."""
+    old, new = os.path.join(root, "old"), os.path.join(root, "new")
+    os.mkdir(old)
+    os.mkdir(new)
+    for d, name, path, svc in ((old, "a", "/v1", "a1"), (old, "b", "/", "b1"),
+                               (old, "x", "rel", "x1"), (new, "a", "v2", "a2"),
+                               (new, "c", "/", "c1")):
+        with open(os.path.join(d, name + ".yaml"), "w") as f:
+            f.write(ingress(name, path, svc))
+    return old, new
+
+
+@case
+def previous_keeps_the_old_route_on_an_invalid_edit():
+    with tempfile.TemporaryDirectory() as root:
+        old, new = edit(root)
+        targets = ["a.test/v1/x", "a.test/v2"]
+        code, out, _ = run("match", "-q", "--previous", old, "-f", new, *targets)
+        eq(code, 0)
+        eq(out.splitlines(),
+           ["a.test/v1/x -> shop/a1:80 (Ingress shop/a, a.test Prefix /v1)",
+            "a.test/v2 -> no match (404)"])
+        # What a proxy loading afresh would serve instead.
+        code, out, _ = run("match", "-q", "-f", new, *targets)
+        eq(out.splitlines(), ["a.test/v1/x -> no match (404)",
+                              "a.test/v2 -> no match (404)"])
+        # Every command that loads takes it.
+        code, out, _ = run("explain", "--previous", old, "-f", new, "a.test/v1")
+        eq(code, 0)
+        assert out.rstrip().endswith("decision     path -> shop/a1:80 "
+                                     "(a.test Prefix /v1)"), out
+        code, out, _ = run("dump", "-q", "--previous", old, "-f", new)
+        eq(code, 0)
+        assert "a.test (exact)" in out and "shop/a1:80" in out, out
+
+
+@case
+def previous_removes_what_the_new_sources_dropped():
+    with tempfile.TemporaryDirectory() as root:
+        old, new = edit(root)
+        code, out, _ = run("match", "-q", "--previous", old, "-f", new,
+                           "b.test/", "c.test/")
+        eq((code, out.splitlines()),
+           (0, ["b.test/ -> no match (404)",
+                "c.test/ -> shop/c1:80 (Ingress shop/c, c.test Prefix /)"]))
+        # A removed file is removed from the state even when it was the
+        # only source: the new sources are the whole desired state.
+        os.remove(os.path.join(new, "a.yaml"))
+        code, out, _ = run("match", "-q", "--previous", old, "-f", new,
+                           "a.test/v1")
+        eq(out, "a.test/v1 -> no match (404)\n")
+
+
+@case
+def check_previous_reports_the_kept_version():
+    with tempfile.TemporaryDirectory() as root:
+        old, new = edit(root)
+        na, oa = os.path.join(new, "a.yaml"), os.path.join(old, "a.yaml")
+        code, out, err = run("check", "--previous", old, "-f", new)
+        eq(code, 1)
+        eq(out.splitlines(), [
+            na + ":9:15: error: Ingress shop/a: spec.rules[0].http.paths[0].path: "
+            "Invalid value: \"v2\": must be an absolute path",
+            na + ":1:1: error: Ingress shop/a: this version is invalid and not "
+            "applied; the valid version loaded from " + oa + ":1:1 stays in "
+            "effect",
+            "2 Ingresses served, 0 skipped (class), 1 invalid; 2 virtual hosts, "
+            "2 paths; 0 conflicts, 0 shadowed rules"])
+        # old/x.yaml was invalid, but it is not part of the new state: its
+        # error is not reported.
+        assert "x.yaml" not in out + err, out + err
+        code, out, _ = run("check", "--json", "--previous", old, "-f", new)
+        doc = json.loads(out)
+        kept = [d for d in doc["diagnostics"] if d["code"] == 15]
+        eq(len(kept), 1)
+        eq((kept[0]["severity"], kept[0]["file"], kept[0]["name"]),
+           ("error", na, "a"))
+        eq((doc["summary"]["served"], doc["summary"]["errors"]), (2, 2))
+        # Fixed: the new version replaces the old one; no error.
+        with open(na, "w") as f:
+            f.write(ingress("a", "/v2", "a2"))
+        code, out, _ = run("check", "--previous", old, "-f", new)
+        eq(code, 0)
+        eq(out.splitlines(), [
+            na + ":1:1: note: Ingress shop/a: replaces the one loaded from "
+            + oa + ":1:1",
+            "2 Ingresses served, 0 skipped (class), 0 invalid; 2 virtual hosts, "
+            "2 paths; 0 conflicts, 0 shadowed rules"])
+
+
+@case
+def previous_and_standard_input():
+    with tempfile.TemporaryDirectory() as root:
+        old, new = edit(root)
+        with open(os.path.join(new, "a.yaml")) as f:
+            new_a = f.read()
+        with open(os.path.join(old, "a.yaml")) as f:
+            old_a = f.read()
+        # The new state from standard input: one buffer, one reload.
+        code, out, _ = run("check", "--previous", old, "-f", "-", stdin=new_a)
+        eq(code, 1)
+        assert ("<stdin>:1:1: error: Ingress shop/a: this version is invalid and "
+                "not applied; the valid version loaded from "
+                + os.path.join(old, "a.yaml") + ":1:1") in out, out
+        code, out, _ = run("match", "-q", "--previous", old, "-f", "-",
+                           "a.test/v1", "b.test/", stdin=new_a)
+        eq(out.splitlines(), ["a.test/v1 -> shop/a1:80 (Ingress shop/a, a.test "
+                              "Prefix /v1)", "b.test/ -> no match (404)"])
+        # The previous state from standard input, as `git show` gives it.
+        code, out, _ = run("match", "-q", "--previous", "-", "-f", new,
+                           "a.test/v1", stdin=old_a)
+        eq(out, "a.test/v1 -> shop/a1:80 (Ingress shop/a, a.test Prefix /v1)\n")
+        code, _, err = run("match", "--previous", "-", "-f", new, stdin=old_a)
+        eq(code, 2)
+        assert "standard input already holds the manifests" in err, err
+        # Refused: stdin read twice, or files and a buffer in one reload.
+        code, out, err = run("match", "--previous", "-", "-f", "-", "a.test/",
+                             stdin=old_a)
+        eq((code, out), (2, ""))
+        assert "standard input can hold only one of" in err, err
+        code, out, err = run("match", "--previous", old, "-f", "-", "-f", new,
+                             "a.test/", stdin=new_a)
+        eq((code, out), (2, ""))
+        assert "with --previous, -f - must be the only -f" in err, err
+
+
+@case
+def previous_failures_exit_1():
+    with tempfile.TemporaryDirectory() as root:
+        old, new = edit(root)
+        missing = os.path.join(root, "missing")
+        code, out, err = run("match", "--previous", missing, "-f", new, "a.test/")
+        eq((code, out), (1, ""))
+        assert ("cannot load the previous manifests (--previous %s)" % missing
+                in err), err
+        # New sources that fail as a whole change nothing: the previous
+        # state is what a proxy keeps serving, and check says so.
+        with open(os.path.join(new, "broken.yaml"), "w") as f:
+            f.write("kind: [unclosed\n")
+        code, out, _ = run("check", "--previous", old, "-f", new)
+        eq(code, 1)
+        assert "broken.yaml:2:1: error: " in out, out
+        assert out.endswith("2 Ingresses served, 0 skipped (class), 1 invalid; "
+                            "2 virtual hosts, 2 paths; 0 conflicts, 0 shadowed "
+                            "rules\n"), out
+        code, out, err = run("match", "--previous", old, "-f", new, "b.test/")
+        eq((code, out), (1, ""))
+        assert "the manifests could not be loaded" in err, err
 
 
 failed = [(n, e) for n, e in results if e is not None]

@@ -6,7 +6,10 @@
  *   ingroute explain [-f PATH]... [options] TARGET      why this backend
  *   ingroute dump    [-f PATH]... [options]             the compiled table
  *
- * Everything is done through the public API, as a proxy would.
+ * Everything is done through the public API, as a proxy would. With
+ * --previous, the tool reloads as a proxy does: the previous manifests are
+ * loaded first, then the -f sources are applied as the new desired state
+ * (ingroute_ruleset_reload_paths(), docs/semantics.md §1.6).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -24,6 +27,8 @@ typedef struct cli {
 	const char *cmd;
 	const char **files;
 	size_t nfiles;
+	const char **previous;
+	size_t nprevious;
 	int json;
 	int quiet;
 	ingroute_options opts;
@@ -51,6 +56,16 @@ static const char common_help[] =
 	"      --default-backend NS/SERVICE:PORT\n"
 	"                          the global default backend\n"
 	"      --strict            any invalid object fails the load\n"
+	"      --previous PATH     the manifests as they were (a file, a directory\n"
+	"                          or -; repeatable): loaded first, then the -f\n"
+	"                          sources are applied as a reloading proxy\n"
+	"                          applies them, as the whole new state: what they\n"
+	"                          no longer hold is removed, and an object whose\n"
+	"                          new version is invalid keeps its previous one\n"
+	"                          (an error says so). The -f sources then load\n"
+	"                          all or nothing together; -f - must be the only\n"
+	"                          -f. Diagnostics of the previous manifests are\n"
+	"                          shown only when they fail to load\n"
 	"  -h, --help              this help\n";
 
 static const struct {
@@ -134,14 +149,14 @@ static char *read_stream(FILE *f, size_t *len)
 	return buf;
 }
 
-static void print_diags(cli *c, FILE *f, size_t from)
+static void print_diags(const ingroute_diags *diags, FILE *f, size_t from)
 {
-	size_t i, n = ingroute_diags_count(c->diags);
+	size_t i, n = ingroute_diags_count(diags);
 	size_t need = 1024;
 	char *line = malloc(need);
 
 	for (i = from; line && i < n; i++) {
-		size_t len = ingroute_diags_format(c->diags, i, line, need);
+		size_t len = ingroute_diags_format(diags, i, line, need);
 
 		if (len >= need) {
 			char *p = realloc(line, need = len + 1);
@@ -149,11 +164,90 @@ static void print_diags(cli *c, FILE *f, size_t from)
 			if (!p)
 				break;
 			line = p;
-			ingroute_diags_format(c->diags, i, line, need);
+			ingroute_diags_format(diags, i, line, need);
 		}
 		fprintf(f, "%s\n", line);
 	}
 	free(line);
+}
+
+/* Standard input, whole; NULL (and a message) when it cannot be read. */
+static char *read_stdin(cli *c, size_t *len)
+{
+	char *data = read_stream(stdin, len);
+
+	c->stdin_used = 1;
+	if (!data)
+		fprintf(stderr, "ingroute: cannot read standard input\n");
+	return data;
+}
+
+/* Loads one -f or --previous source, a path or - (standard input). */
+static int load_one(cli *c, const char *src, ingroute_diags *diags)
+{
+	size_t len;
+	char *data;
+	int rc;
+
+	if (strcmp(src, "-") != 0)
+		return ingroute_ruleset_load_path(c->rs, src, diags);
+	if (!(data = read_stdin(c, &len)))
+		return INGROUTE_EIO;
+	rc = ingroute_ruleset_load_buffer(c->rs, data, len, "<stdin>", diags);
+	free(data);
+	return rc;
+}
+
+/*
+ * The state a proxy held before its reload. Its diagnostics are about
+ * manifests that are being replaced, so they are only shown when the
+ * previous state cannot be built at all: then there is nothing to reload
+ * from, and the command fails.
+ */
+static int load_previous(cli *c)
+{
+	ingroute_diags *pd;
+	size_t i;
+	int rc;
+
+	if ((rc = ingroute_diags_new(&pd, NULL)) != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < c->nprevious; i++) {
+		if ((rc = load_one(c, c->previous[i], pd)) != 0) {
+			if (!c->quiet)
+				print_diags(pd, stderr, 0);
+			fprintf(stderr, "ingroute: cannot load the previous manifests "
+			                "(--previous %s): %s\n", c->previous[i],
+			        ingroute_strerror(rc));
+			ingroute_diags_free(pd);
+			return -1;
+		}
+	}
+	ingroute_diags_free(pd);
+	return 0;
+}
+
+/* The -f sources as the new desired state of a reload: one call, so all
+ * or nothing over every source, as a proxy's reload is. */
+static int reload(cli *c)
+{
+	size_t len;
+	char *data;
+	int rc;
+
+	/* main() lets - through only as the sole -f */
+	if (c->nfiles == 1 && strcmp(c->files[0], "-") == 0) {
+		if (!(data = read_stdin(c, &len)))
+			return INGROUTE_EIO;
+		rc = ingroute_ruleset_reload_buffer(c->rs, data, len, "<stdin>",
+		                                    c->diags);
+		free(data);
+		return rc;
+	}
+	return ingroute_ruleset_reload_paths(c->rs, c->files, c->nfiles,
+	                                     c->diags);
 }
 
 static int load(cli *c)
@@ -166,24 +260,17 @@ static int load(cli *c)
 		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
 		return -1;
 	}
-	for (i = 0; i < c->nfiles; i++) {
-		if (strcmp(c->files[i], "-") == 0) {
-			size_t len;
-			char *data = read_stream(stdin, &len);
-
-			c->stdin_used = 1;
-			if (!data) {
-				fprintf(stderr, "ingroute: cannot read standard input\n");
-				return -1;
-			}
-			rc = ingroute_ruleset_load_buffer(c->rs, data, len, "<stdin>",
-			                                  c->diags);
-			free(data);
-		} else {
-			rc = ingroute_ruleset_load_path(c->rs, c->files[i], c->diags);
-		}
-		if (rc != 0)
+	if (c->nprevious) {
+		if (load_previous(c) != 0)
+			return -1;
+		/* A failed reload leaves the previous state, which is what a
+		 * reloading proxy keeps serving; the commands say it failed. */
+		if (reload(c) != 0)
 			c->load_failed = 1;
+	} else {
+		for (i = 0; i < c->nfiles; i++)
+			if (load_one(c, c->files[i], c->diags) != 0)
+				c->load_failed = 1;
 	}
 	rc = ingroute_router_compile(&c->router, c->rs, c->diags);
 	if (rc != 0) {
@@ -382,7 +469,8 @@ static int cmd_match(cli *c, int argc, char **argv)
 
 		if (c->stdin_used) {
 			fprintf(stderr, "ingroute: standard input already holds the "
-			                "manifests (-f -); give targets as arguments\n");
+			                "manifests (-f - or --previous -); give targets "
+			                "as arguments\n");
 			return EXIT_USAGE;
 		}
 		while ((n = getline(&line, &cap, stdin)) > 0) {
@@ -670,7 +758,7 @@ static int cmd_check(cli *c)
 		       served, skipped, invalid, hosts, paths, conflicts, shadowed,
 		       errors, ingroute_diags_count_severity(c->diags, INGROUTE_WARNING));
 	} else {
-		print_diags(c, stdout, 0);
+		print_diags(c->diags, stdout, 0);
 		printf("%zu Ingress%s served, %zu skipped (class), %zu invalid; "
 		       "%zu virtual host%s, %zu path%s; %zu conflict%s, %zu shadowed "
 		       "rule%s\n",
@@ -685,7 +773,7 @@ static int cmd_check(cli *c)
 
 enum {
 	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
-	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION
+	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS
 };
 
 static const struct option long_opts[] = {
@@ -702,8 +790,31 @@ static const struct option long_opts[] = {
 	{ "no-normalize", no_argument, NULL, O_NO_NORMALIZE },
 	{ "default-backend", required_argument, NULL, O_DEFAULT_BACKEND },
 	{ "version", no_argument, NULL, O_VERSION },
+	{ "previous", required_argument, NULL, O_PREVIOUS },
 	{ NULL, 0, NULL, 0 },
 };
+
+static size_t stdin_among(const char **srcs, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += strcmp(srcs[i], "-") == 0;
+	return k;
+}
+
+/* How many sources read standard input, which can be read once. */
+static size_t stdin_sources(const cli *c)
+{
+	return stdin_among(c->files, c->nfiles) +
+	       stdin_among(c->previous, c->nprevious);
+}
+
+static void free_lists(cli *c)
+{
+	free(c->files);
+	free(c->previous);
+}
 
 int main(int argc, char **argv)
 {
@@ -734,14 +845,18 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.files = calloc((size_t)argc, sizeof(char *));
-	if (!c.files)
+	c.previous = calloc((size_t)argc, sizeof(char *));
+	if (!c.files || !c.previous) {
+		free_lists(&c);
 		return EXIT_FAIL;
+	}
 	argv++;
 	argc--;
 	while ((opt = getopt_long(argc, argv, "+f:hq", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': c.files[c.nfiles++] = optarg; break;
-		case 'h': free(c.files); return command_help(c.cmd, stdout);
+		case O_PREVIOUS: c.previous[c.nprevious++] = optarg; break;
+		case 'h': free_lists(&c); return command_help(c.cmd, stdout);
 		case 'q': c.quiet = 1; break;
 		case O_JSON: c.json = 1; break;
 		case O_STRICT: c.opts.flags |= INGROUTE_OPT_STRICT; break;
@@ -753,7 +868,7 @@ int main(int argc, char **argv)
 		case O_DEFAULT_BACKEND: c.opts.default_backend = optarg; break;
 		case O_VERSION:
 			printf("ingroute %s\n", ingroute_version_string());
-			free(c.files);
+			free_lists(&c);
 			return EXIT_OK;
 		case O_IMPL:
 			if (strcmp(optarg, "prefix") == 0)
@@ -765,13 +880,13 @@ int main(int argc, char **argv)
 			else {
 				fprintf(stderr, "ingroute: --impl-specific takes prefix, exact "
 				                "or string-prefix\n");
-				free(c.files);
+				free_lists(&c);
 				return EXIT_USAGE;
 			}
 			break;
 		default:
 			fprintf(stderr, "Try 'ingroute %s --help'.\n", c.cmd);
-			free(c.files);
+			free_lists(&c);
 			return EXIT_USAGE;
 		}
 	}
@@ -780,12 +895,26 @@ int main(int argc, char **argv)
 	if (c.nfiles == 0) {
 		fprintf(stderr, "ingroute %s: no manifests; give -f FILE, -f DIR or "
 		                "-f - (standard input)\n", c.cmd);
-		free(c.files);
+		free_lists(&c);
+		return EXIT_USAGE;
+	}
+	if (c.nprevious && stdin_sources(&c) > 1) {
+		fprintf(stderr, "ingroute %s: standard input can hold only one of "
+		                "the --previous and -f sources\n", c.cmd);
+		free_lists(&c);
+		return EXIT_USAGE;
+	}
+	if (c.nprevious && c.nfiles > 1 && stdin_among(c.files, c.nfiles)) {
+		/* A reload is one call over every source, and files and a
+		 * buffer do not go into one call. */
+		fprintf(stderr, "ingroute %s: with --previous, -f - must be the "
+		                "only -f\n", c.cmd);
+		free_lists(&c);
 		return EXIT_USAGE;
 	}
 	if ((strcmp(c.cmd, "check") == 0 || strcmp(c.cmd, "dump") == 0) && argc > 0) {
 		fprintf(stderr, "ingroute %s: unexpected argument '%s'\n", c.cmd, argv[0]);
-		free(c.files);
+		free_lists(&c);
 		return EXIT_USAGE;
 	}
 	if (c.opts.default_backend) {
@@ -794,7 +923,7 @@ int main(int argc, char **argv)
 		if (ingroute_ruleset_new(&probe, &c.opts) == INGROUTE_EINVAL) {
 			fprintf(stderr, "ingroute: --default-backend takes NAMESPACE/"
 			                "SERVICE:PORT\n");
-			free(c.files);
+			free_lists(&c);
 			return EXIT_USAGE;
 		}
 		ingroute_ruleset_free(probe);
@@ -805,7 +934,7 @@ int main(int argc, char **argv)
 		rc = cmd_check(&c);
 	} else {
 		if (!c.quiet)
-			print_diags(&c, stderr, 0);
+			print_diags(c.diags, stderr, 0);
 		if (c.load_failed) {
 			fprintf(stderr, "ingroute: the manifests could not be loaded\n");
 			rc = EXIT_FAIL;
@@ -820,6 +949,6 @@ int main(int argc, char **argv)
 	ingroute_router_unref(c.router);
 	ingroute_diags_free(c.diags);
 	ingroute_ruleset_free(c.rs);
-	free(c.files);
+	free_lists(&c);
 	return rc;
 }
