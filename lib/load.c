@@ -159,7 +159,10 @@ int ingroute__list_dir(const ig_alloc *a, const char *path,
 		names[n] = ingroute__malloc(a, len);
 		if (!names[n])
 			goto oom;
-		snprintf(names[n], len, "%s/%s", path, de->d_name);
+		/* "dir/" names its files "dir/a.yaml", not "dir//a.yaml". */
+		snprintf(names[n], len, "%s%s%s", path,
+		         path[0] && path[strlen(path) - 1] == '/' ? "" : "/",
+		         de->d_name);
 		n++;
 	}
 	closedir(dir);

@@ -364,6 +364,16 @@ static void test_reload_paths(void **state)
 	assert_string_equal(dg.file, path);
 	assert_non_null(strstr(dg.message, path));
 
+	/* A directory named with a trailing slash names its files once. */
+	snprintf(path, sizeof(path), "%s/", dir);
+	paths[0] = path;
+	ingroute_diags_clear(d);
+	assert_int_equal(ingroute_ruleset_reload_paths(rs, paths, 2, d), 0);
+	assert_int_equal(count_code(d, INGROUTE_D_KEPT, &dg), 1);
+	snprintf(path, sizeof(path), "%s/a.yaml", dir);
+	assert_string_equal(dg.file, path);
+	paths[0] = dir;
+
 	/* Only the second path now: the directory's Ingresses go. */
 	assert_int_equal(ingroute_ruleset_reload_paths(rs, paths + 1, 1, d), 0);
 	assert_int_equal(ingroute_ruleset_count(rs), 1);
