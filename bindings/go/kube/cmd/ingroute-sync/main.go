@@ -1,8 +1,8 @@
 // Command ingroute-sync keeps a manifest file in step with a cluster, for
 // consumers that read files (the nginx module): it watches Ingresses and
-// IngressClasses through the API server, writes the served ones as one
-// JSON List atomically (a temporary file in the same directory, fsync,
-// rename), and then runs a reload command.
+// IngressClasses through the API server, writes every IngressClass and
+// the served Ingresses as one JSON List atomically (a temporary file in
+// the same directory, fsync, rename), and then runs a reload command.
 //
 //	ingroute-sync -kubeconfig ~/.kube/config -class public \
 //	    -out /etc/nginx/ingress/cluster.json -reload 'nginx -s reload'
@@ -10,10 +10,15 @@
 // Each object is written in the version the library accepted last: an
 // edit it refuses leaves the file's version as it was (docs/semantics.md
 // §1.6). Writes happen at most once per -interval after changes, only when
-// the content changed; the reload command runs after each write, at most
-// once per -reload-interval, and a failed reload is retried with the next
-// change. -once writes the file once the cluster is listed, reloads, and
-// exits.
+// the content changed. The reload command runs after a write, at most once
+// per -reload-interval: the writes in between are covered by its next
+// run. A failed write or reload is retried after a delay that grows from
+// a second to a minute while it keeps failing. -once writes the file once
+// the cluster is listed, reloads, and exits; its exit status says whether
+// both worked.
+//
+// Exit status: 0 after SIGINT or SIGTERM (or a successful -once), 1 on an
+// error, 2 on a usage error.
 package main
 
 import (
@@ -35,6 +40,19 @@ import (
 	"ingroute.dev/ingroute/kube"
 )
 
+// After a failure, the write or the reload is tried again after
+// retryMin, then twice as long each time, up to retryMax: a reload
+// command that cannot work (nginx is down) is then logged once a minute,
+// not on every change.
+const (
+	retryMin = time.Second
+	retryMax = time.Minute
+)
+
+// reloadTimeout bounds one run of the reload command; a hung command
+// would otherwise stop every later write.
+const reloadTimeout = time.Minute
+
 type config struct {
 	kubeconfig     string
 	options        ingroute.Options
@@ -46,6 +64,13 @@ type config struct {
 	reloadInterval time.Duration
 	once           bool
 }
+
+// usageError is a command line that parseFlags refused; it has been
+// reported, with the usage, on stderr already.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("ingroute-sync", flag.ContinueOnError)
@@ -59,22 +84,38 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.out, "out", "", "the file to write (required)")
 	fs.StringVar(&c.reload, "reload", "", "command run through /bin/sh after each write, e.g. 'nginx -s reload'")
 	fs.DurationVar(&c.interval, "interval", 100*time.Millisecond, "least time between two writes while the cluster changes")
-	fs.DurationVar(&c.reloadInterval, "reload-interval", time.Second, "least time between two runs of the reload command")
+	fs.DurationVar(&c.reloadInterval, "reload-interval", time.Second, "least time between two runs of the reload command (0: none)")
 	fs.BoolVar(&c.once, "once", false, "write once the cluster is listed, reload, and exit")
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, usageError{err} // fs.Parse printed it and the usage
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	var err error
+	switch {
+	case fs.NArg() > 0:
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case c.out == "":
+		err = errors.New("-out FILE is required")
+	case c.interval <= 0:
+		// The Watcher would take it for its default and say nothing.
+		err = fmt.Errorf("-interval %v: must be positive", c.interval)
+	case c.reloadInterval < 0:
+		err = fmt.Errorf("-reload-interval %v: must not be negative", c.reloadInterval)
 	}
-	if c.out == "" {
-		return c, errors.New("-out FILE is required")
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		fs.Usage()
+		return c, usageError{err}
 	}
 	return c, nil
 }
 
 // writeAtomic replaces path with data so that a reader sees the old file
-// or the new one, never a part.
+// or the new one, never a part. The temporary file's name starts with a
+// dot and does not end in .json or .yaml, so a reader of the whole
+// directory (ingroute_manifests DIR) skips it.
 func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
@@ -86,6 +127,8 @@ func writeAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
+	// CreateTemp makes it 0600; the reader (nginx's master) may run as
+	// another user.
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
@@ -97,51 +140,108 @@ func writeAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// The rename is durable once the directory is synced. Readers see the
+	// new file already, so a failure here is not worth failing the write
+	// for: a crash would at worst bring back the previous, whole file.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
 }
 
-// syncer turns swaps into writes and writes into reloads.
+// retryAfter is the delay before the next try after n failures in a row.
+func retryAfter(n int) time.Duration {
+	d := retryMin
+	for i := 1; i < n && d < retryMax; i++ {
+		d *= 2
+	}
+	return min(d, retryMax)
+}
+
+// syncer turns swaps into writes and writes into reloads. Its methods are
+// called from one goroutine.
 type syncer struct {
-	cfg      config
-	log      *log.Logger
-	w        *kube.Watcher
-	written  []byte
-	pending  bool // written, not yet reloaded successfully
-	reloaded time.Time
+	cfg        config
+	log        *log.Logger
+	manifests  func(io.Writer) error // Watcher.WriteManifests
+	generation func() uint64         // Watcher.Generation, for the log
+
+	written        []byte
+	writeFailures  int       // in a row
+	nextWrite      time.Time // no write before, after a failure
+	pending        bool      // written, not yet reloaded successfully
+	reloadFailures int       // in a row
+	nextReload     time.Time // no reload before: the interval, or a retry
 }
 
-// flush writes the file when its content changed and runs the reload
-// command when a write is waiting for it and the reload interval allows.
-func (s *syncer) flush(ctx context.Context) {
+// step writes the file when its content changed and runs the reload
+// command when a write waits for it and the interval allows. It returns
+// how long to wait before stepping again for a write or reload that is
+// due later (a retry, or a reload held back by the interval), or 0 when
+// nothing is left to do until the next change.
+func (s *syncer) step(ctx context.Context) time.Duration {
+	now := time.Now()
+	if now.Before(s.nextWrite) {
+		return s.nextWrite.Sub(now)
+	}
 	var buf bytes.Buffer
-	if err := s.w.WriteManifests(&buf); err != nil {
-		s.log.Printf("manifests: %v", err)
-		return
-	}
-	if !bytes.Equal(buf.Bytes(), s.written) {
-		if err := writeAtomic(s.cfg.out, buf.Bytes()); err != nil {
-			s.log.Printf("write %s: %v", s.cfg.out, err)
-			return
+	err := s.manifests(&buf)
+	if err == nil && !bytes.Equal(buf.Bytes(), s.written) {
+		if err = writeAtomic(s.cfg.out, buf.Bytes()); err == nil {
+			s.written = buf.Bytes()
+			s.pending = s.cfg.reload != ""
+			s.log.Printf("wrote %s (%d bytes, generation %d)", s.cfg.out, buf.Len(), s.generation())
 		}
-		s.written = buf.Bytes()
-		s.pending = true
-		s.log.Printf("wrote %s (%d bytes, generation %d)", s.cfg.out, buf.Len(), s.w.Generation())
 	}
-	if !s.pending || s.cfg.reload == "" {
-		s.pending = false
-		return
-	}
-	if wait := s.cfg.reloadInterval - time.Since(s.reloaded); wait > 0 {
-		return // the ticker comes back for it
-	}
-	s.reloaded = time.Now()
-	out, err := exec.CommandContext(ctx, "/bin/sh", "-c", s.cfg.reload).CombinedOutput()
 	if err != nil {
-		s.log.Printf("reload %q: %v: %s", s.cfg.reload, err, bytes.TrimSpace(out))
-		return
+		// What was written before stays; so does a reload it still
+		// waits for, which runs when the retry writes.
+		s.writeFailures++
+		wait := retryAfter(s.writeFailures)
+		s.nextWrite = now.Add(wait)
+		s.log.Printf("write %s: %v%s", s.cfg.out, err, s.retryNote(wait))
+		return wait
 	}
-	s.pending = false
+	s.writeFailures, s.nextWrite = 0, time.Time{}
+	if !s.pending {
+		return 0
+	}
+	if now.Before(s.nextReload) {
+		return s.nextReload.Sub(now)
+	}
+	rctx, cancel := context.WithTimeout(ctx, reloadTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(rctx, "/bin/sh", "-c", s.cfg.reload)
+	// A command that leaves a child holding its output (a daemon it
+	// started) must not hold the syncer too.
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.reloadFailures++
+		wait := max(retryAfter(s.reloadFailures), s.cfg.reloadInterval)
+		s.nextReload = time.Now().Add(wait)
+		s.log.Printf("reload %q: %v: %s%s", s.cfg.reload, err, bytes.TrimSpace(out), s.retryNote(wait))
+		return wait
+	}
+	s.pending, s.reloadFailures = false, 0
+	// From the start of the run: the interval bounds how often the
+	// consumer reloads, however long the command itself takes.
+	s.nextReload = now.Add(s.cfg.reloadInterval)
 	s.log.Printf("reloaded: %s", s.cfg.reload)
+	return 0
+}
+
+// retryNote ends a failure's log line: when the next try comes, if one
+// does (not with -once).
+func (s *syncer) retryNote(wait time.Duration) string {
+	if s.cfg.once {
+		return ""
+	}
+	return fmt.Sprintf(" (next try in %v)", wait)
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {
@@ -178,45 +278,67 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer w.Close()
-	ctx, cancel := context.WithCancel(ctx)
+	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- w.Run(ctx) }()
+	go func() { done <- w.Run(wctx) }()
 	defer func() {
 		cancel()
 		<-done
 	}()
-	if err := w.WaitReady(ctx); err != nil {
-		return err
+	if err := w.WaitReady(wctx); err != nil {
+		if cfg.once {
+			return fmt.Errorf("stopped before the cluster was listed: %w", err)
+		}
+		return nil // a signal: nothing was written, nothing to undo
 	}
-	s := &syncer{cfg: cfg, log: logger, w: w}
-	s.flush(ctx)
+	s := &syncer{cfg: cfg, log: logger, manifests: w.WriteManifests, generation: w.Generation}
+	again := s.step(ctx)
 	if cfg.once {
-		if s.pending && cfg.reload != "" {
+		switch {
+		case s.writeFailures > 0:
+			return fmt.Errorf("could not write %s", cfg.out)
+		case s.pending:
 			return errors.New("the reload command failed")
 		}
 		return nil
 	}
-	tick := time.NewTicker(cfg.reloadInterval)
-	defer tick.Stop()
 	for {
+		// One timer for every reason to come back: a retry, a reload
+		// held back by the interval, the look after a swap.
+		var later <-chan time.Time
+		if again > 0 {
+			later = time.After(again)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-swapped:
-		case <-tick.C:
-			if !s.pending {
-				continue
+			again = s.step(ctx)
+			// The Watcher records an object's manifest just after the
+			// Ruleset takes it, so a compile can swap in between and
+			// the write miss the object's new version; if nothing else
+			// changes, no later swap would bring it. One more look,
+			// after the Watcher's own interval, does.
+			if again == 0 || again > cfg.interval {
+				again = cfg.interval
 			}
+		case <-later:
+			again = s.step(ctx)
 		}
-		s.flush(ctx)
 	}
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
+	err := run(ctx, os.Args[1:], os.Stderr)
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "ingroute-sync:", err)
 		os.Exit(1)
 	}
