@@ -125,6 +125,11 @@ type Watcher struct {
 	ingresses cache.SharedIndexInformer
 	classes   cache.SharedIndexInformer
 
+	// applyMu makes applying one object (the Ruleset and its kept JSON)
+	// and compiling exclusive, so that a Router of generation G comes
+	// with the manifests of every change up to G.
+	applyMu sync.Mutex
+
 	mu        sync.Mutex // guards what the worker hands to the compiler
 	events    int
 	caughtUp  bool
@@ -354,7 +359,10 @@ func (w *Watcher) work() bool {
 		w.kickCompiler()
 		return true
 	}
-	if err := w.apply(key); err != nil {
+	w.applyMu.Lock()
+	err := w.apply(key)
+	w.applyMu.Unlock()
+	if err != nil {
 		// Only resource exhaustion is worth another try; a version the
 		// library refuses stays refused until the next event.
 		w.queue.AddRateLimited(key)
@@ -519,13 +527,16 @@ func (w *Watcher) compileLoop(ctx context.Context) {
 }
 
 func (w *Watcher) compile() error {
+	w.applyMu.Lock()
 	gen := w.rs.Generation()
 	if cur := w.current.Load(); cur != nil && cur.Generation == gen {
+		w.applyMu.Unlock()
 		w.takeEvents() // nothing a router reads changed
 		return nil
 	}
 	start := time.Now()
 	rt, err := w.rs.Compile()
+	w.applyMu.Unlock()
 	if err != nil {
 		return err
 	}
