@@ -8,8 +8,11 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -223,6 +226,42 @@ func TestStartFailure(t *testing.T) {
 	}
 	if entries, err := os.ReadDir(tmp); err != nil || len(entries) != 0 {
 		t.Errorf("after a failed Start, %s holds %d entries (%v); want none", tmp, len(entries), err)
+	}
+}
+
+// TestRemoveStale checks that the directory of a test binary that died
+// is swept, and that the directories of live or unknown owners are not.
+func TestRemoveStale(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("directories are swept only on Linux")
+	}
+	parent := t.TempDir()
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	owners := map[string]string{
+		"ingroute-kube-dead":    strconv.Itoa(gone.Process.Pid),
+		"ingroute-kube-live":    strconv.Itoa(os.Getpid()),
+		"ingroute-kube-unowned": "",
+		"something-else":        strconv.Itoa(gone.Process.Pid),
+	}
+	for name, pid := range owners {
+		if err := os.Mkdir(filepath.Join(parent, name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if pid != "" {
+			if err := os.WriteFile(filepath.Join(parent, name, ownerFile), []byte(pid+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	removeStale(parent)
+	for name := range owners {
+		_, err := os.Stat(filepath.Join(parent, name))
+		if exists, want := err == nil, name != "ingroute-kube-dead"; exists != want {
+			t.Errorf("%s: exists = %v after the sweep, want %v", name, exists, want)
+		}
 	}
 }
 

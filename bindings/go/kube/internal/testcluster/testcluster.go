@@ -13,7 +13,8 @@
 // A cluster listens only on 127.0.0.1, at ports picked when it starts, and
 // keeps everything in one temporary directory. Its processes run in their
 // own process group and, on Linux, are killed by the kernel if the test
-// binary dies, so an aborted run leaves no etcd behind. Close stops them and
+// binary dies, so an aborted run leaves no etcd behind; the next Start
+// removes the directory such a run left. Close stops the processes and
 // removes the directory.
 //
 // Typical use:
@@ -121,11 +122,19 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if opts.StartTimeout <= 0 {
 		opts.StartTimeout = DefaultStartTimeout
 	}
-	dir, err := os.MkdirTemp(opts.TempDir, "ingroute-kube-")
+	parent := opts.TempDir
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	removeStale(parent)
+	dir, err := os.MkdirTemp(parent, dirPattern)
 	if err != nil {
 		return nil, fmt.Errorf("testcluster: %w", err)
 	}
 	c := &Cluster{opts: opts, bin: bin, dir: dir}
+	if err := markOwner(dir); err != nil {
+		return nil, errors.Join(fmt.Errorf("testcluster: %w", err), c.Close())
+	}
 	if err := c.start(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("testcluster: %w", err), c.Close())
 	}
@@ -292,6 +301,9 @@ func (c *Cluster) Close() error {
 
 var errClosed = errors.New("testcluster: cluster is closed")
 
+// dirPattern names the cluster directories, for os.MkdirTemp and Glob.
+const dirPattern = "ingroute-kube-*"
+
 // Files in the cluster's directory.
 const (
 	caCertFile      = "ca.crt"
@@ -304,6 +316,7 @@ const (
 	etcdLog         = "etcd.log"
 	apiserverLog    = "kube-apiserver.log"
 	apiserverCerts  = "apiserver-certs"
+	ownerFile       = "owner.pid"
 )
 
 func (c *Cluster) path(name string) string { return filepath.Join(c.dir, name) }
