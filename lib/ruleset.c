@@ -616,16 +616,24 @@ static int stage_finish(stage *st, int rc)
 	return rc;
 }
 
-int ingroute_ruleset_load_buffer(ingroute_ruleset *rs, const char *data,
-                                 size_t len, const char *name,
-                                 ingroute_diags *diags)
+/* One buffer, applied (whole == 0) or as the desired state (whole == 1). */
+static int load_one_buffer(ingroute_ruleset *rs, const char *data, size_t len,
+                           const char *name, ingroute_diags *diags, int whole)
 {
 	stage st;
 
 	if (!rs || (!data && len))
 		return INGROUTE_EINVAL;
 	stage_init(&st, rs, diags);
+	st.whole = whole;
 	return stage_finish(&st, stage_buffer(&st, data ? data : "", len, name));
+}
+
+int ingroute_ruleset_load_buffer(ingroute_ruleset *rs, const char *data,
+                                 size_t len, const char *name,
+                                 ingroute_diags *diags)
+{
+	return load_one_buffer(rs, data, len, name, diags, 0);
 }
 
 static int stage_file(stage *st, const char *path)
@@ -695,13 +703,7 @@ int ingroute_ruleset_reload_buffer(ingroute_ruleset *rs, const char *data,
                                    size_t len, const char *name,
                                    ingroute_diags *diags)
 {
-	stage st;
-
-	if (!rs || (!data && len))
-		return INGROUTE_EINVAL;
-	stage_init(&st, rs, diags);
-	st.whole = 1;
-	return stage_finish(&st, stage_buffer(&st, data ? data : "", len, name));
+	return load_one_buffer(rs, data, len, name, diags, 1);
 }
 
 uint64_t ingroute_ruleset_generation(const ingroute_ruleset *rs)

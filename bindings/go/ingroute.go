@@ -440,6 +440,11 @@ func (r *Ruleset) Close() {
 // unchanged. Otherwise it returns every diagnostic, including the errors
 // of invalid objects that were dropped (unless Options.Strict).
 func (r *Ruleset) LoadBuffer(name string, data []byte) ([]Diagnostic, error) {
+	return r.buffer("load", name, data, false)
+}
+
+// buffer loads text (LoadBuffer) or reloads from it (ReloadBuffer).
+func (r *Ruleset) buffer(op, name string, data []byte, whole bool) ([]Diagnostic, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -456,6 +461,9 @@ func (r *Ruleset) LoadBuffer(name string, data []byte) ([]Diagnostic, error) {
 		p = (*C.char)(unsafe.Pointer(&data[0]))
 	}
 	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		if whole {
+			return C.ingroute_ruleset_reload_buffer(r.rs, p, C.size_t(len(data)), cname, d)
+		}
 		return C.ingroute_ruleset_load_buffer(r.rs, p, C.size_t(len(data)), cname, d)
 	})
 	if err != nil {
@@ -464,7 +472,7 @@ func (r *Ruleset) LoadBuffer(name string, data []byte) ([]Diagnostic, error) {
 	if name == "" {
 		name = "<text>"
 	}
-	return diags, check(rc, "load "+name, diags)
+	return diags, check(rc, op+" "+name, diags)
 }
 
 // LoadPath loads a file, or every *.yaml, *.yml and *.json file of a
@@ -523,30 +531,7 @@ func (r *Ruleset) ReloadPaths(paths ...string) ([]Diagnostic, error) {
 // ReloadBuffer is ReloadPaths for one buffer of YAML or JSON text: the
 // text is the whole desired state.
 func (r *Ruleset) ReloadBuffer(name string, data []byte) ([]Diagnostic, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.rs == nil {
-		return nil, ErrClosed
-	}
-	var cname *C.char
-	if name != "" {
-		cname = C.CString(name)
-		defer C.free(unsafe.Pointer(cname))
-	}
-	p := emptyCStr()
-	if len(data) > 0 {
-		p = (*C.char)(unsafe.Pointer(&data[0]))
-	}
-	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
-		return C.ingroute_ruleset_reload_buffer(r.rs, p, C.size_t(len(data)), cname, d)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if name == "" {
-		name = "<text>"
-	}
-	return diags, check(rc, "reload "+name, diags)
+	return r.buffer("reload", name, data, true)
 }
 
 // Kinds of object a Ruleset holds, for Delete.
