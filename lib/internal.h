@@ -193,11 +193,16 @@ void ingroute__keyset_free(ig_keyset *ks, const ig_alloc *a);
 
 /* ----------------------------------------------------------------- load.c */
 
-/* Reads a whole file that must be a regular file, failing with
- * INGROUTE_ELIMIT past limit bytes and INGROUTE_EIO (with a diagnostic)
- * when it cannot be read. *out is the caller's to free. */
+/* Reads a whole regular file, failing with INGROUTE_ELIMIT past limit
+ * bytes and INGROUTE_EIO (with a diagnostic) when it cannot be read. A
+ * FIFO, socket, device or directory is never opened for reading: that
+ * is INGROUTE_EIO, or IG_READ_SKIPPED (an error diagnostic, nothing
+ * read) when `listed` says a directory listing named it, as it does for
+ * a dangling symbolic link. *out is the caller's to free. */
+#define IG_READ_SKIPPED 1
 int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
-                        const ig_diag_ctx *dc, char **out, size_t *out_len);
+                        int listed, const ig_diag_ctx *dc, char **out,
+                        size_t *out_len);
 /* The manifest files of a directory (*.yaml, *.yml, *.json), each as
  * "DIR/NAME", in byte order of their names; free with
  * ingroute__free_names(). 0, INGROUTE_EIO or INGROUTE_ENOMEM. */
@@ -206,6 +211,21 @@ int ingroute__list_dir(const ig_alloc *a, const char *path,
 void ingroute__free_names(const ig_alloc *a, char **names, size_t n);
 /* 1 when path names a directory (following links). */
 int ingroute__is_dir(const char *path);
+/* A file read whole: its name as shown and its bytes. */
+typedef struct ig_file {
+	char *name;
+	char *data;
+	size_t len;
+} ig_file;
+/* Reads the manifest files of a directory that kubelet writes atomically
+ * (a "..data" link: a ConfigMap or Secret volume) as one version, named
+ * "DIR/NAME". IG_NOT_ATOMIC for any other directory; else 0 or a load's
+ * error. Free with ingroute__free_files(). */
+#define IG_NOT_ATOMIC 2
+int ingroute__read_atomic_dir(const ig_alloc *a, const char *path,
+                              size_t limit, const ig_diag_ctx *dc,
+                              ig_file **out, size_t *n);
+void ingroute__free_files(const ig_alloc *a, ig_file *files, size_t n);
 /* Reports an errno as an INGROUTE_D_IO error; returns INGROUTE_EIO (or
  * INGROUTE_ENOMEM when the report could not be stored). */
 int ingroute__io_error(const ig_diag_ctx *dc, const char *path,

@@ -3,8 +3,9 @@
  * manifest files of a directory by name. What the bytes mean is the
  * ruleset's business; this file only reads them.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,8 +31,41 @@ int ingroute__io_error(const ig_diag_ctx *dc, const char *path,
 	return dc->sink->oom ? INGROUTE_ENOMEM : INGROUTE_EIO;
 }
 
+static const char *file_type(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISDIR(m))
+		return "a directory";
+	return "not a regular file";
+}
+
+/* docs/semantics.md §1.7: what is not a regular file is never read. A
+ * path named by the caller fails the load; a name a directory listed is
+ * skipped with the same error, and the rest of the directory loads. */
+static int not_regular(const ig_diag_ctx *dc, const char *path,
+                       const char *why, int listed)
+{
+	ig_diag_ctx in = ig_diag_in_file(dc, path);
+	ig_pos none = { 0, 0 };
+
+	ingroute__diag(&in, INGROUTE_ERROR, INGROUTE_D_IO, none, NULL,
+	               "not read: %s, not a regular file%s", why,
+	               listed ? "; skipped" : "");
+	if (dc->sink->oom)
+		return INGROUTE_ENOMEM;
+	return listed ? IG_READ_SKIPPED : INGROUTE_EIO;
+}
+
 int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
-                        const ig_diag_ctx *dc, char **out, size_t *out_len)
+                        int listed, const ig_diag_ctx *dc, char **out,
+                        size_t *out_len)
 {
 	struct stat sb;
 	char *data = NULL;
@@ -40,13 +74,28 @@ int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
 
 	*out = NULL;
 	*out_len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer, and a
+	 * device must not wait for a carrier. Only regular files are read
+	 * after fstat, and their reads never block, so the flag stays. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		struct stat lsb;
+
+		if (errno == ENXIO) /* a socket, or a device with nothing behind */
+			return not_regular(dc, path, "a socket or a device", listed);
+		if (errno == ENOENT && listed && lstat(path, &lsb) == 0 &&
+		    S_ISLNK(lsb.st_mode))
+			return not_regular(dc, path, "a dangling symbolic link", listed);
 		return ingroute__io_error(dc, path, "open", errno);
+	}
 	if (fstat(fd, &sb) < 0) {
 		rc = ingroute__io_error(dc, path, "stat", errno);
 		close(fd);
 		return rc;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		return not_regular(dc, path, file_type(sb.st_mode), listed);
 	}
 	/* Size from stat is a hint (pipes and /proc say 0); the limit is
 	 * enforced on what is actually read, which stops one byte past it. */
@@ -83,7 +132,7 @@ int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
 		}
 		got = read(fd, data + len, cap - len);
 		if (got < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			rc = ingroute__io_error(dc, path, "read", errno);
 			ingroute__free(a, data);
@@ -174,4 +223,126 @@ oom:
 	closedir(dir);
 	ingroute__free_names(a, names, n);
 	return INGROUTE_ENOMEM;
+}
+
+/* ---- directories kubelet writes atomically */
+
+/* ConfigMap and Secret volumes: the visible NAME is a symbolic link to
+ * "..data/NAME", and "..data" a link to a hidden timestamped directory
+ * that kubelet replaces by renaming a new link over it, then deletes.
+ * Reading the visible names one by one can straddle a swap. So the
+ * target of "..data" is resolved once, its files read from there, and
+ * the result kept only if "..data" still points there afterwards. */
+#define ATOMIC_ATTEMPTS 8
+
+static int resolve_data(const char *path, char *out)
+{
+	char link[PATH_MAX];
+	struct stat sb;
+
+	if ((size_t)snprintf(link, sizeof(link), "%s/..data", path) >= sizeof(link) ||
+	    lstat(link, &sb) != 0 || !S_ISLNK(sb.st_mode))
+		return 0;
+	return realpath(link, out) != NULL;
+}
+
+void ingroute__free_files(const ig_alloc *a, ig_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ingroute__free(a, files[i].name);
+		ingroute__free(a, files[i].data);
+	}
+	ingroute__free(a, files);
+}
+
+/* One pass over the resolved directory: every manifest file in memory,
+ * named as the volume shows it. */
+static int read_snapshot(const ig_alloc *a, const char *path,
+                         const char *real, size_t limit,
+                         const ig_diag_ctx *dc, ig_file **out, size_t *count)
+{
+	char **names;
+	ig_file *files = NULL;
+	size_t n, i, k = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	rc = ingroute__list_dir(a, real, dc, &names, &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		const char *base = names[i] + strlen(real) + 1;
+		size_t nlen = strlen(path) + strlen(base) + 2;
+		ig_file f = { NULL, NULL, 0 };
+
+		if (base[0] == '.') /* kubelet's own entries */
+			continue;
+		f.name = ingroute__malloc(a, nlen);
+		if (!f.name ||
+		    ingroute__grow(a, (void **)&files, &cap, k + 1, sizeof(*files)) < 0) {
+			ingroute__free(a, f.name);
+			rc = INGROUTE_ENOMEM;
+			break;
+		}
+		snprintf(f.name, nlen, "%s/%s", path, base);
+		rc = ingroute__read_file(a, names[i], limit, 1, dc, &f.data, &f.len);
+		if (rc == IG_READ_SKIPPED) {
+			ingroute__free(a, f.name);
+			rc = 0;
+			continue;
+		}
+		if (rc < 0) {
+			ingroute__free(a, f.name);
+			break;
+		}
+		files[k++] = f;
+	}
+	ingroute__free_names(a, names, n);
+	if (rc < 0) {
+		ingroute__free_files(a, files, k);
+		return rc;
+	}
+	*out = files;
+	*count = k;
+	return 0;
+}
+
+int ingroute__read_atomic_dir(const ig_alloc *a, const char *path,
+                              size_t limit, const ig_diag_ctx *dc,
+                              ig_file **out, size_t *count)
+{
+	char real[PATH_MAX], again[PATH_MAX];
+	int attempt, rc;
+
+	*out = NULL;
+	*count = 0;
+	if (!resolve_data(path, real))
+		return IG_NOT_ATOMIC;
+	for (attempt = 0; attempt < ATOMIC_ATTEMPTS; attempt++) {
+		/* Attempts report nowhere: a file deleted by a swap under our
+		 * feet is no error of the volume's. The pass that counts is
+		 * read again with the caller's diagnostics if it had any. */
+		ig_diag_sink quiet = { NULL, 0, 0, 0, 0 };
+		ig_diag_ctx qdc = *dc;
+
+		qdc.sink = &quiet;
+		rc = read_snapshot(a, path, real, limit, &qdc, out, count);
+		if (rc == INGROUTE_ENOMEM)
+			return rc;
+		if (resolve_data(path, again) && strcmp(again, real) == 0) {
+			if (rc == 0 && quiet.errors == 0)
+				return 0;
+			ingroute__free_files(a, *out, *count);
+			return read_snapshot(a, path, real, limit, dc, out, count);
+		}
+		/* Swapped while reading: read the new version. */
+		ingroute__free_files(a, *out, *count);
+		*out = NULL;
+		*count = 0;
+		if (!resolve_data(path, real))
+			return IG_NOT_ATOMIC;
+	}
+	return ingroute__io_error(dc, path, "read a consistent version of "
+	                          "..data (it kept changing)", EAGAIN);
 }

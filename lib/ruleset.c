@@ -636,14 +636,16 @@ int ingroute_ruleset_load_buffer(ingroute_ruleset *rs, const char *data,
 	return load_one_buffer(rs, data, len, name, diags, 0);
 }
 
-static int stage_file(stage *st, const char *path)
+static int stage_file(stage *st, const char *path, int listed)
 {
 	char *data;
 	size_t len;
 	int rc;
 
 	rc = ingroute__read_file(&st->rs->alloc, path, st->rs->lim.input_bytes,
-	                         &st->dc, &data, &len);
+	                         listed, &st->dc, &data, &len);
+	if (rc == IG_READ_SKIPPED)
+		return 0;
 	if (rc < 0)
 		return rc;
 	rc = stage_buffer(st, data, len, path);
@@ -651,21 +653,45 @@ static int stage_file(stage *st, const char *path)
 	return rc;
 }
 
-static int stage_path(stage *st, const char *path)
+/* A directory: each manifest file, or one version of a ConfigMap volume
+ * (docs/semantics.md §1.7). */
+static int stage_dir(stage *st, const char *path)
 {
+	const ig_alloc *a = &st->rs->alloc;
+	ig_file *files;
 	char **names;
 	size_t n, i;
 	int rc;
 
-	if (!ingroute__is_dir(path))
-		return stage_file(st, path);
-	rc = ingroute__list_dir(&st->rs->alloc, path, &st->dc, &names, &n);
-	for (i = 0; rc == 0 && i < n; i++)
-		/* Subdirectories named like manifests are not descended into. */
-		if (!ingroute__is_dir(names[i]))
-			rc = stage_file(st, names[i]);
-	ingroute__free_names(&st->rs->alloc, names, n);
+	rc = ingroute__read_atomic_dir(a, path, st->rs->lim.input_bytes, &st->dc,
+	                               &files, &n);
+	if (rc != IG_NOT_ATOMIC) {
+		for (i = 0; rc == 0 && i < n; i++)
+			rc = stage_buffer(st, files[i].data, files[i].len, files[i].name);
+		ingroute__free_files(a, files, n);
+		return rc;
+	}
+	rc = ingroute__list_dir(a, path, &st->dc, &names, &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (ingroute__is_dir(names[i])) {
+			ig_diag_ctx in = ig_diag_in_file(&st->dc, names[i]);
+			ig_pos none = { 0, 0 };
+
+			/* Like kubectl apply -f DIR without --recursive. */
+			ingroute__diag(&in, INGROUTE_NOTE, INGROUTE_D_IO, none, NULL,
+			               "a directory: not descended into");
+			continue;
+		}
+		rc = stage_file(st, names[i], 1);
+	}
+	ingroute__free_names(a, names, n);
 	return rc;
+}
+
+static int stage_path(stage *st, const char *path)
+{
+	return ingroute__is_dir(path) ? stage_dir(st, path)
+	                              : stage_file(st, path, 0);
 }
 
 int ingroute_ruleset_load_path(ingroute_ruleset *rs, const char *path,
