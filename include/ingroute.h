@@ -298,9 +298,12 @@ INGROUTE_API int ingroute_diags_get(const ingroute_diags *diags, size_t index,
 /**
  * Formats diagnostic `index` as one line without a newline:
  * "FILE:LINE:COL: SEVERITY: KIND NS/NAME: FIELD: MESSAGE", leaving out the
- * parts that are unknown (a position without a file is "<input>:L:C"). Writes at most cap bytes including the NUL, like
- * snprintf, and returns the length of the whole line; 0 when index is out
- * of range or diags is NULL. buf may be NULL when cap is 0. @since 0.1
+ * parts that are unknown (a position without a file is "<input>:L:C").
+ * Writes at most cap bytes including the NUL, like snprintf, and returns
+ * the length of the whole line; 0 when index is out of range or diags is
+ * NULL, and 0 (with buf, if any, set to "") when memory for the line
+ * could not be had. A NULL buf is a size query whatever cap says (since
+ * 0.3; before, only cap 0 was allowed with it). @since 0.1
  */
 INGROUTE_API size_t ingroute_diags_format(const ingroute_diags *diags,
                                           size_t index, char *buf, size_t cap);

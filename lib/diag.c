@@ -154,6 +154,8 @@ size_t ingroute_diags_format(const ingroute_diags *d, size_t index, char *buf,
 	const char *s;
 	size_t len;
 
+	if (!buf)
+		cap = 0; /* a size query, whatever the capacity says */
 	if (!d || index >= d->n)
 		return 0;
 	ingroute__buf_init(&b, &d->alloc);

@@ -220,6 +220,8 @@ static void test_diag_fields_and_format(void **state)
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 	assert_memory_equal(small, full, sizeof(small) - 1);
 	assert_int_equal(ingroute_diags_format(d, 0, NULL, 0), n);
+	/* NULL with a capacity is a size query too, not a write through NULL. */
+	assert_int_equal(ingroute_diags_format(d, 0, NULL, 64), n);
 	assert_int_equal(ingroute_diags_format(d, 5, full, sizeof(full)), 0);
 
 	ingroute_diags_clear(d);
