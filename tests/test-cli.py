@@ -7,6 +7,7 @@ usage: test-cli.py PATH/TO/ingroute PATH/TO/examples/manifests
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -201,6 +202,43 @@ def unloadable_input_exits_1():
         code, out, _ = run("check", "-f", f.name)
         eq(code, 1)
         assert ": error: " in out, out
+
+
+@case
+def an_endless_stdin_stops_at_the_limit():
+    # More than the 256 MiB limit arrives on a pipe: reading stops one byte
+    # past it, with an error, instead of taking all there is.
+    zeros = subprocess.Popen(["head", "-c", str(300 << 20), "/dev/zero"],
+                             stdout=subprocess.PIPE)
+    p = subprocess.run([CLI, "check", "-f", "-"], stdin=zeros.stdout,
+                       capture_output=True, text=True, timeout=60)
+    zeros.stdout.close()
+    zeros.kill()
+    zeros.wait()
+    eq(p.returncode, 1)
+    assert "<stdin>: error: input exceeds the limit of 268435456 bytes" in p.stderr, p.stderr
+
+
+@case
+def a_fifo_fails_at_once():
+    d = tempfile.mkdtemp()
+    try:
+        fifo = os.path.join(d, "x.yaml")
+        os.mkfifo(fifo)
+        with open(os.path.join(d, "a.yaml"), "w") as f:
+            f.write("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+                    "metadata: {name: a}\nspec:\n  defaultBackend:\n"
+                    "    service: {name: web, port: {number: 80}}\n")
+        code, _, err = run("match", "-f", fifo, "/")
+        eq(code, 1)
+        assert fifo + ": error: not read: a FIFO, not a regular file" in err, err
+        # In a directory: skipped with the error, the rest routes.
+        code, out, err = run("match", "-f", d, "a.example.com/a")
+        eq(code, 0)
+        assert "-> default default/web:80" in out, out
+        assert "not a regular file; skipped" in err, err
+    finally:
+        shutil.rmtree(d)
 
 
 @case

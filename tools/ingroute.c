@@ -128,17 +128,29 @@ static int command_help(const char *cmd, FILE *f)
 
 /* ---- loading */
 
-static char *read_stream(FILE *f, size_t *len)
+/* Reads a stream whole, but never more than limit bytes: an endless
+ * pipe stops one byte past the limit (*over set), not when memory runs
+ * out. */
+static char *read_stream(FILE *f, size_t limit, size_t *len, int *over)
 {
 	size_t cap = 65536, n = 0, got;
 	char *buf = malloc(cap), *p;
 
+	*over = 0;
 	if (!buf)
 		return NULL;
 	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += got;
+		if (n > limit) {
+			*over = 1;
+			free(buf);
+			return NULL;
+		}
 		if (n == cap) {
-			if (!(p = realloc(buf, cap *= 2))) {
+			/* Room for one byte past the limit at most: that byte says
+			 * the stream was too long. */
+			cap = cap > limit / 2 ? limit + 1 : cap * 2;
+			if (!(p = realloc(buf, cap))) {
 				free(buf);
 				return NULL;
 			}
@@ -174,10 +186,17 @@ static void print_diags(const ingroute_diags *diags, FILE *f, size_t from)
 /* Standard input, whole; NULL (and a message) when it cannot be read. */
 static char *read_stdin(cli *c, size_t *len)
 {
-	char *data = read_stream(stdin, len);
+	/* The library's own limit on one buffer, applied while reading. */
+	size_t limit = c->opts.max_input_bytes ? c->opts.max_input_bytes
+	                                       : (size_t)256 << 20;
+	int over;
+	char *data = read_stream(stdin, limit, len, &over);
 
 	c->stdin_used = 1;
-	if (!data)
+	if (over)
+		fprintf(stderr, "<stdin>: error: input exceeds the limit of %zu "
+		        "bytes; stopped reading there\n", limit);
+	else if (!data)
 		fprintf(stderr, "ingroute: cannot read standard input\n");
 	return data;
 }
