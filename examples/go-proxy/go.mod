@@ -3,6 +3,8 @@ module ingroute.dev/go-proxy
 go 1.26.0
 
 require (
+	github.com/fsnotify/fsnotify v1.10.1
+	go.uber.org/goleak v1.3.0
 	ingroute.dev/ingroute v0.0.0
 	ingroute.dev/ingroute/kube v0.0.0
 	k8s.io/client-go v0.37.2

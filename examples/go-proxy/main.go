@@ -11,14 +11,26 @@
 // that matches no rule and no default backend gets 404; a resource
 // backend gets 502 (there is nothing to forward to).
 //
-// SIGHUP reloads the manifests and the upstreams file: the new router is
-// swapped in atomically, requests already routed finish on the old one,
-// and the old router is closed when the last of them is done. A reload
-// takes the files as the whole desired state but never lets an invalid
-// edit remove a served route: an Ingress whose new version is invalid
-// keeps its last good version (docs/semantics.md §1.6). A reload that
-// fails as a whole (a syntax error) keeps the current configuration.
-// SIGINT and SIGTERM shut down gracefully.
+// The manifests and the upstreams file are reloaded when they change
+// (-watch) and on SIGHUP: the new router is swapped in atomically,
+// requests already routed finish on the old one, and the old router is
+// closed when the last of them is done. A reload takes the files as the
+// whole desired state but never lets an invalid edit remove a served
+// route: an Ingress whose new version is invalid keeps its last good
+// version (docs/semantics.md §1.6). A reload that fails as a whole (a
+// syntax error) keeps the current configuration. SIGINT and SIGTERM shut
+// down gracefully.
+//
+// Following the files (-watch, on by default; -watch=false leaves only
+// SIGHUP): every -f path and the -upstreams file are watched with
+// fsnotify, through the directories that hold them, so that editors that
+// write a new file and rename it over the old one, files removed and
+// created again, and Kubernetes ConfigMap volumes (kubelet swaps the
+// ..data symlink that shop.yaml -> ..data/shop.yaml goes through) are all
+// seen. A burst of changes makes one reload, -watch-debounce (200ms)
+// after the last change of the burst, and a steady stream of changes
+// still reloads every ten times that. One reload runs at a time; changes
+// during it make one more after it.
 //
 // Following a cluster instead of files:
 //
@@ -27,8 +39,9 @@
 //
 // watches Ingresses and IngressClasses through the API server
 // (ingroute.dev/ingroute/kube) and swaps routers as they change; SIGHUP
-// then reloads only the upstreams file. -admin serves /readyz (200 once
-// the first router is in place, with the generation served) and /healthz.
+// then reloads only the upstreams file (it is not watched). -admin
+// serves /readyz (200 once the first router is in place, with the
+// generation served) and /healthz.
 //
 // Upstream connections are reused: the transport keeps up to
 // -max-idle-per-backend idle connections to each backend (Go's default is
@@ -85,6 +98,11 @@ type Config struct {
 
 	Admin             string // address of /readyz and /healthz; "" for none
 	MaxIdlePerBackend int
+
+	// From files: Watch reloads when they change, WatchDebounce after the
+	// last change of a burst.
+	Watch         bool
+	WatchDebounce time.Duration
 }
 
 func (c *Config) kubernetes() bool { return c.Kubeconfig != "" || c.InCluster }
@@ -109,7 +127,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&cfg.Options.Strict, "strict", false, "refuse manifests with any error")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:8080", "address to listen on")
 	fs.Var(&upstreams, "upstream", "NS/SERVICE:PORT=HOST:PORT (repeatable)")
-	fs.StringVar(&cfg.UpstreamsFile, "upstreams", "", "file of NS/SERVICE:PORT=HOST:PORT lines (reloaded on SIGHUP)")
+	fs.StringVar(&cfg.UpstreamsFile, "upstreams", "", "file of NS/SERVICE:PORT=HOST:PORT lines (reloaded with the manifests)")
+	fs.BoolVar(&cfg.Watch, "watch", true, "with -f: reload when the files change (SIGHUP reloads in any case)")
+	fs.DurationVar(&cfg.WatchDebounce, "watch-debounce", 200*time.Millisecond, "with -f: reload this long after the last change of a burst")
 	fs.StringVar(&cfg.RuleHeader, "rule-header", "", "response header naming the rule that matched (e.g. X-Ingroute-Rule)")
 	fs.StringVar(&cfg.Kubeconfig, "kubeconfig", "", "follow the cluster of this kubeconfig file instead of -f")
 	fs.BoolVar(&cfg.InCluster, "in-cluster", false, "follow the cluster this Pod runs in instead of -f")
@@ -133,6 +153,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return cfg, errors.New("no manifests: give -f FILE|DIR, -kubeconfig FILE or -in-cluster")
 	case cfg.MaxIdlePerBackend < 0:
 		return cfg, errors.New("-max-idle-per-backend must not be negative")
+	case cfg.WatchDebounce < 0:
+		return cfg, errors.New("-watch-debounce must not be negative")
 	}
 	cfg.Files = files
 	mode, err := ingroute.ParseImplMode(impl)
@@ -425,10 +447,14 @@ func (p *Proxy) acquire() *generation {
 }
 
 // Close drops the proxy's reference on the current generation (call it
-// after the watcher stopped).
+// after the watcher stopped, and when no Reload runs) and the idle
+// upstream connections.
 func (p *Proxy) Close() {
 	if g := p.current.Swap(nil); g != nil {
 		g.Release()
+	}
+	if t, ok := p.rp.Transport.(*http.Transport); ok {
+		t.CloseIdleConnections()
 	}
 	if p.watcher != nil {
 		p.watcher.Close()
@@ -511,33 +537,67 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // run is the program: it returns when ctx is done (after a graceful
-// shutdown) or on a fatal error. ready, when not nil, receives the listen
-// address once requests are accepted and SIGHUP reloads.
+// shutdown) or on a fatal error, once every goroutine it started that
+// uses the proxy has stopped. ready, when not nil, receives the listen
+// address once requests are accepted, SIGHUP reloads and the files are
+// watched.
 func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- string) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
 	logger := log.New(stderr, "go-proxy: ", log.LstdFlags)
+	var files *fileWatcher
+	if !cfg.kubernetes() && cfg.Watch {
+		// Watches first: a change during the first load is an event.
+		paths := cfg.Files
+		if cfg.UpstreamsFile != "" {
+			paths = append(paths[:len(paths):len(paths)], cfg.UpstreamsFile)
+		}
+		if files, err = newFileWatcher(paths, cfg.WatchDebounce, logger); err != nil {
+			return err
+		}
+		defer files.Close()
+	}
 	p, err := NewProxy(cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
-	var watchDone chan error
+
+	// Everything that reloads or swaps routers stops before Close: the
+	// cluster watcher, the file watcher (after its reload, if one runs)
+	// and the SIGHUP handler (likewise).
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer background.Wait()
+	defer stopBackground()
 	if cfg.kubernetes() {
 		if err := p.Watch(ctx); err != nil {
 			return err
 		}
-		watchCtx, stopWatch := context.WithCancel(ctx)
-		watchDone = make(chan error, 1)
-		go func() { watchDone <- p.watcher.Run(watchCtx) }()
-		// Stop the watcher before Close releases its router.
-		defer func() {
-			stopWatch()
-			<-watchDone
-		}()
+		background.Go(func() { _ = p.watcher.Run(bgCtx) })
 	}
+	if files != nil {
+		background.Go(func() {
+			files.run(bgCtx, func() { _ = p.Reload() }) // logged; a failed reload keeps serving
+		})
+		logger.Printf("watching %s for changes", strings.Join(files.given, ", "))
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	background.Go(func() {
+		for {
+			select {
+			case <-hup:
+				_ = p.Reload() // logged; a failed reload keeps serving
+			case <-bgCtx.Done():
+				return
+			}
+		}
+	})
+
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -554,22 +614,6 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		defer admin.Close()
 		logger.Printf("admin on http://%s (/readyz, /healthz)", aln.Addr())
 	}
-
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			select {
-			case <-hup:
-				_ = p.Reload() // logged; a failed reload keeps serving
-			case <-done:
-				return
-			}
-		}
-	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
