@@ -140,6 +140,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -228,6 +229,16 @@ type Error struct {
 	Op          string
 	Status      Status
 	Diagnostics []Diagnostic
+	// Err is the operating system's error behind an ErrIO, when the
+	// package could learn it: an *fs.PathError for the file or directory
+	// that could not be read, so that errors.Is(err, fs.ErrNotExist) and
+	// errors.Is(err, fs.ErrPermission) work. It is nil for other statuses
+	// and for an input the library refused without an error of the
+	// system (a FIFO, a device). The library reports no errno, so it is
+	// learnt by asking the file system again, right after the failure,
+	// about the file the DiagIO diagnostic names; a file changed in
+	// between can leave it nil.
+	Err error
 }
 
 func (e *Error) Error() string {
@@ -243,8 +254,14 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap gives the Status.
-func (e *Error) Unwrap() error { return e.Status }
+// Unwrap gives the Status and, when known, Err, so that errors.Is and
+// errors.As see both (ingroute.ErrIO and fs.ErrNotExist, say).
+func (e *Error) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Status}
+	}
+	return []error{e.Status, e.Err}
+}
 
 // First gives the first error diagnostic.
 func (e *Error) First() (Diagnostic, bool) {
@@ -261,6 +278,61 @@ func check(rc C.int, op string, diags []Diagnostic) error {
 		return nil
 	}
 	return &Error{Op: op, Status: Status(rc), Diagnostics: diags}
+}
+
+// checkPaths is check for a load of the named files and directories: an
+// ErrIO also carries the operating system's error when it can be learnt.
+func checkPaths(rc C.int, op string, diags []Diagnostic, named []string) error {
+	if rc == 0 {
+		return nil
+	}
+	e := &Error{Op: op, Status: Status(rc), Diagnostics: diags}
+	if e.Status == ErrIO {
+		e.Err = ioCause(named, diags)
+	}
+	return e
+}
+
+// ArgumentError is an argument refused before the library is called,
+// because C cannot be given it as it is: a negative limit would become a
+// huge size_t (no limit at all), and a string with a NUL byte would be
+// cut short at it (another file, class or key than the one meant).
+// errors.Is(err, ErrInvalidArgument) holds for it.
+type ArgumentError struct {
+	// Arg names the argument: "Options.MaxDepth", "LoadPath path",
+	// "ReloadPaths paths[1]".
+	Arg string
+	// Value is the value refused, in Go syntax (strings quoted).
+	Value string
+	// Problem says what is wrong with it.
+	Problem string
+}
+
+func (e *ArgumentError) Error() string {
+	return "ingroute: " + e.Arg + " is " + e.Value + ": " + e.Problem
+}
+
+// Unwrap gives ErrInvalidArgument, the status the library gives for the
+// arguments it refuses itself.
+func (e *ArgumentError) Unwrap() error { return ErrInvalidArgument }
+
+// noNUL refuses a string that C would read only up to its first NUL.
+func noNUL(arg, s string) error {
+	if strings.IndexByte(s, 0) < 0 {
+		return nil
+	}
+	return &ArgumentError{Arg: arg, Value: strconv.Quote(s), Problem: "must not contain a NUL byte"}
+}
+
+// firstError is the first non-nil error, so that a call refuses its
+// arguments in their order, with one *ArgumentError.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // --------------------------------------------------------------- options
@@ -289,13 +361,50 @@ type Options struct {
 	Strict bool
 	// SourceName labels LoadText's input in diagnostics (a file name).
 	SourceName string
-	// Limits; 0 means the library's default.
+	// Limits; 0 means the library's default, and a negative value is
+	// refused (an *ArgumentError), not taken for "no limit".
 	MaxInputBytes, MaxDepth, MaxNodes, MaxAliasNodes int
 	MaxScalarBytes, MaxDiagnostics, MaxAliasBytes    int
 }
 
+// check refuses what cOptions could not hand to C faithfully: a negative
+// limit, which converted to size_t would lift the limit altogether, and a
+// string with a NUL byte, which C would read cut short. SourceName is
+// checked too, though only LoadText reads it, so that the error names the
+// field the caller set.
+func (o *Options) check() error {
+	for _, l := range [...]struct {
+		name string
+		v    int
+	}{
+		{"MaxInputBytes", o.MaxInputBytes},
+		{"MaxDepth", o.MaxDepth},
+		{"MaxNodes", o.MaxNodes},
+		{"MaxAliasNodes", o.MaxAliasNodes},
+		{"MaxScalarBytes", o.MaxScalarBytes},
+		{"MaxDiagnostics", o.MaxDiagnostics},
+		{"MaxAliasBytes", o.MaxAliasBytes},
+	} {
+		if l.v < 0 {
+			return &ArgumentError{Arg: "Options." + l.name, Value: strconv.Itoa(l.v), Problem: "must not be negative"}
+		}
+	}
+	for _, f := range [...]struct{ name, v string }{
+		{"Class", o.Class},
+		{"Namespace", o.Namespace},
+		{"DefaultBackend", o.DefaultBackend},
+		{"SourceName", o.SourceName},
+	} {
+		if err := noNUL("Options."+f.name, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // cOptions fills a C struct; free the returned strings after
-// ingroute_ruleset_new() (which copies them).
+// ingroute_ruleset_new() (which copies them). The options must have
+// passed check.
 func (o *Options) cOptions() (C.ingroute_options, func()) {
 	var c C.ingroute_options
 	C.ingroute_options_init(&c, optionsSize)
@@ -413,6 +522,9 @@ func NewRuleset(opts Options) (*Ruleset, error) {
 	if errLibrary != nil {
 		return nil, errLibrary
 	}
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	copts, free := opts.cOptions()
 	defer free()
 	var rs *C.ingroute_ruleset
@@ -438,12 +550,17 @@ func (r *Ruleset) Close() {
 // LoadBuffer loads YAML or JSON text, labelled name in diagnostics. All or
 // nothing: on failure (an *Error with the diagnostics) the Ruleset is
 // unchanged. Otherwise it returns every diagnostic, including the errors
-// of invalid objects that were dropped (unless Options.Strict).
+// of invalid objects that were dropped (unless Options.Strict). A name
+// with a NUL byte is refused (*ArgumentError).
 func (r *Ruleset) LoadBuffer(name string, data []byte) ([]Diagnostic, error) {
+	if err := noNUL("LoadBuffer name", name); err != nil {
+		return nil, err
+	}
 	return r.buffer("load", name, data, false)
 }
 
-// buffer loads text (LoadBuffer) or reloads from it (ReloadBuffer).
+// buffer loads text (LoadBuffer) or reloads from it (ReloadBuffer). The
+// caller has checked name.
 func (r *Ruleset) buffer(op, name string, data []byte, whole bool) ([]Diagnostic, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -476,8 +593,14 @@ func (r *Ruleset) buffer(op, name string, data []byte, whole bool) ([]Diagnostic
 }
 
 // LoadPath loads a file, or every *.yaml, *.yml and *.json file of a
-// directory (not recursing). All or nothing, as LoadBuffer.
+// directory (not recursing). All or nothing, as LoadBuffer. When a file
+// cannot be read, the *Error (ErrIO) also unwraps to the system's error,
+// so errors.Is(err, fs.ErrNotExist) holds for a missing file. A path with
+// a NUL byte is refused (*ArgumentError).
 func (r *Ruleset) LoadPath(path string) ([]Diagnostic, error) {
+	if err := noNUL("LoadPath path", path); err != nil {
+		return nil, err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -491,7 +614,7 @@ func (r *Ruleset) LoadPath(path string) ([]Diagnostic, error) {
 	if err != nil {
 		return nil, err
 	}
-	return diags, check(rc, "load "+path, diags)
+	return diags, checkPaths(rc, "load "+path, diags, []string{path})
 }
 
 // ReloadPaths makes the Ruleset hold what the files and directories hold,
@@ -500,8 +623,13 @@ func (r *Ruleset) LoadPath(path string) ([]Diagnostic, error) {
 // new version is invalid keeps the valid version held before (a DiagKept
 // error names it). All or nothing, as LoadPath: on failure nothing
 // changes. This is how a proxy reloads files: a typo never removes a
-// served route.
+// served route. Errors are as for LoadPath.
 func (r *Ruleset) ReloadPaths(paths ...string) ([]Diagnostic, error) {
+	for i, p := range paths {
+		if err := noNUL("ReloadPaths paths["+strconv.Itoa(i)+"]", p); err != nil {
+			return nil, err
+		}
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -525,12 +653,15 @@ func (r *Ruleset) ReloadPaths(paths ...string) ([]Diagnostic, error) {
 	if err != nil {
 		return nil, err
 	}
-	return diags, check(rc, "reload "+strings.Join(paths, " "), diags)
+	return diags, checkPaths(rc, "reload "+strings.Join(paths, " "), diags, paths)
 }
 
 // ReloadBuffer is ReloadPaths for one buffer of YAML or JSON text: the
-// text is the whole desired state.
+// text is the whole desired state. name is as for LoadBuffer.
 func (r *Ruleset) ReloadBuffer(name string, data []byte) ([]Diagnostic, error) {
+	if err := noNUL("ReloadBuffer name", name); err != nil {
+		return nil, err
+	}
 	return r.buffer("reload", name, data, true)
 }
 
@@ -544,8 +675,13 @@ const (
 // key, as a watch's DELETED event does; the namespace is ignored for an
 // IngressClass, and "" means the default one for an Ingress. ErrNotFound
 // if there is none. Applying an object (ADDED, MODIFIED) is LoadBuffer
-// with its JSON.
+// with its JSON. An argument with a NUL byte is refused (*ArgumentError):
+// cut short at it, it would name another object.
 func (r *Ruleset) Delete(kind, namespace, name string) error {
+	if err := firstError(noNUL("Delete kind", kind), noNUL("Delete namespace", namespace),
+		noNUL("Delete name", name)); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -579,8 +715,12 @@ func (r *Ruleset) Generation() uint64 {
 }
 
 // Remove deletes the Ingress namespace/name ("" namespace: the default
-// one); ErrNotFound if there is none.
+// one); ErrNotFound if there is none. A key with a NUL byte is refused
+// (*ArgumentError): cut short at it, it would name another Ingress.
 func (r *Ruleset) Remove(namespace, name string) error {
+	if err := firstError(noNUL("Remove namespace", namespace), noNUL("Remove name", name)); err != nil {
+		return err
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -642,8 +782,13 @@ func (r *Ruleset) Ingresses() []IngressInfo {
 	return out
 }
 
-// Find describes the Ingress namespace/name.
+// Find describes the Ingress namespace/name. A key with a NUL byte finds
+// nothing: no Ingress is named so (names are DNS names), and C would
+// otherwise look up the key cut short at the NUL.
 func (r *Ruleset) Find(namespace, name string) (IngressInfo, bool) {
+	if strings.IndexByte(namespace, 0) >= 0 || strings.IndexByte(name, 0) >= 0 {
+		return IngressInfo{}, false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -702,8 +847,12 @@ type CompileOptions struct {
 
 // CompileWith makes a Router as Compile does, with the settings opts.Set
 // names in place of the Ruleset's Options. A malformed setting is an
-// *Error with ErrInvalidArgument.
+// *Error with ErrInvalidArgument; a DefaultBackend with a NUL byte is an
+// *ArgumentError.
 func (r *Ruleset) CompileWith(opts CompileOptions) (*Router, error) {
+	if err := noNUL("CompileOptions.DefaultBackend", opts.DefaultBackend); err != nil {
+		return nil, err
+	}
 	var co C.ingroute_compile_options
 	C.ingroute_compile_options_init(&co, compileOptionsSize)
 	co.fields = C.uint(opts.Set)
@@ -758,10 +907,16 @@ func newRouter(cr *C.ingroute_router, diags []Diagnostic) *Router {
 // and compiles a Router. On failure the error is an *Error carrying the
 // diagnostics; on success Diagnostics() holds every diagnostic of the load
 // and the compile (errors of invalid objects that were dropped included,
-// unless opts.Strict).
+// unless opts.Strict). Errors are as for NewRuleset and LoadPath.
 func Load(opts Options, paths ...string) (*Router, error) {
 	if len(paths) == 0 {
 		return nil, &Error{Op: "load", Status: ErrInvalidArgument}
+	}
+	// Checked before any is loaded, so that a bad last path costs no work.
+	for i, p := range paths {
+		if err := noNUL("Load paths["+strconv.Itoa(i)+"]", p); err != nil {
+			return nil, err
+		}
 	}
 	return load(opts, func(rs *Ruleset) ([]Diagnostic, error) {
 		var all []Diagnostic
