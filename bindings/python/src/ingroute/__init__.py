@@ -11,6 +11,7 @@ by the system loader.
 """
 
 from ._api import (
+    ArgumentTypeError,
     Backend,
     ClosedError,
     Decision,
@@ -23,7 +24,9 @@ from ._api import (
     IngrouteError,
     InvalidArgumentError,
     LimitError,
+    LoadFileNotFoundError,
     LoadIOError,
+    LoadPermissionError,
     ManifestSyntaxError,
     Match,
     NotFoundError,
@@ -51,10 +54,12 @@ from ._ffi import library_path
 __version__ = "0.3.0"
 
 __all__ = [
-    "Backend", "ClosedError", "Decision", "DefaultSource", "DiagCode",
-    "Diagnostic", "ImplSpecific", "IngressInfo", "IngressRef", "IngrouteError",
-    "InvalidArgumentError", "LimitError", "LoadIOError", "ManifestSyntaxError",
-    "Match", "NotFoundError", "Options", "OutOfMemoryError", "PathType",
+    "ArgumentTypeError", "Backend", "ClosedError", "Decision", "DefaultSource",
+    "DiagCode", "Diagnostic", "ImplSpecific", "IngressInfo", "IngressRef",
+    "IngrouteError", "InvalidArgumentError", "LimitError",
+    "LoadFileNotFoundError", "LoadIOError", "LoadPermissionError",
+    "ManifestSyntaxError", "Match", "NotFoundError", "Options",
+    "OutOfMemoryError", "PathType",
     "Resource", "Router", "Rule", "Ruleset", "Severity", "Stats", "TLS",
     "ValidationError", "VHostKind", "library_path", "max_path",
     "normalize_host", "normalize_path", "strerror", "version", "version_info",

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import errno as _errno
 import json
 import os
+import stat as _stat
 import threading
 from dataclasses import dataclass, field as dc_field, replace as dc_replace
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Union, cast
@@ -204,15 +206,45 @@ class IngrouteError(Exception):
 
 
 class InvalidArgumentError(IngrouteError, ValueError):
-    """INGROUTE_EINVAL: an argument or option was malformed."""
+    """INGROUTE_EINVAL: an argument or option was malformed. Also raised
+    before calling the library for what it cannot be given as it is: a
+    negative limit (a size_t in C, where -1 means no limit at all) and a
+    string with a NUL byte (C would read it cut short)."""
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type (``match(None, None)``, a limit given
+    as a str). A TypeError as Python's own checks raise, and an
+    InvalidArgumentError so that one ``except`` clause catches every
+    argument the binding refuses."""
 
 
 class OutOfMemoryError(IngrouteError, MemoryError):
     """INGROUTE_ENOMEM."""
 
 
-class LoadIOError(IngrouteError):
-    """INGROUTE_EIO: a file or directory could not be read."""
+class LoadIOError(IngrouteError, OSError):
+    """INGROUTE_EIO: a file or directory could not be read.
+
+    An OSError. When the system's error could be learnt, ``errno``,
+    ``strerror`` and ``filename`` are set, and the exception is a
+    LoadFileNotFoundError (ENOENT) or LoadPermissionError (EACCES, EPERM);
+    otherwise (a FIFO or a device the library refused unread, say) they
+    are None. ``str()`` is the library's message, as for the other
+    errors."""
+
+    def __str__(self) -> str:
+        # OSError's would be "[Errno 2] ..." once errno is set.
+        return str(self.args[0])
+
+
+class LoadFileNotFoundError(LoadIOError, FileNotFoundError):
+    """LoadIOError for a file or directory that does not exist (ENOENT)."""
+
+
+class LoadPermissionError(LoadIOError, PermissionError):
+    """LoadIOError for a file or directory that may not be read (EACCES,
+    EPERM)."""
 
 
 class ManifestSyntaxError(IngrouteError):
@@ -254,14 +286,107 @@ def strerror(status: int) -> str:
     return _ffi.text(lib.ingroute_strerror(status)) or ""
 
 
-def _raise(rc: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+_IO_ERRORS = {
+    _errno.ENOENT: LoadFileNotFoundError,
+    _errno.EACCES: LoadPermissionError,
+    _errno.EPERM: LoadPermissionError,
+}
+
+
+def _raise(rc: int, what: str, diagnostics: Sequence[Diagnostic] = (),
+           paths: Optional[Sequence[bytes]] = None) -> None:
+    """Raises the exception for a status. ``paths`` are the files and
+    directories a load was given: with them, an INGROUTE_EIO learns the
+    system's error (_io_cause)."""
     if rc == 0:
         return
     msg = f"{what}: {strerror(rc)}"
     first = next((d for d in diagnostics if d.severity == Severity.ERROR), None)
     if first is not None:
         msg += f": {first}"
-    raise _ERRORS.get(rc, IngrouteError)(msg, rc, diagnostics)
+    cause = None
+    if rc == _ffi.EIO and paths is not None:
+        cause = _io_cause(paths, diagnostics)
+    if cause is None:
+        raise _ERRORS.get(rc, IngrouteError)(msg, rc, diagnostics)
+    err = _IO_ERRORS.get(cause.errno or 0, LoadIOError)(msg, rc, diagnostics)
+    err.errno = cause.errno
+    err.strerror = cause.strerror
+    err.filename = cause.filename
+    raise err
+
+
+def _io_cause(named: Sequence[bytes], diagnostics: Sequence[Diagnostic]
+              ) -> Optional[OSError]:
+    """The system's error behind a load that failed with INGROUTE_EIO.
+
+    The library returns no errno: it reports the failure as an error
+    diagnostic of code IO with the file's name and strerror's text in the
+    message. The text is not parsed (it is the library's wording, and
+    strerror's in the locale of the moment); the file the diagnostic names
+    is asked again, as the library asked it (_probe). The answer is the
+    file system's right after the failure, so a file created or fixed in
+    between gives None, as does an input the library refused for its own
+    reason. ``named`` are the paths the caller gave; other files are
+    entries a directory listed."""
+    tried = False
+    for d in diagnostics:
+        if d.severity != Severity.ERROR or d.code != DiagCode.IO or d.file is None:
+            continue
+        tried = True
+        # The inverse of how the name was decoded (_ffi.text), so the
+        # bytes are the library's.
+        f = _ffi.encode(d.file)
+        cause = _probe(f, f in named)
+        if cause is not None:
+            return cause
+    if tried:
+        return None
+    # No diagnostic named a file (a list that ran out of room): the
+    # failure is one of the caller's paths.
+    for p in named:
+        cause = _probe(p, True)
+        if cause is not None:
+            return cause
+    return None
+
+
+def _probe(path: bytes, named: bool) -> Optional[OSError]:
+    """Repeats what the library does to read ``path`` and returns the
+    system's error for it, if any: stat, then an open for reading of a
+    regular file or a directory, never of anything else (the library
+    refuses a FIFO or a device unread, and opening one could block or
+    act)."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        # A listed symbolic link to nothing is skipped with an error
+        # diagnostic (docs/semantics.md §1.7) but does not fail the load:
+        # the cause is another entry.
+        if not named and e.errno == _errno.ENOENT:
+            try:
+                if _stat.S_ISLNK(os.lstat(path).st_mode):
+                    return None
+            except OSError:
+                pass
+        return _with_str_filename(e, path)
+    if not (_stat.S_ISREG(st.st_mode) or _stat.S_ISDIR(st.st_mode)):
+        return None
+    try:
+        # O_NONBLOCK as the library opens: should the file have become a
+        # FIFO since the stat, the open does not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as e:
+        return _with_str_filename(e, path)
+    os.close(fd)
+    return None
+
+
+def _with_str_filename(e: OSError, path: bytes) -> OSError:
+    """The error with its filename as str (os functions given bytes report
+    bytes), as the paths of the diagnostics are."""
+    e.filename = os.fsdecode(path)
+    return e
 
 
 # ------------------------------------------------------------- options
@@ -297,6 +422,29 @@ class Options:
     max_diagnostics: int = 0
     max_alias_bytes: int = 0
 
+    def __post_init__(self) -> None:
+        """Refuses what could not reach C as given: ctypes stores -1 in a
+        size_t as SIZE_MAX (no limit at all) and keeps only the low bits of
+        a larger number; a NUL byte would end a string early in C."""
+        for name in _LIMITS:
+            v = getattr(self, name)
+            # bool is an int, but True is no limit anyone means.
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise ArgumentTypeError(
+                    f"Options.{name} must be an int, not {type(v).__name__}",
+                    _ffi.EINVAL)
+            if v < 0:
+                raise InvalidArgumentError(
+                    f"Options.{name} is {v}: must not be negative", _ffi.EINVAL)
+            if v > _SIZE_MAX:
+                raise InvalidArgumentError(
+                    f"Options.{name} is {v}: must be at most {_SIZE_MAX}", _ffi.EINVAL)
+        for name in ("class_", "namespace", "default_backend"):
+            v = getattr(self, name)
+            if v is not None:
+                _c_str(v, f"Options.{name}")
+        _impl_mode(self.impl_specific, "Options.impl_specific")
+
     def _to_c(self) -> tuple[_ffi.COptions, list[bytes]]:
         """The C struct, and the byte strings it points into (keep them
         alive until ingroute_ruleset_new() has copied them)."""
@@ -306,11 +454,10 @@ class Options:
         o.size = _ffi.OPTIONS_SIZE
         keep: list[bytes] = []
 
-        def s(v: Optional[str]) -> Optional[bytes]:
-            if v is None:
-                return None
-            b = _ffi.encode(v)
-            keep.append(b)
+        def s(v: Optional[str], what: str) -> Optional[bytes]:
+            b = _opt_c_str(v, what)  # __post_init__ has refused a NUL
+            if b is not None:
+                keep.append(b)
             return b
 
         flags = 0
@@ -323,34 +470,76 @@ class Options:
         if self.fallthrough:
             flags |= _ffi.OPT_FALLTHROUGH
         o.flags = flags
-        o.ingress_class = s(self.class_)
-        o.default_namespace = s(self.namespace)
+        o.ingress_class = s(self.class_, "Options.class_")
+        o.default_namespace = s(self.namespace, "Options.namespace")
         o.impl_specific = _impl_mode(self.impl_specific)
-        o.default_backend = s(self.default_backend)
-        for name in ("max_input_bytes", "max_depth", "max_nodes", "max_alias_nodes",
-                     "max_scalar_bytes", "max_diagnostics", "max_alias_bytes"):
+        o.default_backend = s(self.default_backend, "Options.default_backend")
+        for name in _LIMITS:
             setattr(o, name, getattr(self, name))
         return o, keep
 
 
-def _path(path: PathLike) -> bytes:
+_LIMITS = ("max_input_bytes", "max_depth", "max_nodes", "max_alias_nodes",
+           "max_scalar_bytes", "max_diagnostics", "max_alias_bytes")
+_SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
+
+
+def _text(value: object, what: str) -> bytes:
+    """Text the library takes with its length (manifests, hosts, paths of
+    requests): any bytes, NUL included, are passed whole."""
+    if not isinstance(value, (str, bytes)):
+        raise ArgumentTypeError(
+            f"{what} must be str or bytes, not {type(value).__name__}", _ffi.EINVAL)
+    return _ffi.encode(value)
+
+
+def _c_str(value: object, what: str) -> bytes:
+    """A string the library reads up to its NUL (names, keys, options). A
+    NUL inside would end it early, naming another class, key or backend,
+    so it is refused."""
+    b = _text(value, what)
+    if b"\0" in b:
+        raise InvalidArgumentError(f"{what} is {value!r}: must not contain a NUL byte",
+                                   _ffi.EINVAL)
+    return b
+
+
+def _opt_c_str(value: object, what: str) -> Optional[bytes]:
+    return None if value is None else _c_str(value, what)
+
+
+def _path(path: object, what: str) -> bytes:
     """A path as the library takes it. A NUL would silently cut the name
     short in C, so it is refused as open() refuses it."""
-    p = os.fsencode(path)
+    try:
+        p = os.fsencode(path)  # type: ignore[arg-type]
+    except TypeError:
+        raise ArgumentTypeError(
+            f"{what} must be str, bytes or os.PathLike, not {type(path).__name__}",
+            _ffi.EINVAL) from None
     if b"\0" in p:
-        raise InvalidArgumentError(f"path {p!r} contains a NUL byte", _ffi.EINVAL)
+        raise InvalidArgumentError(f"{what} is {path!r}: must not contain a NUL byte",
+                                   _ffi.EINVAL)
     return p
 
 
-def _impl_mode(impl: Union[ImplSpecific, str]) -> int:
+def _impl_mode(impl: object, what: str = "impl_specific") -> int:
     if isinstance(impl, str):
         try:
-            impl = _IMPL_NAMES[impl.lower()]
+            return int(_IMPL_NAMES[impl.lower()])
         except KeyError:
             raise InvalidArgumentError(
-                f"impl_specific: {impl!r} is not prefix, exact or string-prefix",
+                f"{what}: {impl!r} is not prefix, exact or string-prefix",
                 _ffi.EINVAL) from None
-    return int(impl)
+    if not isinstance(impl, int) or isinstance(impl, bool):
+        raise ArgumentTypeError(
+            f"{what} must be an ImplSpecific or a str, not {type(impl).__name__}",
+            _ffi.EINVAL)
+    try:
+        return int(ImplSpecific(impl))
+    except ValueError:
+        raise InvalidArgumentError(f"{what}: {impl!r} is not an ImplSpecific",
+                                   _ffi.EINVAL) from None
 
 
 # ------------------------------------------------------------- ruleset
@@ -448,6 +637,10 @@ class Ruleset(_Owned):
             options = Options(**kwargs)
         elif kwargs:
             raise TypeError("pass either options or keywords, not both")
+        elif not isinstance(options, Options):
+            raise ArgumentTypeError(
+                f"options must be an ingroute.Options, not {type(options).__name__}",
+                _ffi.EINVAL)
         self.options = options
         copts, keep = options._to_c()
         ptr = ctypes.c_void_p()
@@ -467,9 +660,10 @@ class Ruleset(_Owned):
         """Loads YAML or JSON text (one or more documents; Lists). All or
         nothing: on failure the ruleset is unchanged and an IngrouteError
         carrying the diagnostics is raised. Returns the diagnostics (also
-        the errors of invalid objects that were dropped, unless strict)."""
-        b = _ffi.encode(data)
-        nm = None if name is None else _ffi.encode(name)
+        the errors of invalid objects that were dropped, unless strict).
+        A name with a NUL byte is refused (InvalidArgumentError)."""
+        b = _text(data, "load_text data")
+        nm = _opt_c_str(name, "load_text name")
         with self._lock, _Diags() as d:
             rc = lib.ingroute_ruleset_load_buffer(self._handle(), b, len(b), nm, d.ptr)
             diags = d.read()
@@ -478,12 +672,16 @@ class Ruleset(_Owned):
 
     def load_path(self, path: PathLike) -> List[Diagnostic]:
         """Loads a file, or every *.yaml, *.yml and *.json file of a
-        directory (not recursing). All or nothing, as load_text()."""
-        p = _path(path)
+        directory (not recursing). All or nothing, as load_text(). A file
+        that cannot be read raises LoadIOError, an OSError: for a missing
+        one a FileNotFoundError too (LoadFileNotFoundError), with errno
+        and filename. A path with a NUL byte is refused
+        (InvalidArgumentError)."""
+        p = _path(path, "load_path path")
         with self._lock, _Diags() as d:
             rc = lib.ingroute_ruleset_load_path(self._handle(), p, d.ptr)
             diags = d.read()
-        _raise(rc, f"load {os.fsdecode(p)}", diags)
+        _raise(rc, f"load {os.fsdecode(p)}", diags, [p])
         return diags
 
     def reload_paths(self, *paths: PathLike) -> List[Diagnostic]:
@@ -496,16 +694,16 @@ class Ruleset(_Owned):
 
         All or nothing, as load_path(): on a syntax error, a limit, an
         unreadable path or (strict) any error nothing changes and an
-        IngrouteError carrying the diagnostics is raised. Returns the
-        diagnostics."""
-        encoded = [_path(p) for p in paths]
+        IngrouteError carrying the diagnostics is raised, as for
+        load_path(). Returns the diagnostics."""
+        encoded = [_path(p, f"reload_paths paths[{i}]") for i, p in enumerate(paths)]
         arr = (ctypes.c_char_p * len(encoded))(*encoded)
         with self._lock, _Diags() as d:
             rc = lib.ingroute_ruleset_reload_paths(self._handle(), arr,
                                                    len(encoded), d.ptr)
             diags = d.read()
         what = " ".join(os.fsdecode(p) for p in encoded) or "(no paths)"
-        _raise(rc, f"reload {what}", diags)
+        _raise(rc, f"reload {what}", diags, encoded)
         return diags
 
     def reload_text(self, data: Union[str, bytes], name: Optional[str] = None
@@ -513,8 +711,8 @@ class Ruleset(_Owned):
         """Reloads from YAML or JSON text, as reload_paths() does from
         files: the text is the whole desired state. ``name`` labels the
         diagnostics, as for load_text()."""
-        b = _ffi.encode(data)
-        nm = None if name is None else _ffi.encode(name)
+        b = _text(data, "reload_text data")
+        nm = _opt_c_str(name, "reload_text name")
         with self._lock, _Diags() as d:
             rc = lib.ingroute_ruleset_reload_buffer(self._handle(), b, len(b), nm,
                                                     d.ptr)
@@ -526,13 +724,16 @@ class Ruleset(_Owned):
         """Removes one object by kind and key, as a watch's DELETED event
         does: ``kind`` is "Ingress" (namespace None: the default
         namespace) or "IngressClass" (namespace ignored). NotFoundError if
-        there is none, InvalidArgumentError for another kind. Applying an
-        object (ADDED, MODIFIED) is load_text() with its JSON."""
-        ns = None if namespace is None else _ffi.encode(namespace)
+        there is none, InvalidArgumentError for another kind or an
+        argument with a NUL byte (cut short at it, it would name another
+        object). Applying an object (ADDED, MODIFIED) is load_text() with
+        its JSON."""
+        k = _c_str(kind, "delete kind")
+        ns = _opt_c_str(namespace, "delete namespace")
+        nm = _c_str(name, "delete name")
         key = name if kind == "IngressClass" else f"{namespace or ''}/{name}"
         with self._lock:
-            rc = lib.ingroute_ruleset_delete(self._handle(), _ffi.encode(kind), ns,
-                                             _ffi.encode(name))
+            rc = lib.ingroute_ruleset_delete(self._handle(), k, ns, nm)
         _raise(rc, f"delete {kind} {key}")
 
     @property
@@ -548,10 +749,13 @@ class Ruleset(_Owned):
 
     def remove(self, namespace: Optional[str], name: str) -> None:
         """Removes the Ingress namespace/name (None: the default
-        namespace); NotFoundError if there is none."""
-        ns = None if namespace is None else _ffi.encode(namespace)
+        namespace); NotFoundError if there is none. A key with a NUL byte
+        is refused (InvalidArgumentError): cut short at it, it would name
+        another Ingress."""
+        ns = _opt_c_str(namespace, "remove namespace")
+        nm = _c_str(name, "remove name")
         with self._lock:
-            rc = lib.ingroute_ruleset_remove(self._handle(), ns, _ffi.encode(name))
+            rc = lib.ingroute_ruleset_remove(self._handle(), ns, nm)
         _raise(rc, f"remove {namespace or ''}/{name}")
 
     def __len__(self) -> int:
@@ -574,13 +778,14 @@ class Ruleset(_Owned):
         return iter(self.ingresses())
 
     def find(self, namespace: Optional[str], name: str) -> Optional[IngressInfo]:
-        """The Ingress namespace/name, or None."""
+        """The Ingress namespace/name, or None. A key with a NUL byte is
+        refused (InvalidArgumentError), as for remove()."""
+        ns = _opt_c_str(namespace, "find namespace")
+        nm = _c_str(name, "find name")
         ci = _ffi.CIngressInfo()
         ci.size = _ffi.INFO_SIZE
-        ns = None if namespace is None else _ffi.encode(namespace)
         with self._lock:
-            rc = lib.ingroute_ruleset_find(self._handle(), ns, _ffi.encode(name),
-                                           ctypes.byref(ci))
+            rc = lib.ingroute_ruleset_find(self._handle(), ns, nm, ctypes.byref(ci))
             if rc == _ffi.ENOENT:
                 return None
             _raise(rc, "ruleset_find")
@@ -619,12 +824,12 @@ class Ruleset(_Owned):
             options = dc_replace(options, fallthrough=bool(fallthrough))
         if impl_specific is not None:
             co.fields |= _ffi.COMPILE_IMPL_SPECIFIC
-            co.impl_specific = _impl_mode(impl_specific)
+            co.impl_specific = _impl_mode(impl_specific, "compile impl_specific")
             options = dc_replace(options,
                                  impl_specific=ImplSpecific(co.impl_specific))
         if default_backend is not None:
             co.fields |= _ffi.COMPILE_DEFAULT_BACKEND
-            backend = _ffi.encode(default_backend) if default_backend else None
+            backend = _c_str(default_backend, "compile default_backend") or None
             co.default_backend = backend
             options = dc_replace(options, default_backend=default_backend or None)
         with self._lock, _Diags() as d:
@@ -798,8 +1003,14 @@ def _match(m: _ffi.CMatch) -> Match:
                  DefaultSource(m.default_source))
 
 
-def _host(host: Union[str, bytes, None]) -> bytes:
-    return b"" if host is None else _ffi.encode(host)
+def _host(host: object, what: str) -> bytes:
+    """A request's host: None is no host, as "" is."""
+    if host is None:
+        return b""
+    if not isinstance(host, (str, bytes)):
+        raise ArgumentTypeError(
+            f"{what} must be str, bytes or None, not {type(host).__name__}", _ffi.EINVAL)
+    return _ffi.encode(host)
 
 
 # --------------------------------------------------------------- router
@@ -886,6 +1097,13 @@ class Router(_Owned):
             plist = list(paths)
         if not plist and text is None:
             raise TypeError("Router.load() needs paths or text")
+        # Checked before anything is loaded, and named as the caller
+        # passed them rather than as the Ruleset methods call them.
+        for i, p in enumerate(plist):
+            _path(p, f"Router.load paths[{i}]")
+        if text is not None:
+            _text(text, "Router.load text")
+        _opt_c_str(name, "Router.load name")
         diags: List[Diagnostic] = []
         with Ruleset(options) as rs:
             for p in plist:
@@ -905,9 +1123,11 @@ class Router(_Owned):
         """Routes one request: ``host`` is the Host header (or :authority;
         None or "" for none), ``path`` the request target's path as
         received (query, escapes and dot segments are handled by the
-        library unless the router was built with normalize=False)."""
-        h = _host(host)
-        p = _ffi.encode(path)
+        library unless the router was built with normalize=False). Both are
+        passed whole, with their length. Another type raises TypeError
+        (ArgumentTypeError)."""
+        h = _host(host, "match host")
+        p = _text(path, "match path")
         with self._lock:
             m = self._m
             m.size = _ffi.MATCH_SIZE
@@ -918,7 +1138,7 @@ class Router(_Owned):
 
     def tls(self, sni: Union[str, bytes]) -> Optional[TLS]:
         """The certificate for an SNI name, or None (docs/semantics.md §8)."""
-        s = _ffi.encode(sni)
+        s = _text(sni, "tls sni")
         with self._lock:
             t = self._t
             t.size = _ffi.TLS_SIZE
@@ -932,8 +1152,8 @@ class Router(_Owned):
 
     def explain_text(self, host: Union[str, bytes, None], path: Union[str, bytes]) -> str:
         """The library's explanation of a lookup, as JSON text."""
-        h = _host(host)
-        p = _ffi.encode(path)
+        h = _host(host, "explain host")
+        p = _text(path, "explain path")
         out = ctypes.c_void_p()
         n = ctypes.c_size_t()
         with self._lock:
@@ -1012,14 +1232,14 @@ def normalize_host(host: Union[str, bytes]) -> str:
     """A Host header as lookups see it (docs/semantics.md §4); "" when the
     host can only match rules without a host (empty, an IP literal, not a
     DNS name)."""
-    _, out = _normalized(lib.ingroute_normalize_host, _ffi.encode(host))
+    _, out = _normalized(lib.ingroute_normalize_host, _text(host, "normalize_host host"))
     return out.decode("utf-8", "surrogateescape")
 
 
 def normalize_path(path: Union[str, bytes]) -> Optional[str]:
     """A request path as lookups see it (docs/semantics.md §4); None when
     it is longer than max_path()."""
-    n, out = _normalized(lib.ingroute_normalize_path, _ffi.encode(path))
+    n, out = _normalized(lib.ingroute_normalize_path, _text(path, "normalize_path path"))
     if n == 0:
         return None
     return out.decode("utf-8", "surrogateescape")
