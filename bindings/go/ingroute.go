@@ -254,13 +254,20 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap gives the Status and, when known, Err, so that errors.Is and
-// errors.As see both (ingroute.ErrIO and fs.ErrNotExist, say).
-func (e *Error) Unwrap() []error {
-	if e.Err == nil {
-		return []error{e.Status}
-	}
-	return []error{e.Status, e.Err}
+// Unwrap gives the Status, as it always has. Is and As reach Err too, so
+// errors.Is(err, fs.ErrNotExist) and errors.As(err, &pathErr) hold for a
+// missing file without changing Unwrap's signature.
+func (e *Error) Unwrap() error { return e.Status }
+
+// Is reports whether Err, when known, matches target (the Status is
+// reached through Unwrap).
+func (e *Error) Is(target error) bool {
+	return e.Err != nil && errors.Is(e.Err, target)
+}
+
+// As finds target in Err, when known.
+func (e *Error) As(target any) bool {
+	return e.Err != nil && errors.As(e.Err, target)
 }
 
 // First gives the first error diagnostic.
