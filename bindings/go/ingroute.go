@@ -689,6 +689,12 @@ func (r *Ruleset) Delete(kind, namespace, name string) error {
 		noNUL("Delete name", name)); err != nil {
 		return err
 	}
+	return r.remove("delete "+kind+" ", kind, namespace, name)
+}
+
+// remove is Delete and Remove after their arguments were checked; op
+// begins the error's operation.
+func (r *Ruleset) remove(op, kind, namespace, name string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.rs == nil {
@@ -704,7 +710,7 @@ func (r *Ruleset) Delete(kind, namespace, name string) error {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	return check(C.ingroute_ruleset_delete(r.rs, ckind, cns, cname),
-		"delete "+kind+" "+namespace+"/"+name, nil)
+		op+namespace+"/"+name, nil)
 }
 
 // Generation moves whenever what a compile reads changes: an object added,
@@ -728,19 +734,7 @@ func (r *Ruleset) Remove(namespace, name string) error {
 	if err := firstError(noNUL("Remove namespace", namespace), noNUL("Remove name", name)); err != nil {
 		return err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.rs == nil {
-		return ErrClosed
-	}
-	var cns *C.char
-	if namespace != "" {
-		cns = C.CString(namespace)
-		defer C.free(unsafe.Pointer(cns))
-	}
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
-	return check(C.ingroute_ruleset_remove(r.rs, cns, cname), "remove "+namespace+"/"+name, nil)
+	return r.remove("remove ", KindIngress, namespace, name)
 }
 
 // Len is the number of Ingresses held.

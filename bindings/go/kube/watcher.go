@@ -399,10 +399,10 @@ func (w *Watcher) apply(key objKey) error {
 		return nil // not an object of ours: nothing to retry
 	}
 	diags, err := w.rs.LoadBuffer(sourceName(key), data)
-	var lerr *ingroute.Error
-	if errors.As(err, &lerr) && errors.Is(err, ingroute.ErrNoMemory) {
+	if errors.Is(err, ingroute.ErrNoMemory) {
 		return err
 	}
+	var lerr *ingroute.Error
 	if errors.As(err, &lerr) {
 		diags = lerr.Diagnostics
 	}
