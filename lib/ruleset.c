@@ -535,33 +535,33 @@ static int staged(const stage *st, const ig_object *o)
 	return st->index_cap && st->index[staged_slot(st, o)];
 }
 
+/* Keeps, in order, the objects of list[0..*n) the stage names and frees
+ * the others. Returns how many went. */
+static size_t keep_staged(const stage *st, ig_object **list, size_t *n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (staged(st, list[i]))
+			list[w++] = list[i];
+		else
+			ingroute__object_free(list[i]);
+	}
+	i = *n - w;
+	*n = w;
+	return i;
+}
+
 /* A reload's removals: every object of the ruleset whose key its sources
  * do not name. No allocation. Returns how many went. */
 static size_t drop_unstaged(stage *st)
 {
 	ingroute_ruleset *rs = st->rs;
-	size_t i, w = 0, gone = 0;
+	size_t gone = keep_staged(st, rs->items, &rs->n);
 
-	for (i = 0; i < rs->n; i++) {
-		if (staged(st, rs->items[i])) {
-			rs->items[w++] = rs->items[i];
-			continue;
-		}
-		ingroute__object_free(rs->items[i]);
-		gone++;
-	}
-	rs->n = w;
 	if (gone && rs->index_cap)
 		index_rebuild(rs);
-	for (i = w = 0; i < rs->nclasses; i++) {
-		if (staged(st, rs->classes[i])) {
-			rs->classes[w++] = rs->classes[i];
-			continue;
-		}
-		ingroute__object_free(rs->classes[i]);
-		gone++;
-	}
-	rs->nclasses = w;
+	gone += keep_staged(st, rs->classes, &rs->nclasses);
 	/* The sources' rejected keys are the whole set now. */
 	ingroute__keyset_clear(&rs->rejected, &rs->alloc);
 	return gone;
