@@ -235,6 +235,10 @@ oom:
  * the result kept only if "..data" still points there afterwards. */
 #define ATOMIC_ATTEMPTS 8
 
+/* 1 with the directory "..data" points at, 0 when there is no "..data"
+ * link (an ordinary directory), -1 when the link is there but its target
+ * was deleted between reading the link and following it: a swap in
+ * progress, to be tried again. */
 static int resolve_data(const char *path, char *out)
 {
 	char link[PATH_MAX];
@@ -243,7 +247,7 @@ static int resolve_data(const char *path, char *out)
 	if ((size_t)snprintf(link, sizeof(link), "%s/..data", path) >= sizeof(link) ||
 	    lstat(link, &sb) != 0 || !S_ISLNK(sb.st_mode))
 		return 0;
-	return realpath(link, out) != NULL;
+	return realpath(link, out) ? 1 : -1;
 }
 
 void ingroute__free_files(const ig_alloc *a, ig_file *files, size_t n)
@@ -313,12 +317,10 @@ int ingroute__read_atomic_dir(const ig_alloc *a, const char *path,
                               ig_file **out, size_t *count)
 {
 	char real[PATH_MAX], again[PATH_MAX];
-	int attempt, rc;
+	int attempt, rc = 0, r, err = 0, held = 0;
 
 	*out = NULL;
 	*count = 0;
-	if (!resolve_data(path, real))
-		return IG_NOT_ATOMIC;
 	for (attempt = 0; attempt < ATOMIC_ATTEMPTS; attempt++) {
 		/* Attempts report nowhere: a file deleted by a swap under our
 		 * feet is no error of the volume's. The pass that counts is
@@ -326,11 +328,19 @@ int ingroute__read_atomic_dir(const ig_alloc *a, const char *path,
 		ig_diag_sink quiet = { NULL, 0, 0, 0, 0 };
 		ig_diag_ctx qdc = *dc;
 
+		r = resolve_data(path, real);
+		if (r == 0) /* no "..data" (any more): an ordinary directory */
+			return IG_NOT_ATOMIC;
+		if (r < 0) {
+			err = errno;
+			continue;
+		}
+		held = 1;
 		qdc.sink = &quiet;
 		rc = read_snapshot(a, path, real, limit, &qdc, out, count);
 		if (rc == INGROUTE_ENOMEM)
 			return rc;
-		if (resolve_data(path, again) && strcmp(again, real) == 0) {
+		if (resolve_data(path, again) == 1 && strcmp(again, real) == 0) {
 			if (rc == 0 && quiet.errors == 0)
 				return 0;
 			ingroute__free_files(a, *out, *count);
@@ -340,9 +350,11 @@ int ingroute__read_atomic_dir(const ig_alloc *a, const char *path,
 		ingroute__free_files(a, *out, *count);
 		*out = NULL;
 		*count = 0;
-		if (!resolve_data(path, real))
-			return IG_NOT_ATOMIC;
 	}
-	return ingroute__io_error(dc, path, "read a consistent version of "
-	                          "..data (it kept changing)", EAGAIN);
+	/* Pointing nowhere at every attempt is a broken volume, told apart
+	 * from one that never held still. */
+	return held
+	       ? ingroute__io_error(dc, path, "read a consistent version of "
+	                            "..data (it kept changing)", EAGAIN)
+	       : ingroute__io_error(dc, path, "follow ..data", err);
 }

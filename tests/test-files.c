@@ -238,7 +238,8 @@ static void *swapper(void *arg)
 
 static void test_configmap_swaps(void **state)
 {
-	volume v;
+	/* Static: a failed assertion leaves the swapper running on it. */
+	static volume v;
 	pthread_t t;
 	ingroute_ruleset *rs;
 	ingroute_diags *d;
@@ -309,11 +310,38 @@ static void test_configmap_swaps(void **state)
 	rmtree(v.dir);
 }
 
+/* "..data" pointing at nothing, every time it is followed: a broken
+ * volume, not one caught mid-swap, and not an ordinary directory either. */
+static void test_configmap_broken(void **state)
+{
+	char dir[] = "/tmp/ingroute-cm-XXXXXX", path[512];
+	ingroute_ruleset *rs;
+	ingroute_diags *d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/..data", dir);
+	assert_int_equal(symlink("..2026_12_04_gone", path), 0);
+	snprintf(path, sizeof(path), "%s/a.yaml", dir);
+	assert_int_equal(symlink("..data/a.yaml", path), 0);
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_ruleset_load_path(rs, dir, d), INGROUTE_EIO);
+	assert_int_equal(ingroute_diags_count(d), 1);
+	assert_string_equal(diag_for(d, dir).message,
+	                    "cannot follow ..data: No such file or directory");
+	assert_int_equal(ingroute_ruleset_count(rs), 0);
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+	rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_not_regular_files),
 		cmocka_unit_test(test_configmap_swaps),
+		cmocka_unit_test(test_configmap_broken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
