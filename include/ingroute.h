@@ -158,7 +158,9 @@ typedef struct ingroute_options {
 	size_t max_input_bytes;
 	/** Nesting depth of YAML collections [64]. */
 	size_t max_depth;
-	/** YAML nodes in one document [4,000,000]. */
+	/** YAML nodes held at once in one document [4,000,000]; an item of a
+	 * List that names its kind and apiVersion counts as one node once
+	 * read (docs/semantics.md §1.5). */
 	size_t max_nodes;
 	/** Nodes reached through YAML aliases in one document [100,000]. */
 	size_t max_alias_nodes;

@@ -30,7 +30,8 @@ void ingroute__arena_free(ig_arena *ar)
 		next = c->next;
 		ingroute__free(ar->alloc, c);
 	}
-	ar->head = NULL;
+	ingroute__free(ar->alloc, ar->spare);
+	ar->head = ar->spare = NULL;
 	ar->cur = ar->end = NULL;
 	ar->total = 0;
 }
@@ -61,11 +62,17 @@ void *ingroute__arena_alloc(ig_arena *ar, size_t n)
 	want = sizeof(ig_arena_chunk) + size;
 	if (want < size)
 		return NULL;
-	c = ingroute__malloc(ar->alloc, want);
-	if (!c)
+	if (ar->spare && ar->spare->size >= n) {
+		c = ar->spare;
+		ar->spare = NULL;
+		size = c->size;
+		want = sizeof(ig_arena_chunk) + size;
+	} else if (!(c = ingroute__malloc(ar->alloc, want))) {
 		return NULL;
+	} else {
+		c->size = size;
+	}
 	c->next = ar->head;
-	c->size = size;
 	ar->head = c;
 	ar->total += want;
 	p = (char *)c->data;
@@ -96,6 +103,39 @@ char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n)
 		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+ig_arena_mark ingroute__arena_mark(const ig_arena *ar)
+{
+	ig_arena_mark m;
+
+	m.head = ar->head;
+	m.cur = ar->cur;
+	m.end = ar->end;
+	m.total = ar->total;
+	return m;
+}
+
+void ingroute__arena_release(ig_arena *ar, ig_arena_mark m)
+{
+	ig_arena_chunk *c, *next;
+
+	/* Releasing is done once per item of a big List: the largest chunk
+	 * given back is kept for the next item rather than freed and
+	 * allocated again. */
+	for (c = ar->head; c && c != m.head; c = next) {
+		next = c->next;
+		if (!ar->spare || c->size > ar->spare->size) {
+			ingroute__free(ar->alloc, ar->spare);
+			ar->spare = c;
+		} else {
+			ingroute__free(ar->alloc, c);
+		}
+	}
+	ar->head = m.head;
+	ar->cur = m.cur;
+	ar->end = m.end;
+	ar->total = m.total;
 }
 
 void ingroute__arena_reset(ig_arena *ar)

@@ -75,7 +75,7 @@ static const char *cur_path(dec *d)
 
 static const char *describe(const ig_node *n)
 {
-	if (n->type == IG_MAP)
+	if (n->type == IG_MAP || n->type == IG_TAKEN)
 		return "an object";
 	if (n->type == IG_SEQ)
 		return "a list";
@@ -664,6 +664,10 @@ static uint64_t digest_node(const ig_node *n, uint64_t h, int depth,
 	h = digest_mix(h, (uint64_t)n->type << 8 | n->skind);
 	if (n->type == IG_SCALAR)
 		return ingroute__hash(n->u.str, n->n, digest_mix(h, n->n));
+	/* An item of "items" taken while reading, in a document that turned
+	 * out to be no List: nothing an object's routes depend on. */
+	if (n->type == IG_TAKEN)
+		return digest_mix(h, n->n);
 	if (depth >= DIGEST_DEPTH)
 		return digest_mix(h, (uint64_t)n->weight << 32 ^ n->bytes);
 	for (i = 0; i < n->n; i++) {
@@ -690,7 +694,10 @@ typedef struct walk {
 	const ig_diag_ctx *dc;
 	ig_object_fn fn;
 	void *ctx;
+	ig_decoder *dec;    /* whose items IG_TAKEN nodes name */
 } walk;
+
+static int replay(ig_decoder *d, uint32_t item);
 
 static int decode_typed(walk *w, const ig_node *node, int kind)
 {
@@ -846,7 +853,10 @@ static int decode_list(walk *w, const ig_node *items_node, span kind,
 
 		if (is_null(item))
 			continue;
-		rc = decode_object(w, item, item_kind, version, depth + 1);
+		if (item->type == IG_TAKEN)
+			rc = replay(w->dec, item->n);
+		else
+			rc = decode_object(w, item, item_kind, version, depth + 1);
 		if (rc < 0)
 			return rc;
 	}
@@ -898,21 +908,200 @@ static int decode_object(walk *w, const ig_node *node, span list_kind,
 	return 0;
 }
 
-int ingroute__decode_document(const ig_decode_opts *o, const ig_node *root,
-                              const ig_diag_ctx *dc, ig_object_fn fn,
-                              void *ctx)
+/* ---- Lists read item by item (docs/semantics.md §1.5)
+ *
+ * An item that names its own kind and apiVersion decodes the same
+ * whatever List holds it, so it is decoded as soon as it ends and its
+ * tree freed; kubectl writes "items" before the List's "kind", so what
+ * it produced (objects, diagnostics) is held until the document ends
+ * and is passed on only if decode_list() then reaches it. */
+
+static void held_clear(ig_decoder *d)
 {
+	size_t i;
+
+	for (i = 0; i < d->nrecs; i++)
+		ingroute__object_free(d->recs[i].obj);
+	d->nrecs = 0;
+	d->nitems = 0;
+	ingroute_diags_clear(d->held);
+	d->sink.kept = 0;
+	d->sink.errors = 0;
+	d->sink.oom = 0;
+}
+
+/* Opens the next record: what is reported from here on. */
+static int rec_open(ig_decoder *d)
+{
+	ig_held *r;
+	int sev;
+
+	if (ingroute__grow(d->o->alloc, (void **)&d->recs, &d->cap_recs,
+	                   d->nrecs + 1, sizeof(*d->recs)) < 0)
+		return INGROUTE_ENOMEM;
+	r = &d->recs[d->nrecs];
+	memset(r, 0, sizeof(*r));
+	r->diag_first = ingroute_diags_count(d->held);
+	for (sev = INGROUTE_NOTE; sev <= INGROUTE_ERROR; sev++)
+		r->counts[sev] = ingroute_diags_count_severity(d->held, sev);
+	r->errors = d->sink.errors;
+	return 0;
+}
+
+/* Closes the open record, with obj (NULL for none). */
+static void rec_close(ig_decoder *d, ig_object *obj, size_t obj_errors)
+{
+	ig_held *r = &d->recs[d->nrecs++];
+	int sev;
+
+	r->obj = obj;
+	r->obj_errors = obj_errors;
+	r->diag_end = ingroute_diags_count(d->held);
+	for (sev = INGROUTE_NOTE; sev <= INGROUTE_ERROR; sev++)
+		r->counts[sev] = ingroute_diags_count_severity(d->held, sev) -
+		                 r->counts[sev];
+	r->errors = d->sink.errors - r->errors;
+}
+
+static int hold_object(void *ctx, ig_object *obj, size_t errors,
+                       const ig_diag_ctx *about)
+{
+	ig_decoder *d = ctx;
+
+	(void)about;
+	rec_close(d, obj, errors);
+	return rec_open(d);
+}
+
+static int names_itself(const ig_node *item)
+{
+	span none = { NULL, 0 };
+
+	return scalar_span(ingroute__map_get(item, "kind"), none).s &&
+	       scalar_span(ingroute__map_get(item, "apiVersion"), none).s;
+}
+
+static int on_item(void *ctx, const ig_node *item)
+{
+	ig_decoder *d = ctx;
+	span none = { NULL, 0 };
 	walk w;
+	int rc;
 
-	if (!root || is_null(root))
+	if (!names_itself(item))
 		return 0;
-	w.o = o;
-	w.dc = dc;
-	w.fn = fn;
-	w.ctx = ctx;
-	{
-		span none = { NULL, 0 };
+	if (d->nitems == 0) {
+		const ig_diag_sink *out = d->dc->sink;
 
-		return decode_object(&w, root, none, none, 0);
+		/* Hold no more than the caller's list still has room for: the
+		 * rest would only be counted there too. */
+		if (out->diags && !d->held &&
+		    ingroute_diags_new(&d->held, d->o->alloc) < 0)
+			return INGROUTE_ENOMEM;
+		d->sink.diags = out->diags ? d->held : NULL;
+		d->sink.max = out->kept < out->max ? out->max - out->kept : 0;
 	}
+	if (ingroute__grow(d->o->alloc, (void **)&d->items, &d->cap_items,
+	                   d->nitems + 1, sizeof(*d->items)) < 0 ||
+	    rec_open(d) < 0)
+		return INGROUTE_ENOMEM;
+	d->items[d->nitems][0] = d->nrecs;
+	/* The file changes from buffer to buffer. */
+	d->hdc = *d->dc;
+	d->hdc.sink = &d->sink;
+	w.o = d->o;
+	w.dc = &d->hdc;
+	w.fn = hold_object;
+	w.ctx = d;
+	w.dec = NULL;
+	rc = decode_object(&w, item, none, none, 1);
+	if (rc < 0)
+		return rc; /* what it holds is freed with the document */
+	if (d->sink.oom)
+		return INGROUTE_ENOMEM;
+	rec_close(d, NULL, 0);
+	d->items[d->nitems][1] = d->nrecs;
+	d->nitems++;
+	return 1;
+}
+
+/* Passes on what item `item` of the document produced, in its order. */
+static int replay(ig_decoder *d, uint32_t item)
+{
+	size_t i;
+
+	for (i = d->items[item][0]; i < d->items[item][1]; i++) {
+		ig_held *r = &d->recs[i];
+		ig_object *o = r->obj;
+		ig_diag_ctx about;
+		int rc;
+
+		if (d->held)
+			ingroute__diags_replay(d->held, r->diag_first, r->diag_end,
+			                       r->counts, d->dc);
+		else
+			d->dc->sink->errors += r->errors;
+		if (!o)
+			continue;
+		r->obj = NULL;
+		about = ig_diag_about(d->dc, ingroute__object_kind_name(o), o->ns.s,
+		                      o->name.s ? o->name.s : "");
+		if ((rc = d->fn(d->ctx, o, r->obj_errors, &about)) < 0)
+			return rc;
+	}
+	return d->dc->sink->oom ? INGROUTE_ENOMEM : 0;
+}
+
+static int on_document(void *ctx, const ig_node *root)
+{
+	ig_decoder *d = ctx;
+	span none = { NULL, 0 };
+	walk w;
+	int rc = 0;
+
+	w.o = d->o;
+	w.dc = d->dc;
+	w.fn = d->fn;
+	w.ctx = d->ctx;
+	w.dec = d;
+	if (root && !is_null(root))
+		rc = decode_object(&w, root, none, none, 0);
+	held_clear(d);
+	return rc;
+}
+
+void ingroute__decoder_init(ig_decoder *d, const ig_decode_opts *o,
+                            const ig_diag_ctx *dc, ig_object_fn fn, void *ctx)
+{
+	memset(d, 0, sizeof(*d));
+	d->o = o;
+	d->dc = dc;
+	d->fn = fn;
+	d->ctx = ctx;
+}
+
+int ingroute__decode_buffer(ig_decoder *d, const ig_limits *lim,
+                            const char *data, size_t len)
+{
+	ig_doc_hooks h;
+	int rc;
+
+	h.document = on_document;
+	h.item = on_item;
+	h.ctx = d;
+	rc = ingroute__doc_parse(d->o->alloc, lim, data, len, d->dc, &h);
+	/* A document cut short by an error never reached on_document. */
+	held_clear(d);
+	return rc;
+}
+
+void ingroute__decoder_free(ig_decoder *d)
+{
+	held_clear(d);
+	ingroute_diags_free(d->held);
+	ingroute__free(d->o->alloc, d->items);
+	ingroute__free(d->o->alloc, d->recs);
+	d->held = NULL;
+	d->items = NULL;
+	d->recs = NULL;
 }

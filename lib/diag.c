@@ -239,22 +239,19 @@ static int push(ingroute_diags *d, int severity, int code, ig_pos pos,
 	return 0;
 }
 
-void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code,
-                     ig_pos pos, const char *field, const char *fmt,
-                     va_list ap)
+/* Counts a report; 1 when it is to be kept as well. */
+static int tally(const ig_diag_ctx *dc, int severity, ig_pos pos)
 {
 	ig_diag_sink *sink = dc->sink;
 	ingroute_diags *d = sink->diags;
-	ig_buf msg;
-	const char *m;
 
 	if (severity == INGROUTE_ERROR)
 		sink->errors++;
 	if (!d)
-		return;
+		return 0;
 	d->counts[severity]++;
 	if (sink->kept > sink->max)
-		return;
+		return 0;
 	if (sink->kept == sink->max) {
 		ig_diag_ctx bare;
 
@@ -264,8 +261,22 @@ void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code,
 		if (push(d, INGROUTE_NOTE, INGROUTE_D_TRUNCATED, pos, &bare, NULL,
 		         "too many diagnostics; the rest are counted, not kept") < 0)
 			sink->oom = 1;
-		return;
+		return 0;
 	}
+	return 1;
+}
+
+void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code,
+                     ig_pos pos, const char *field, const char *fmt,
+                     va_list ap)
+{
+	ig_diag_sink *sink = dc->sink;
+	ingroute_diags *d = sink->diags;
+	ig_buf msg;
+	const char *m;
+
+	if (!tally(dc, severity, pos))
+		return;
 	ingroute__buf_init(&msg, &d->alloc);
 	ingroute__buf_vprintf(&msg, fmt, ap);
 	m = ingroute__buf_cstr(&msg);
@@ -284,4 +295,42 @@ void ingroute__diag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
 	va_start(ap, fmt);
 	ingroute__vdiag(dc, severity, code, pos, field, fmt, ap);
 	va_end(ap);
+}
+
+void ingroute__diags_replay(const ingroute_diags *from, size_t first,
+                            size_t end, const size_t counts[3],
+                            const ig_diag_ctx *to)
+{
+	size_t left[3], i;
+	int sev;
+
+	memcpy(left, counts, sizeof(left));
+	for (i = first; i < end; i++) {
+		const entry *e = &from->items[i];
+		ig_diag_ctx c = *to;
+		ig_pos pos;
+
+		/* from's own note that it stopped keeping: to makes its own
+		 * when it stops. */
+		if (e->code == INGROUTE_D_TRUNCATED)
+			continue;
+		c.file = e->file;
+		c.kind = e->kind;
+		c.ns = e->ns;
+		c.name = e->name;
+		pos.line = e->line;
+		pos.col = e->column;
+		ingroute__diag(&c, e->severity, e->code, pos, e->field, "%s",
+		               e->message);
+		if (left[e->severity])
+			left[e->severity]--;
+	}
+	/* Those from only counted: to, which had kept at least as many by
+	 * then, only counts them too. */
+	for (sev = INGROUTE_NOTE; sev <= INGROUTE_ERROR; sev++)
+		for (; left[sev]; left[sev]--) {
+			ig_pos none = { 0, 0 };
+
+			(void)tally(to, sev, none);
+		}
 }

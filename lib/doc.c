@@ -10,6 +10,12 @@
  * An alias points at its anchor's finished node (sharing, not copying); an
  * anchor is registered only once its node is complete, so a node can never
  * contain itself.
+ *
+ * A List (`kubectl get -o yaml` of a whole cluster is one document of
+ * hundreds of megabytes) is not held whole: each item of the root's
+ * "items" is offered to the item hook as it ends, and one taken is
+ * released from the arena at once. The node limit therefore bounds the
+ * nodes held at a time, an item being one node once taken.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +52,13 @@ typedef struct builder {
 	size_t alias_nodes;
 	uint64_t alias_bytes;
 	ig_node *root;
+	const ig_doc_hooks *hooks;
+	size_t anchors_set;     /* anchor registrations in this document */
+	int items;              /* root's "items": 0 not yet, 1 inside, 2 past */
+	uint32_t taken;         /* items taken in this document */
+	ig_arena_mark item_mark;   /* the arena as the current item began */
+	size_t item_nodes;      /* nodes, likewise */
+	size_t item_anchors;    /* anchors_set, likewise */
 } builder;
 
 static ig_pos mark_pos(yaml_mark_t m)
@@ -294,6 +307,7 @@ static int anchor_set(builder *b, const char *name, ig_node *node)
 	}
 	/* A redefined anchor refers to its latest node from here on. */
 	b->anchors[i].node = node;
+	b->anchors_set++;
 	return 0;
 }
 
@@ -521,14 +535,61 @@ static int apply_merges(builder *b, frame *f)
 	return 0;
 }
 
+/* The key whose value the next node of the root mapping is, or NULL
+ * when the next node is not such a value. */
+static const ig_node *root_key(const builder *b)
+{
+	const frame *f = &b->stack[0];
+
+	if (b->depth != 1 || f->node->type != IG_MAP ||
+	    (b->npending - f->first) % 2 == 0)
+		return NULL;
+	return b->pending[b->npending - 1];
+}
+
+/* An item of the root's "items" has ended: offered to the hook, and if
+ * taken, everything allocated since it began is released. It is the
+ * last pending node (collections add themselves when they open). */
+static int item_done(builder *b, ig_node *item)
+{
+	ig_node *stub;
+	ig_pos pos = item->pos;
+	int rc;
+
+	if (b->anchors_set != b->item_anchors)
+		return 0; /* later nodes may alias into it */
+	rc = b->hooks->item(b->hooks->ctx, item);
+	if (rc <= 0)
+		return rc;
+	ingroute__arena_release(&b->arena, b->item_mark);
+	b->nodes = b->item_nodes;
+	stub = ingroute__arena_zalloc(&b->arena, sizeof(*stub));
+	if (!stub)
+		return INGROUTE_ENOMEM;
+	b->nodes++;
+	stub->type = IG_TAKEN;
+	stub->pos = pos;
+	stub->n = b->taken++;
+	stub->weight = 1;
+	stub->bytes = NODE_COST;
+	b->pending[b->npending - 1] = stub;
+	return 0;
+}
+
 static int open_collection(builder *b, int type, yaml_mark_t m,
                            const yaml_char_t *anchor_name)
 {
+	const ig_node *key = root_key(b);
 	ig_node *n;
 	frame *f;
 
 	if (b->depth >= b->lim->depth)
 		return limit(b, mark_pos(m), "levels of nesting", b->lim->depth);
+	if (b->items == 1 && b->depth == 2 && type == IG_MAP) {
+		b->item_mark = ingroute__arena_mark(&b->arena);
+		b->item_nodes = b->nodes;
+		b->item_anchors = b->anchors_set;
+	}
 	n = new_node(b, type, m);
 	if (!n)
 		return b->nodes >= b->lim->nodes ? INGROUTE_ELIMIT : INGROUTE_ENOMEM;
@@ -548,6 +609,11 @@ static int open_collection(builder *b, int type, yaml_mark_t m,
 		if (!f->anchor)
 			return INGROUTE_ENOMEM;
 	}
+	/* An anchored "items" could be merged into a mapping later, where
+	 * its items have to be mappings still. */
+	if (key && type == IG_SEQ && b->items == 0 && b->hooks->item &&
+	    ingroute__scalar_is(key, "items"))
+		b->items = anchor_name ? 2 : 1;
 	return 0;
 }
 
@@ -599,7 +665,13 @@ static int close_collection(builder *b)
 		n->bytes += n->u.kids[i]->bytes;
 	}
 	n->weight = w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
-	return f->anchor ? anchor_set(b, f->anchor, n) : 0;
+	if (f->anchor && (rc = anchor_set(b, f->anchor, n)) < 0)
+		return rc;
+	if (b->items == 1 && b->depth == 1)
+		b->items = 2; /* the end of "items" */
+	else if (b->items == 1 && b->depth == 2 && n->type == IG_MAP)
+		return item_done(b, n);
+	return 0;
 }
 
 static int on_scalar(builder *b, const yaml_event_t *ev)
@@ -671,6 +743,9 @@ static void reset_document(builder *b)
 	b->alias_nodes = 0;
 	b->alias_bytes = 0;
 	b->root = NULL;
+	b->anchors_set = 0;
+	b->items = 0;
+	b->taken = 0;
 }
 
 static int syntax_error(builder *b, const yaml_parser_t *p)
@@ -694,14 +769,14 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
 	return INGROUTE_ESYNTAX;
 }
 
-static int on_event(builder *b, const yaml_event_t *ev, ig_doc_fn fn, void *ctx)
+static int on_event(builder *b, const yaml_event_t *ev)
 {
 	switch (ev->type) {
 	case YAML_DOCUMENT_START_EVENT:
 		reset_document(b);
 		return 0;
 	case YAML_DOCUMENT_END_EVENT:
-		return fn(ctx, b->root);
+		return b->hooks->document(b->hooks->ctx, b->root);
 	case YAML_MAPPING_START_EVENT:
 		return open_collection(b, IG_MAP, ev->start_mark,
 		                       ev->data.mapping_start.anchor);
@@ -722,7 +797,7 @@ static int on_event(builder *b, const yaml_event_t *ev, ig_doc_fn fn, void *ctx)
 
 int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
                         const char *data, size_t len, const ig_diag_ctx *dc,
-                        ig_doc_fn fn, void *ctx)
+                        const ig_doc_hooks *hooks)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
@@ -743,6 +818,7 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
 	b.dc = dc;
 	b.data = data;
 	b.len = len;
+	b.hooks = hooks;
 	ingroute__arena_init(&b.arena, a);
 	if (!yaml_parser_initialize(&parser))
 		return INGROUTE_ENOMEM;
@@ -753,7 +829,7 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
 			break;
 		}
 		done = ev.type == YAML_STREAM_END_EVENT;
-		rc = on_event(&b, &ev, fn, ctx);
+		rc = on_event(&b, &ev);
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);

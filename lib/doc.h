@@ -10,7 +10,14 @@
 
 /* A YAML document as a tree, every node with its position. Collections
  * keep children in a flat array; a mapping stores key, value, key, ... */
-enum ig_node_type { IG_SCALAR = 1, IG_SEQ = 2, IG_MAP = 3 };
+enum ig_node_type {
+	IG_SCALAR = 1,
+	IG_SEQ = 2,
+	IG_MAP = 3,
+	/* An item of the root's "items" that the item hook took: its tree
+	 * is gone, n counts the items taken before it in the document. */
+	IG_TAKEN = 4
+};
 
 /* How a scalar resolves under YAML 1.1 plain-scalar rules. */
 enum ig_scalar_kind {
@@ -46,14 +53,26 @@ typedef struct ig_limits {
 	size_t scalar_bytes;
 } ig_limits;
 
-/* Parses one buffer into documents. Each callback gets a document root
- * (NULL for an empty document) whose memory lives until it returns.
- * Returns 0, INGROUTE_ESYNTAX, INGROUTE_ELIMIT or INGROUTE_ENOMEM (with a
- * diagnostic), or the callback's non-zero return. */
-typedef int (*ig_doc_fn)(void *ctx, const ig_node *root);
+/* What a parse hands out. document gets each document's root (NULL for
+ * an empty document), whose memory lives until it returns. item, if set,
+ * gets each mapping in the "items" sequence of a root mapping as soon as
+ * the mapping ends (only the first "items" key, and not a mapping that
+ * defines an anchor, which later nodes could alias): it returns 1 to take
+ * it, and the item's tree is then freed and an IG_TAKEN node stands in
+ * for it, so that a List is never whole in memory; or 0 to leave it in
+ * the tree. Either returns 0 or a negative status, which ends the parse. */
+typedef struct ig_doc_hooks {
+	int (*document)(void *ctx, const ig_node *root);
+	int (*item)(void *ctx, const ig_node *item);
+	void *ctx;
+} ig_doc_hooks;
+
+/* Parses one buffer into documents. Returns 0, INGROUTE_ESYNTAX,
+ * INGROUTE_ELIMIT or INGROUTE_ENOMEM (with a diagnostic), or a hook's
+ * negative return. */
 int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
                         const char *data, size_t len, const ig_diag_ctx *dc,
-                        ig_doc_fn fn, void *ctx);
+                        const ig_doc_hooks *hooks);
 
 /* Integers as go-yaml v2 reads them (see doc.c); 0, 1 (fits only
  * unsigned 64 bits) or -1. */

@@ -72,7 +72,16 @@ typedef struct ig_arena {
 	char *cur;
 	char *end;
 	size_t total;  /* bytes obtained from the allocator */
+	ig_arena_chunk *spare;  /* released by ingroute__arena_release */
 } ig_arena;
+
+/* A point to release an arena back to. */
+typedef struct ig_arena_mark {
+	ig_arena_chunk *head;
+	char *cur;
+	char *end;
+	size_t total;
+} ig_arena_mark;
 
 void ingroute__arena_init(ig_arena *ar, const ig_alloc *a);
 void ingroute__arena_free(ig_arena *ar);
@@ -82,6 +91,9 @@ void *ingroute__arena_alloc(ig_arena *ar, size_t n);  /* 8-byte aligned */
 void *ingroute__arena_zalloc(ig_arena *ar, size_t n);
 /* Copies n bytes and a NUL; NULL on OOM. */
 char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n);
+/* Forgets every allocation made since the mark. */
+ig_arena_mark ingroute__arena_mark(const ig_arena *ar);
+void ingroute__arena_release(ig_arena *ar, ig_arena_mark m);
 
 /* ------------------------------------------------------------------ buf.c */
 
@@ -163,6 +175,14 @@ void ingroute__diag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
                     const char *field, const char *fmt, ...) IG_PRINTF(6, 7);
 void ingroute__vdiag(const ig_diag_ctx *dc, int severity, int code, ig_pos pos,
                      const char *field, const char *fmt, va_list ap);
+/* Reports into `to` again what `from` holds at [first, end), each with
+ * its own file and object, then as many more of each severity as counts
+ * says were reported beyond those (from counted them without keeping
+ * them; from's sink kept at most what to's had room for, so to only
+ * counts them too). */
+void ingroute__diags_replay(const ingroute_diags *from, size_t first,
+                            size_t end, const size_t counts[3],
+                            const ig_diag_ctx *to);
 
 /* --------------------------------------------------------------- keyset.c */
 

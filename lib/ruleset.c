@@ -431,13 +431,6 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 	return 0;
 }
 
-static int on_document(void *ctx, const ig_node *root)
-{
-	stage *st = ctx;
-
-	return ingroute__decode_document(&st->dopts, root, &st->dc, on_object, st);
-}
-
 static void stage_init(stage *st, ingroute_ruleset *rs, ingroute_diags *diags)
 {
 	memset(st, 0, sizeof(*st));
@@ -452,10 +445,15 @@ static void stage_init(stage *st, ingroute_ruleset *rs, ingroute_diags *diags)
 static int stage_buffer(stage *st, const char *data, size_t len,
                         const char *name)
 {
+	ig_decoder dec;
+	int rc;
+
 	st->dc.file = name;
 	st->dopts.file = name;
-	return ingroute__doc_parse(&st->rs->alloc, &st->rs->lim, data, len,
-	                           &st->dc, on_document, st);
+	ingroute__decoder_init(&dec, &st->dopts, &st->dc, on_object, st);
+	rc = ingroute__decode_buffer(&dec, &st->rs->lim, data, len);
+	ingroute__decoder_free(&dec);
+	return rc;
 }
 
 static int class_served(const ingroute_ruleset *rs, const ig_object *o,
