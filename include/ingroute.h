@@ -154,7 +154,7 @@ typedef struct ingroute_options {
 	/** Global default backend "NAMESPACE/SERVICE:PORT" (PORT a number or a
 	 * port name), or NULL. */
 	const char *default_backend;
-	/** Bytes in one buffer or file [256 MiB]. */
+	/** Bytes in one buffer or file [1 GiB; 256 MiB before 0.4]. */
 	size_t max_input_bytes;
 	/** Nesting depth of YAML collections [64]. */
 	size_t max_depth;

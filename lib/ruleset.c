@@ -127,7 +127,10 @@ int ingroute_ruleset_new(ingroute_ruleset **out, const ingroute_options *user)
 	rs->default_ns = keep(rs, o.default_namespace ? o.default_namespace
 	                                              : "default", &oom);
 	rs->default_backend = keep(rs, o.default_backend, &oom);
-	rs->lim.input_bytes = o.max_input_bytes ? o.max_input_bytes : 256u << 20;
+	/* 1 GiB: kubectl get ingress -A -o yaml of 100,000 Ingresses is
+	 * about 460 MB, and a List is read item by item (doc.c). */
+	rs->lim.input_bytes = o.max_input_bytes ? o.max_input_bytes
+	                                        : (size_t)1 << 30;
 	rs->lim.depth = o.max_depth ? o.max_depth : 64;
 	rs->lim.nodes = o.max_nodes ? o.max_nodes : 4000000;
 	rs->lim.alias_nodes = o.max_alias_nodes ? o.max_alias_nodes : 100000;
