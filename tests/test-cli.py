@@ -206,17 +206,18 @@ def unloadable_input_exits_1():
 
 @case
 def an_endless_stdin_stops_at_the_limit():
-    # More than the 256 MiB limit arrives on a pipe: reading stops one byte
+    # More than the input limit arrives on a pipe: reading stops one byte
     # past it, with an error, instead of taking all there is.
-    zeros = subprocess.Popen(["head", "-c", str(300 << 20), "/dev/zero"],
-                             stdout=subprocess.PIPE)
-    p = subprocess.run([CLI, "check", "-f", "-"], stdin=zeros.stdout,
-                       capture_output=True, text=True, timeout=60)
+    zeros = subprocess.Popen(["head", "-c", str((1 << 20) + 4096),
+                              "/dev/zero"], stdout=subprocess.PIPE)
+    p = subprocess.run([CLI, "check", "--max-input-bytes", "1M", "-f", "-"],
+                       stdin=zeros.stdout, capture_output=True, text=True,
+                       timeout=60)
     zeros.stdout.close()
     zeros.kill()
     zeros.wait()
     eq(p.returncode, 1)
-    assert "<stdin>: error: input exceeds the limit of 268435456 bytes" in p.stderr, p.stderr
+    assert "<stdin>: error: input exceeds the limit of 1048576 bytes" in p.stderr, p.stderr
 
 
 @case
@@ -241,6 +242,140 @@ def a_fifo_fails_at_once():
         shutil.rmtree(d)
 
 
+LIMITS = ["--max-input-bytes", "--max-depth", "--max-nodes",
+          "--max-alias-nodes", "--max-alias-bytes", "--max-scalar-bytes",
+          "--max-diagnostics"]
+SHOP = MANIFESTS + "/shop.yaml"
+
+
+@case
+def limits_reach_the_library():
+    # Each limit, set low enough that the shop manifests hit it, fails the
+    # load with the library's diagnostic naming the value given.
+    for flag, value, msg in (
+            ("--max-nodes", "20", "input exceeds the limit of 20 nodes in a "
+             "document"),
+            ("--max-depth", "3", "input exceeds the limit of 3 levels of "
+             "nesting"),
+            ("--max-scalar-bytes", "5", "input exceeds the limit of 5 bytes "
+             "in a scalar"),
+            ("--max-input-bytes", "100", "exceeds the limit of 100 bytes")):
+        for cmd in ("check", "match", "explain", "dump"):
+            args = [cmd, flag, value, "-f", SHOP]
+            if cmd == "explain":
+                args.append("/")
+            code, out, err = run(*args)
+            eq((args, code), (args, 1))
+            assert msg in out + err, (args, out + err)
+    # Raised, the same manifests load.
+    code, out, _ = run("check", "--max-nodes", "100000", "--max-depth", "10",
+                       "--max-scalar-bytes", "100", "--max-input-bytes", "1M",
+                       "-f", SHOP)
+    eq(code, 0)
+
+
+ALIASED = ("apiVersion: networking.k8s.io/v1\n"
+           "kind: Ingress\n"
+           "metadata: {name: a, namespace: shop}\n"
+           "spec:\n"
+           "  rules:\n"
+           "  - host: a.test\n"
+           "    http:\n"
+           "      paths: &paths\n"
+           "      - path: /\n"
+           "        pathType: Prefix\n"
+           "        backend: {service: {name: a, port: {number: 80}}}\n"
+           "  - host: b.test\n"
+           "    http:\n"
+           "      paths: *paths\n")
+
+
+@case
+def alias_limits_reach_the_library():
+    code, out, _ = run("check", "-f", "-", stdin=ALIASED)
+    eq(code, 0)
+    code, out, _ = run("check", "--max-alias-nodes", "3", "-f", "-",
+                       stdin=ALIASED)
+    eq(code, 1)
+    assert ("input exceeds the limit of 3 nodes reached through aliases"
+            in out), out
+    code, out, _ = run("check", "--max-alias-bytes", "10", "-f", "-",
+                       stdin=ALIASED)
+    eq(code, 1)
+    assert ("input exceeds the limit of 10 bytes reached through aliases"
+            in out), out
+
+
+@case
+def max_diagnostics_keeps_that_many():
+    code, out, _ = run("check", "--max-diagnostics", "1", *SERVED)
+    eq(code, 1)
+    lines = out.splitlines()
+    eq(len(lines), 3)
+    assert lines[0].endswith("note: Deployment legacy/blog: skipped: not an "
+                             "Ingress or IngressClass (apiVersion apps/v1)"), out
+    assert lines[1].endswith("too many diagnostics; the rest are counted, "
+                             "not kept"), out
+    # Counted all the same: the error past the limit still fails check.
+    code, out, _ = run("check", "--json", "--max-diagnostics", "1", *SERVED)
+    doc = json.loads(out)
+    eq((code, len(doc["diagnostics"]), doc["summary"]["errors"]), (1, 2, 1))
+
+
+@case
+def byte_limits_take_k_m_g():
+    code, out, _ = run("check", "--max-input-bytes", "1K", "-f", SHOP)
+    eq(code, 1)
+    assert "exceeds the limit of 1024 bytes" in out, out
+    for value in ("2K", "2k", "1M", "1m", "1G", "1g"):
+        code, out, _ = run("check", "--max-input-bytes", value, "-f", SHOP)
+        eq((value, code), (value, 0))
+    code, out, _ = run("check", "--max-scalar-bytes", "1k", "-f", SHOP)
+    eq(code, 0)
+    # G: a sparse file one byte over 1 GiB fails on its size, unread.
+    with tempfile.TemporaryDirectory() as d:
+        big = os.path.join(d, "big.yaml")
+        with open(big, "wb") as f:
+            f.truncate((1 << 30) + 1)
+        code, out, _ = run("check", "--max-input-bytes", "1G", "-f", big)
+        eq(code, 1)
+        assert ("input of 1073741825 bytes exceeds the limit of 1073741824 "
+                "bytes") in out, out
+
+
+@case
+def bad_limits_are_refused():
+    code, out, err = run("match", "--max-nodes", "-5", "-f", SHOP, "/")
+    eq((code, out, err), (2, "", 'ingroute: --max-nodes: invalid value "-5": '
+                          'a positive count is required\n'))
+    code, _, err = run("check", "--max-input-bytes", "2T", "-f", SHOP)
+    eq((code, err), (2, 'ingroute: --max-input-bytes: invalid value "2T": a '
+                     'positive count of bytes is required, optionally '
+                     'followed by K, M or G\n'))
+    code, _, err = run("check", "--max-depth", "99999999999999999999999",
+                       "-f", SHOP)
+    eq(code, 2)
+    assert err.startswith('ingroute: --max-depth: invalid value '
+                          '"99999999999999999999999": too large'), err
+    code, _, err = run("check", "--max-alias-bytes", "17179869184G",
+                       "-f", SHOP)
+    eq(code, 2)
+    assert err.startswith('ingroute: --max-alias-bytes: invalid value '
+                          '"17179869184G": too large'), err
+    for flag in LIMITS:
+        bad = ["-1", "0", "", "x", "1.5", " 1", "+1", "1 ", "0x10"]
+        if flag.endswith("-bytes"):
+            bad += ["0K", "K", "1KB", "1T"]
+        else:
+            bad += ["1K", "1M", "1G"]
+        for value in bad:
+            for cmd in ("check", "match", "explain", "dump"):
+                code, out, err = run(cmd, flag, value, "-f", SHOP, "/")
+                eq((flag, value, cmd, code, out), (flag, value, cmd, 2, ""))
+                assert err.startswith('ingroute: %s: invalid value "%s": '
+                                      % (flag, value)), err
+
+
 @case
 def usage_errors_exit_2():
     for args in (["match", "/"], ["frobnicate"], [],
@@ -260,6 +395,8 @@ def every_command_has_help():
         assert out.startswith("usage: ingroute " + cmd), out
         assert "--filename" in out and "--impl-specific" in out, out
         assert "--previous PATH" in out, out
+        for flag in LIMITS:
+            assert flag + " N" in out, (flag, out)
     code, out, _ = run("--help")
     eq(code, 0)
     assert "commands:" in out

@@ -14,6 +14,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,24 @@ static const char common_help[] =
 	"                          all or nothing together; -f - must be the only\n"
 	"                          -f. Diagnostics of the previous manifests are\n"
 	"                          shown only when they fail to load\n"
+	"      --max-input-bytes N\n"
+	"                          bytes in one file or buffer [256M]\n"
+	"      --max-depth N       nesting of YAML collections [64]\n"
+	"      --max-nodes N       nodes held at once in one document [4000000]\n"
+	"      --max-alias-nodes N\n"
+	"                          nodes reached through aliases in one document\n"
+	"                          [100000]\n"
+	"      --max-alias-bytes N\n"
+	"                          bytes reached through aliases in one document\n"
+	"                          [16M]\n"
+	"      --max-scalar-bytes N\n"
+	"                          bytes in one scalar [1M]\n"
+	"      --max-diagnostics N\n"
+	"                          diagnostics kept per load; the rest are only\n"
+	"                          counted [10000]\n"
+	"                          Each limit is a positive count; the byte limits\n"
+	"                          take K, M or G too (powers of 1024), as in\n"
+	"                          --max-input-bytes 2G for a large List\n"
 	"  -h, --help              this help\n";
 
 static const struct {
@@ -792,7 +812,9 @@ static int cmd_check(cli *c)
 
 enum {
 	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
-	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS
+	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS,
+	O_MAX_INPUT_BYTES, O_MAX_DEPTH, O_MAX_NODES, O_MAX_ALIAS_NODES,
+	O_MAX_ALIAS_BYTES, O_MAX_SCALAR_BYTES, O_MAX_DIAGNOSTICS
 };
 
 static const struct option long_opts[] = {
@@ -810,8 +832,85 @@ static const struct option long_opts[] = {
 	{ "default-backend", required_argument, NULL, O_DEFAULT_BACKEND },
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "previous", required_argument, NULL, O_PREVIOUS },
+	{ "max-input-bytes", required_argument, NULL, O_MAX_INPUT_BYTES },
+	{ "max-depth", required_argument, NULL, O_MAX_DEPTH },
+	{ "max-nodes", required_argument, NULL, O_MAX_NODES },
+	{ "max-alias-nodes", required_argument, NULL, O_MAX_ALIAS_NODES },
+	{ "max-alias-bytes", required_argument, NULL, O_MAX_ALIAS_BYTES },
+	{ "max-scalar-bytes", required_argument, NULL, O_MAX_SCALAR_BYTES },
+	{ "max-diagnostics", required_argument, NULL, O_MAX_DIAGNOSTICS },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * The limit options: the field each sets and whether it counts bytes
+ * (which take K, M and G).
+ */
+static const struct {
+	int opt;
+	const char *flag;
+	size_t offset;
+	int bytes;
+} limits[] = {
+	{ O_MAX_INPUT_BYTES, "--max-input-bytes",
+	  offsetof(ingroute_options, max_input_bytes), 1 },
+	{ O_MAX_DEPTH, "--max-depth", offsetof(ingroute_options, max_depth), 0 },
+	{ O_MAX_NODES, "--max-nodes", offsetof(ingroute_options, max_nodes), 0 },
+	{ O_MAX_ALIAS_NODES, "--max-alias-nodes",
+	  offsetof(ingroute_options, max_alias_nodes), 0 },
+	{ O_MAX_ALIAS_BYTES, "--max-alias-bytes",
+	  offsetof(ingroute_options, max_alias_bytes), 1 },
+	{ O_MAX_SCALAR_BYTES, "--max-scalar-bytes",
+	  offsetof(ingroute_options, max_scalar_bytes), 1 },
+	{ O_MAX_DIAGNOSTICS, "--max-diagnostics",
+	  offsetof(ingroute_options, max_diagnostics), 0 },
+};
+
+/*
+ * A limit's value: decimal digits and nothing else, then for a byte limit
+ * one of K, M, G. Not strtoul, which takes leading spaces and a sign and
+ * would turn "-5" into a huge limit. 0 is refused: the library reads it as
+ * "the default", which is not what someone who wrote 0 asked for.
+ */
+static int parse_limit(const char *flag, const char *arg, int bytes,
+                       size_t *out)
+{
+	const char *p = arg;
+	size_t v = 0, unit = 1;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (v > (SIZE_MAX - d) / 10)
+			goto large;
+		v = v * 10 + d;
+	}
+	if (bytes && *p && !p[1]) {
+		switch (*p) {
+		case 'K': case 'k': unit = (size_t)1 << 10; p++; break;
+		case 'M': case 'm': unit = (size_t)1 << 20; p++; break;
+		case 'G': case 'g': unit = (size_t)1 << 30; p++; break;
+		}
+	}
+	if (*p || v == 0)
+		goto bad;
+	if (v > SIZE_MAX / unit)
+		goto large;
+	*out = v * unit;
+	return 0;
+bad:
+	fprintf(stderr, "ingroute: %s: invalid value \"%s\": %s\n", flag, arg,
+	        bytes ? "a positive count of bytes is required, optionally "
+	                "followed by K, M or G"
+	              : "a positive count is required");
+	return -1;
+large:
+	fprintf(stderr, "ingroute: %s: invalid value \"%s\": too large (at most "
+	        "%zu)\n", flag, arg, SIZE_MAX);
+	return -1;
+}
 
 static size_t stdin_among(const char **srcs, size_t n)
 {
@@ -903,6 +1002,20 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case O_MAX_INPUT_BYTES: case O_MAX_DEPTH: case O_MAX_NODES:
+		case O_MAX_ALIAS_NODES: case O_MAX_ALIAS_BYTES:
+		case O_MAX_SCALAR_BYTES: case O_MAX_DIAGNOSTICS: {
+			size_t i = 0;
+
+			while (limits[i].opt != opt)
+				i++;
+			if (parse_limit(limits[i].flag, optarg, limits[i].bytes,
+			                (size_t *)((char *)&c.opts + limits[i].offset))) {
+				free_lists(&c);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		default:
 			fprintf(stderr, "Try 'ingroute %s --help'.\n", c.cmd);
 			free_lists(&c);
