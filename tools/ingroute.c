@@ -69,7 +69,7 @@ static const char common_help[] =
 	"                          -f. Diagnostics of the previous manifests are\n"
 	"                          shown only when they fail to load\n"
 	"      --max-input-bytes N\n"
-	"                          bytes in one file or buffer [256M]\n"
+	"                          bytes in one file or buffer [1G]\n"
 	"      --max-depth N       nesting of YAML collections [64]\n"
 	"      --max-nodes N       nodes held at once in one document [4000000]\n"
 	"      --max-alias-nodes N\n"
@@ -206,9 +206,11 @@ static void print_diags(const ingroute_diags *diags, FILE *f, size_t from)
 /* Standard input, whole; NULL (and a message) when it cannot be read. */
 static char *read_stdin(cli *c, size_t *len)
 {
-	/* The library's own limit on one buffer, applied while reading. */
+	/* The library's own limit on one buffer, applied while reading, so
+	 * that an endless pipe fails as a file that large would. The default
+	 * mirrors the library's default of max_input_bytes. */
 	size_t limit = c->opts.max_input_bytes ? c->opts.max_input_bytes
-	                                       : (size_t)256 << 20;
+	                                       : (size_t)1 << 30;
 	int over;
 	char *data = read_stream(stdin, limit, len, &over);
 
