@@ -52,7 +52,7 @@ extern "C" {
 
 /** Version of this header. ingroute_version() gives the library's. @since 0.1 */
 #define INGROUTE_VERSION_MAJOR 0
-#define INGROUTE_VERSION_MINOR 3
+#define INGROUTE_VERSION_MINOR 4
 #define INGROUTE_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch. @since 0.1 */
 #define INGROUTE_VERSION_NUMBER \
@@ -231,7 +231,10 @@ enum ingroute_diag_code {
 	INGROUTE_D_OBJECT = 14,
 	/** An invalid version of an object was not applied; the message names
 	 * the valid version that stays (docs/semantics.md §1.6). @since 0.3 */
-	INGROUTE_D_KEPT = 15
+	INGROUTE_D_KEPT = 15,
+	/** An option cannot be used; field is the option's name
+	 * (ingroute_options_check()). @since 0.4 */
+	INGROUTE_D_OPTION = 16
 };
 
 /**
@@ -313,6 +316,26 @@ INGROUTE_API size_t ingroute_diags_format(const ingroute_diags *diags,
 /* ---------------------------------------------------------------- ruleset */
 
 /**
+ * Checks options the way ingroute_ruleset_new() does and says what is
+ * wrong: for each refused option an INGROUTE_ERROR diagnostic in diags
+ * (which may be NULL) with code INGROUTE_D_OPTION, field the member's name
+ * and a message that quotes the value and says what is wanted, e.g.
+ * `default_backend: Invalid value: "shop/web": must be
+ * NAMESPACE/SERVICE:PORT (no ':PORT')`. Refused are: flags outside enum
+ * ingroute_flag; an empty ingress_class (NULL serves every class); a
+ * default_namespace that is no DNS-1123 label; an unknown impl_specific;
+ * a default_backend whose namespace, Service name (DNS-1035 label) or port
+ * (1-65535 or a port name) the API server would refuse; an allocator
+ * without all three functions; a size below the first layout. Every limit
+ * is valid (0 is the default). Returns 0 when ingroute_ruleset_new()
+ * accepts opts, INGROUTE_EINVAL when it does not (or opts is NULL),
+ * INGROUTE_ENOMEM when a diagnostic could not be stored. Thread-safe.
+ * @since 0.4
+ */
+INGROUTE_API int ingroute_options_check(const ingroute_options *opts,
+                                        ingroute_diags *diags);
+
+/**
  * The loader: the desired state a controller keeps, Ingresses and
  * IngressClasses keyed by namespace/name. Not thread-safe; routers compiled
  * from it are independent of it. @since 0.1
@@ -321,9 +344,9 @@ typedef struct ingroute_ruleset ingroute_ruleset;
 
 /**
  * Creates an empty ruleset. opts may be NULL for the defaults; it is
- * copied, strings included. Returns INGROUTE_EINVAL for a NULL out, an
- * opts->size below the first layout, an unknown impl_specific or a
- * malformed default_backend; INGROUTE_ENOMEM. @since 0.1
+ * copied, strings included. Returns INGROUTE_EINVAL for a NULL out or
+ * options that ingroute_options_check() refuses (which says why);
+ * INGROUTE_ENOMEM. @since 0.1
  */
 INGROUTE_API int ingroute_ruleset_new(ingroute_ruleset **out,
                                       const ingroute_options *opts);
@@ -580,7 +603,7 @@ INGROUTE_API size_t ingroute_compile_options_size(void);
  * as ingroute_router_compile(). Returns ingroute_router_compile()'s codes;
  * INGROUTE_EINVAL also for an opts->size below the first layout, an
  * unknown bit in fields or flags, an unknown impl_specific, or a
- * default_backend that is not "NAMESPACE/SERVICE:PORT". @since 0.2
+ * default_backend that ingroute_options_check() would refuse. @since 0.2
  */
 INGROUTE_API int ingroute_router_compile_with(ingroute_router **out,
                                               const ingroute_ruleset *rs,

@@ -70,16 +70,129 @@ size_t ingroute_options_size(void)
 	return sizeof(ingroute_options);
 }
 
-/* "NS/SERVICE:PORT": what the global default backend option must look
- * like; the router resolves it. */
+/* "NS/SERVICE:PORT", PORT a number or a port name, each part as the API
+ * server checks it in an Ingress's service backend: NULL when s is one,
+ * else what is wrong, and in *part which part ("" for the shape). */
+static const char *backend_problem(const char *s, const char **part)
+{
+	const char *slash = strchr(s, '/'), *colon, *port, *p;
+
+	*part = "";
+	if (!slash)
+		return "must be NAMESPACE/SERVICE:PORT (no '/')";
+	colon = strrchr(slash, ':');
+	if (!colon)
+		return "must be NAMESPACE/SERVICE:PORT (no ':PORT')";
+	port = colon + 1;
+	*part = "namespace: ";
+	if ((p = ingroute__name_problem(IG_NAME_NAMESPACE, s, (size_t)(slash - s))))
+		return p;
+	*part = "service: ";
+	if ((p = ingroute__name_problem(IG_NAME_SERVICE, slash + 1,
+	                                (size_t)(colon - slash - 1))))
+		return p;
+	*part = "port: ";
+	/* All digits is a number; a port name has a letter. */
+	if (*port && port[strspn(port, "0123456789")] == '\0') {
+		unsigned long v = 0;
+
+		for (p = port; *p && v <= 65535; p++)
+			v = v * 10 + (unsigned long)(*p - '0');
+		return v >= 1 && v <= 65535 ? NULL
+		                            : "must be between 1 and 65535, inclusive";
+	}
+	return ingroute__name_problem(IG_NAME_PORT, port, strlen(port));
+}
+
 int ingroute__default_backend_ok(const char *s)
 {
-	const char *slash = strchr(s, '/'), *colon;
+	const char *part;
 
-	if (!slash || slash == s)
-		return 0;
-	colon = strrchr(slash, ':');
-	return colon && colon > slash + 1 && colon[1] != '\0';
+	return backend_problem(s, &part) == NULL;
+}
+
+#define KNOWN_FLAGS (INGROUTE_OPT_STRICT | INGROUTE_OPT_DEFAULT_CLASS | \
+                     INGROUTE_OPT_NO_NORMALIZE | INGROUTE_OPT_FALLTHROUGH)
+
+/* Everything ingroute_ruleset_new() refuses, each reported into dc;
+ * returns how many. */
+static size_t check_options(const ingroute_options *o, const ig_diag_ctx *dc)
+{
+	const ingroute_allocator *a = o->allocator;
+	const char *p, *part;
+	ig_pos none = { 0, 0 };
+	size_t bad = 0;
+
+	if (o->flags & ~(unsigned int)KNOWN_FLAGS) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none, "flags",
+		               "Invalid value: 0x%x: 0x%x is no flag of this library "
+		               "(enum ingroute_flag)", o->flags,
+		               o->flags & ~(unsigned int)KNOWN_FLAGS);
+		bad++;
+	}
+	if (o->ingress_class && !o->ingress_class[0]) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
+		               "ingress_class", "Invalid value: \"\": must not be "
+		               "empty (NULL serves every class)");
+		bad++;
+	}
+	if (o->default_namespace &&
+	    (p = ingroute__name_problem(IG_NAME_NAMESPACE, o->default_namespace,
+	                                strlen(o->default_namespace)))) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
+		               "default_namespace", "Invalid value: \"%s\": %s",
+		               o->default_namespace, p);
+		bad++;
+	}
+	if (o->impl_specific < INGROUTE_IMPL_PREFIX ||
+	    o->impl_specific > INGROUTE_IMPL_STRING_PREFIX) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
+		               "impl_specific", "Invalid value: %d: must be 0 "
+		               "(INGROUTE_IMPL_PREFIX), 1 (INGROUTE_IMPL_EXACT) or 2 "
+		               "(INGROUTE_IMPL_STRING_PREFIX)", o->impl_specific);
+		bad++;
+	}
+	if (o->default_backend &&
+	    (p = backend_problem(o->default_backend, &part))) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
+		               "default_backend", "Invalid value: \"%s\": %s%s",
+		               o->default_backend, part, p);
+		bad++;
+	}
+	if (a && (!a->malloc_fn || !a->realloc_fn || !a->free_fn)) {
+		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
+		               "allocator", "Invalid value: malloc_fn, realloc_fn "
+		               "and free_fn must all be set");
+		bad++;
+	}
+	return bad;
+}
+
+int ingroute_options_check(const ingroute_options *user, ingroute_diags *diags)
+{
+	ingroute_options o = INGROUTE_OPTIONS_INIT;
+	ig_diag_sink sink = { NULL, 100, 0, 0, 0 };
+	ig_diag_ctx dc;
+	ig_pos none = { 0, 0 };
+	size_t bad;
+
+	if (!user)
+		return INGROUTE_EINVAL;
+	memset(&dc, 0, sizeof(dc));
+	sink.diags = diags;
+	dc.sink = &sink;
+	if (user->size < OPTIONS_V1_SIZE) {
+		ingroute__diag(&dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none, "size",
+		               "Invalid value: %zu: below the first layout (%zu "
+		               "bytes); set it with ingroute_options_init()",
+		               user->size, (size_t)OPTIONS_V1_SIZE);
+		return sink.oom ? INGROUTE_ENOMEM : INGROUTE_EINVAL;
+	}
+	memcpy(&o, user, user->size < sizeof(o) ? user->size : sizeof(o));
+	bad = check_options(&o, &dc);
+	if (sink.oom)
+		return INGROUTE_ENOMEM;
+	return bad ? INGROUTE_EINVAL : 0;
 }
 
 static const char *keep(ingroute_ruleset *rs, const char *s, int *oom)
@@ -109,13 +222,16 @@ int ingroute_ruleset_new(ingroute_ruleset **out, const ingroute_options *user)
 			return INGROUTE_EINVAL;
 		memcpy(&o, user, user->size < sizeof(o) ? user->size : sizeof(o));
 	}
-	if (o.impl_specific < INGROUTE_IMPL_PREFIX ||
-	    o.impl_specific > INGROUTE_IMPL_STRING_PREFIX ||
-	    (o.default_backend && !ingroute__default_backend_ok(o.default_backend)))
-		return INGROUTE_EINVAL;
+	{
+		ig_diag_sink quiet = { NULL, 0, 0, 0, 0 };
+		ig_diag_ctx dc;
+
+		memset(&dc, 0, sizeof(dc));
+		dc.sink = &quiet;
+		if (check_options(&o, &dc))
+			return INGROUTE_EINVAL;
+	}
 	a = o.allocator ? o.allocator : &ingroute__default_alloc;
-	if (!a->malloc_fn || !a->realloc_fn || !a->free_fn)
-		return INGROUTE_EINVAL;
 	rs = ingroute__calloc(a, 1, sizeof(*rs));
 	if (!rs)
 		return INGROUTE_ENOMEM;

@@ -171,6 +171,20 @@ static void port_name(const char *s, size_t n, msgs *ms)
 		add(ms, "must not begin or end with a hyphen");
 }
 
+const char *ingroute__name_problem(int kind, const char *s, size_t n)
+{
+	msgs ms;
+
+	ms.n = 0;
+	if (kind == IG_NAME_NAMESPACE)
+		dns1123_label(s, n, &ms);
+	else if (kind == IG_NAME_SERVICE)
+		dns1035_label(s, n, &ms);
+	else
+		port_name(s, n, &ms);
+	return ms.n ? ms.m[0] : NULL;
+}
+
 /* IsQualifiedName: [prefix/]name. Kubernetes lowercases annotation keys
  * before this check, so callers pass what the original passes. */
 static void qualified_name(const char *s, size_t n, msgs *ms, int lower)

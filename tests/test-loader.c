@@ -144,6 +144,151 @@ static void test_options_init(void **state)
 	assert_int_equal(ingroute_ruleset_new(NULL, NULL), INGROUTE_EINVAL);
 }
 
+/* One option, one refusal: the diagnostic ingroute_options_check()
+ * gives, and ingroute_ruleset_new() refusing the same options. */
+static void refused(const ingroute_options *o, const char *field,
+                    const char *message)
+{
+	ingroute_diags *d;
+	ingroute_ruleset *rs = NULL;
+	ingroute_diag dg;
+
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_options_check(o, d), INGROUTE_EINVAL);
+	assert_int_equal(ingroute_diags_count(d), 1);
+	dg.size = sizeof(dg);
+	assert_int_equal(ingroute_diags_get(d, 0, &dg), 0);
+	assert_int_equal(dg.severity, INGROUTE_ERROR);
+	assert_int_equal(dg.code, INGROUTE_D_OPTION);
+	assert_null(dg.file);
+	assert_int_equal(dg.line, 0);
+	assert_string_equal(dg.field, field);
+	if (strncmp(dg.message, message, strlen(message)) != 0)
+		fail_msg("%s: message \"%s\", want it to start \"%s\"", field,
+		         dg.message, message);
+	assert_int_equal(ingroute_ruleset_new(&rs, o), INGROUTE_EINVAL);
+	assert_null(rs);
+	ingroute_diags_free(d);
+}
+
+static void accepted(const ingroute_options *o)
+{
+	ingroute_ruleset *rs = NULL;
+
+	assert_int_equal(ingroute_options_check(o, NULL), 0);
+	assert_int_equal(ingroute_ruleset_new(&rs, o), 0);
+	ingroute_ruleset_free(rs);
+}
+
+static void test_options_check(void **state)
+{
+	static const char label[] = "a lowercase RFC 1123 label must consist of";
+	static const char dns1035[] = "a DNS-1035 label must consist of";
+	ingroute_options o;
+	ingroute_allocator half;
+	ingroute_diags *d;
+	char line[512];
+	struct { const char *backend, *message; } backends[] = {
+		{ "web:80", "Invalid value: \"web:80\": must be NAMESPACE/SERVICE:PORT (no '/')" },
+		{ "shop/web", "Invalid value: \"shop/web\": must be NAMESPACE/SERVICE:PORT (no ':PORT')" },
+		{ "/web:80", "Invalid value: \"/web:80\": namespace: " },
+		{ "Shop/web:80", "Invalid value: \"Shop/web:80\": namespace: " },
+		{ "shop/:80", "Invalid value: \"shop/:80\": service: " },
+		{ "shop/9web:80", "Invalid value: \"shop/9web:80\": service: " },
+		{ "shop/web:0", "Invalid value: \"shop/web:0\": port: must be between 1 and 65535, inclusive" },
+		{ "shop/web:65536", "Invalid value: \"shop/web:65536\": port: must be between 1 and 65535, inclusive" },
+		{ "shop/web:99999999999999999999", "Invalid value: \"shop/web:99999999999999999999\": port: must be between" },
+		{ "shop/web:", "Invalid value: \"shop/web:\": port: " },
+		{ "shop/web:http_x", "Invalid value: \"shop/web:http_x\": port: must contain only alpha-numeric" },
+	};
+	size_t i;
+
+	(void)state;
+	ingroute_options_init(&o, sizeof(o));
+	accepted(&o);
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		o.default_backend = backends[i].backend;
+		refused(&o, "default_backend", backends[i].message);
+	}
+	/* The API server's own messages for the parts. */
+	o.default_backend = "Shop/web:80";
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_options_check(&o, d), INGROUTE_EINVAL);
+	ingroute_diags_format(d, 0, line, sizeof(line));
+	assert_non_null(strstr(line, label));
+	assert_int_equal(strncmp(line, "error: default_backend: Invalid value:", 38), 0);
+	ingroute_diags_clear(d);
+	o.default_backend = "shop/9web:80";
+	assert_int_equal(ingroute_options_check(&o, d), INGROUTE_EINVAL);
+	ingroute_diags_format(d, 0, line, sizeof(line));
+	assert_non_null(strstr(line, dns1035));
+	ingroute_diags_free(d);
+	o.default_backend = "shop/web:8080";
+	accepted(&o);
+	o.default_backend = "shop/web:8080-http";
+	accepted(&o);
+	o.default_backend = "shop/web:http";
+	accepted(&o);
+
+	ingroute_options_init(&o, sizeof(o));
+	o.impl_specific = 3;
+	refused(&o, "impl_specific", "Invalid value: 3: must be 0 (INGROUTE_IMPL_PREFIX)");
+	o.impl_specific = -1;
+	refused(&o, "impl_specific", "Invalid value: -1:");
+	ingroute_options_init(&o, sizeof(o));
+	o.flags = INGROUTE_OPT_STRICT | (1u << 9);
+	refused(&o, "flags", "Invalid value: 0x201: 0x200 is no flag of this library");
+	ingroute_options_init(&o, sizeof(o));
+	o.ingress_class = "";
+	refused(&o, "ingress_class", "Invalid value: \"\": must not be empty");
+	ingroute_options_init(&o, sizeof(o));
+	o.default_namespace = "Team_A";
+	refused(&o, "default_namespace", "Invalid value: \"Team_A\": a lowercase RFC 1123 label");
+	o.default_namespace = "a.b";
+	refused(&o, "default_namespace", "Invalid value: \"a.b\": must not contain dots");
+	o.default_namespace = "team-a";
+	accepted(&o);
+	ingroute_options_init(&o, sizeof(o));
+	half.malloc_fn = fault_malloc;
+	half.realloc_fn = NULL;
+	half.free_fn = fault_free;
+	half.ctx = NULL;
+	o.allocator = &half;
+	refused(&o, "allocator", "Invalid value: malloc_fn, realloc_fn and free_fn must all be set");
+	ingroute_options_init(&o, sizeof(o));
+	o.size = 8;
+	refused(&o, "size", "Invalid value: 8: below the first layout");
+
+	/* Every refusal at once, in the order of the struct. */
+	ingroute_options_init(&o, sizeof(o));
+	o.flags = 1u << 20;
+	o.ingress_class = "";
+	o.default_namespace = "NS";
+	o.impl_specific = 9;
+	o.default_backend = "x";
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_options_check(&o, d), INGROUTE_EINVAL);
+	assert_int_equal(ingroute_diags_count(d), 5);
+	{
+		const char *want[] = { "flags", "ingress_class", "default_namespace",
+		                       "impl_specific", "default_backend" };
+		ingroute_diag dg;
+
+		for (i = 0; i < 5; i++) {
+			dg.size = sizeof(dg);
+			assert_int_equal(ingroute_diags_get(d, i, &dg), 0);
+			assert_string_equal(dg.field, want[i]);
+		}
+	}
+	ingroute_diags_free(d);
+	/* Limits are all valid, whatever their value. */
+	ingroute_options_init(&o, sizeof(o));
+	o.max_input_bytes = 1;
+	o.max_nodes = (size_t)-1;
+	accepted(&o);
+	assert_int_equal(ingroute_options_check(NULL, NULL), INGROUTE_EINVAL);
+}
+
 static void test_null_arguments(void **state)
 {
 	ingroute_ingress_info info;
@@ -815,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_options_init),
+		cmocka_unit_test(test_options_check),
 		cmocka_unit_test(test_null_arguments),
 		cmocka_unit_test(test_diag_fields_and_format),
 		cmocka_unit_test(test_max_diagnostics),
