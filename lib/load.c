@@ -200,7 +200,10 @@ int ingroute__list_dir(const ig_alloc *a, const char *path,
 	while ((de = readdir(dir)) != NULL) {
 		size_t len;
 
-		if (!has_manifest_suffix(de->d_name))
+		/* Hidden names are skipped, as a shell's *.yaml skips them:
+		 * editors keep lock and swap files there (Emacs's .#a.yaml
+		 * is a dangling link while a.yaml is being edited). */
+		if (de->d_name[0] == '.' || !has_manifest_suffix(de->d_name))
 			continue;
 		if (ingroute__grow(a, (void **)&names, &cap, n + 1, sizeof(*names)) < 0)
 			goto oom;

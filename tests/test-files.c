@@ -119,6 +119,10 @@ static void test_not_regular_files(void **state)
 	assert_int_equal(mkdir(path, 0700), 0);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
+	/* Hidden: an editor's lock link, a dot-file; neither is read. */
+	snprintf(path, sizeof(path), "%s/.#a.yaml", dir);
+	assert_int_equal(symlink("root@host.1234:1700000000", path), 0);
+	put(dir, ".hidden.yaml", "not: [valid");
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/sock.yaml", dir);
 	sock = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_true(sock >= 0);
@@ -144,6 +148,8 @@ static void test_not_regular_files(void **state)
 	dg = diag_for(d, path);
 	assert_int_equal(dg.severity, INGROUTE_NOTE);
 	assert_string_equal(dg.message, "a directory: not descended into");
+	/* Those five, and nothing about the hidden names. */
+	assert_int_equal(ingroute_diags_count(d), 5);
 
 	/* Strict mode: the errors fail the load. */
 	strict_o.flags = INGROUTE_OPT_STRICT;
