@@ -29,6 +29,12 @@
 #    FILE:LINE:COL, and an Ingress whose file was deleted is gone. A reload
 #    that changes the directives and then fails must not lose the kept
 #    version. Fixing the edit serves the new route.
+# 6. Load limits: each ingroute_max_* directive set low makes `nginx -t`
+#    fail with the library's limit diagnostic, valid values in nginx's size
+#    syntax pass, and 0, negative or malformed values are refused naming
+#    the directive. On a running nginx (ingroute_strict off) a reload that
+#    hits a limit is refused and the routing kept, and a reload that
+#    changes a limit starts a fresh ruleset: the kept version is dropped.
 #
 # Needs: nginx nginx-dev python3 (and what building ingroute needs).
 # Installs nothing. Stops everything it started (trap EXIT). Prints
@@ -386,7 +392,7 @@ if start_nginx; then
 	before=$(workers)
 	kill -HUP "$ngx_pid"
 	if wait_log 'unknown "e2e_no_such_variable" variable' &&
-	   grep -qF "ingroute: the manifests, class or namespace changed" "$T/error.log"; then
+	   grep -qF "ingroute: the manifests, class, namespace or limits changed" "$T/error.log"; then
 		ok "keep: a reload with other directives ran the module, then failed"
 	else
 		bad "keep: the failing reload did not fail as planned"
@@ -421,7 +427,123 @@ else
 	bad "nginx with $T/m4 did not start"
 fi
 
+# ---------------------------------------------------------------- limits
+echo "== load limits (ingroute_max_*)"
+mkdir -p "$T/m5"
+keep_ingress /v1 v1 >"$T/m5/keep.yaml"
+# One alias, and two objects that are not Ingresses (a note each).
+cat >"$T/m5/more.yaml" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: aliased, namespace: e2e}
+spec:
+  rules:
+  - host: a.limits.test
+    http:
+      paths: &paths
+      - {path: /, pathType: Prefix, backend: {service: {name: v3, port: {number: 80}}}}
+  - host: b.limits.test
+    http:
+      paths: *paths
+---
+apiVersion: v1
+kind: Service
+metadata: {name: one, namespace: e2e}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: two, namespace: e2e}
+EOF
+# past 1 KiB, for a limit written "1k"
+printf '# padding\n%.0s' $(seq 120) >>"$T/m5/more.yaml"
+limits_conf="ingroute_manifests $T/m5; ingroute_strict off;"
+t_limit() { # DIRECTIVES WANT_STATUS FIXED_STRING
+	local out rc
+	echo "$limits_conf $1" >"$T/ingroute.conf"
+	out=$(ngx -t 2>&1); rc=$?
+	if [ "$rc" -eq "$2" ] && echo "$out" | grep -qF -- "$3"; then
+		ok "limits: nginx -t with '$1' (exit $rc)"
+	else
+		echo "$out" | sed 's/^/  | /'
+		bad "limits: nginx -t with '$1' (exit $rc, want $2 and '$3')"
+	fi
+}
+in_conf="in $T/ingroute.conf:1"
+t_limit "" 0 "test is successful"
+t_limit "ingroute_max_nodes 20;" 1 "input exceeds the limit of 20 nodes in a document $in_conf"
+t_limit "ingroute_max_input_bytes 100;" 1 "exceeds the limit of 100 bytes $in_conf"
+t_limit "ingroute_max_input_bytes 1k;" 1 "exceeds the limit of 1024 bytes $in_conf"
+t_limit "ingroute_max_depth 3;" 1 "input exceeds the limit of 3 levels of nesting $in_conf"
+t_limit "ingroute_max_scalar_bytes 5;" 1 "input exceeds the limit of 5 bytes in a scalar $in_conf"
+t_limit "ingroute_max_alias_nodes 3;" 1 "input exceeds the limit of 3 nodes reached through aliases $in_conf"
+t_limit "ingroute_max_alias_bytes 10;" 1 "input exceeds the limit of 10 bytes reached through aliases $in_conf"
+t_limit "ingroute_max_diagnostics 1;" 0 "too many diagnostics; the rest are counted, not kept $in_conf"
+t_limit "ingroute_max_input_bytes 2g; ingroute_max_alias_bytes 64m; ingroute_max_scalar_bytes 512k; ingroute_max_depth 100; ingroute_max_nodes 10000000; ingroute_max_alias_nodes 200000; ingroute_max_diagnostics 50;" 0 "test is successful"
+t_limit "ingroute_max_nodes 0;" 1 "invalid value \"0\" in \"ingroute_max_nodes\" directive, it must be at least 1 $in_conf"
+t_limit "ingroute_max_scalar_bytes 0k;" 1 "invalid value \"0k\" in \"ingroute_max_scalar_bytes\" directive, it must be at least 1 $in_conf"
+t_limit "ingroute_max_depth -1;" 1 "\"ingroute_max_depth\" directive invalid number $in_conf"
+t_limit "ingroute_max_alias_nodes 1k;" 1 "\"ingroute_max_alias_nodes\" directive invalid number $in_conf"
+t_limit "ingroute_max_input_bytes 1t;" 1 "\"ingroute_max_input_bytes\" directive invalid value $in_conf"
+t_limit "ingroute_max_input_bytes -1;" 1 "\"ingroute_max_input_bytes\" directive invalid value $in_conf"
+
+count_log() { grep -cF -- "$1" "$T/error.log"; }
+changed="ingroute: the manifests, class, namespace or limits changed"
+echo "$limits_conf" >"$T/ingroute.conf"
+if start_nginx; then
+	r=$(req keep.test /v1/x)
+	[ "$r" = "200 e2e/v1:80 path" ] && ok "limits: keep.test/v1/x -> e2e/v1:80" || bad "limits: keep.test/v1/x -> '$r'"
+
+	# A reload that hits a limit is refused; the routing stays.
+	echo "$limits_conf ingroute_max_nodes 20;" >"$T/ingroute.conf"
+	before=$(workers)
+	n=$(count_log "limit of 20 nodes in a document")
+	kill -HUP "$ngx_pid"
+	for i in $(seq 100); do
+		[ "$(count_log "limit of 20 nodes in a document")" -gt "$n" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	if [ "$(count_log "limit of 20 nodes in a document")" -gt "$n" ] &&
+	   [ "$(workers)" = "$before" ]; then
+		ok "limits: a reload over ingroute_max_nodes is refused and logged"
+	else
+		bad "limits: the reload over ingroute_max_nodes was not refused"
+	fi
+	r=$(req keep.test /v1/x)
+	[ "$r" = "200 e2e/v1:80 path" ] && ok "limits: after the refused reload keep.test/v1/x -> e2e/v1:80" || bad "limits: after the refused reload keep.test/v1/x -> '$r'"
+
+	# An invalid edit: the version before keeps serving...
+	keep_ingress v2 v2 >"$T/m5/keep.yaml"
+	echo "$limits_conf" >"$T/ingroute.conf"
+	before=$(workers)
+	if ngx -s reload >>"$T/nginx.out" 2>&1 && wait_reloaded "$before"; then
+		r=$(req keep.test /v1/x)
+		[ "$r" = "200 e2e/v1:80 path" ] && ok "limits: an invalid edit keeps keep.test/v1/x" || bad "limits: after the invalid edit keep.test/v1/x -> '$r'"
+	else
+		bad "limits: nginx -s reload with the invalid edit"
+	fi
+	# ...until a limit changes: a fresh ruleset has no earlier version.
+	echo "$limits_conf ingroute_max_nodes 100000;" >"$T/ingroute.conf"
+	n=$(count_log "$changed")
+	before=$(workers)
+	if ngx -s reload >>"$T/nginx.out" 2>&1 && wait_reloaded "$before"; then
+		r=$(req keep.test /v1/x)
+		if [ "${r%% *}" = 404 ] && [ "$(count_log "$changed")" -gt "$n" ]; then
+			ok "limits: a changed ingroute_max_nodes starts afresh (keep.test/v1/x -> 404)"
+		else
+			bad "limits: after changing ingroute_max_nodes keep.test/v1/x -> '$r'"
+		fi
+		r=$(req b.limits.test /)
+		[ "$r" = "200 e2e/v3:80 path" ] && ok "limits: b.limits.test -> e2e/v3:80 (through the alias)" || bad "limits: b.limits.test -> '$r'"
+	else
+		bad "limits: nginx -s reload with a changed limit"
+	fi
+	stop_nginx
+else
+	bad "nginx with $T/m5 did not start"
+fi
+
 echo "== nginx error log (warnings and worse):"
-grep -E '\[(warn|error|crit|alert|emerg)\]' "$T/error.log" 2>/dev/null | grep -v 'bad.yaml\|invalid object\|keep.yaml\|e2e_no_such_variable' | head -n 20 | sed 's/^/  /'
+grep -E '\[(warn|error|crit|alert|emerg)\]' "$T/error.log" 2>/dev/null | grep -v 'bad.yaml\|invalid object\|keep.yaml\|e2e_no_such_variable\|exceeds\|cannot load' | head -n 20 | sed 's/^/  /'
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -25,6 +25,13 @@
  *                                         "* ADDRESS" for every other one
  *                                         (ADDRESS: HOST:PORT or the name
  *                                         of an upstream{} block)
+ *   ingroute_max_input_bytes SIZE;        load limits of ingroute_options
+ *   ingroute_max_depth N;                 (docs/semantics.md §1.5), at
+ *   ingroute_max_nodes N;                 least 1; SIZE as nginx writes
+ *   ingroute_max_alias_nodes N;           sizes (k, m, g) [the library's
+ *   ingroute_max_alias_bytes SIZE;        defaults]; a change starts a
+ *   ingroute_max_scalar_bytes SIZE;       fresh ruleset (below)
+ *   ingroute_max_diagnostics N;
  *
  * The manifests are loaded, validated and compiled while the configuration
  * is read, so `nginx -t` reports every diagnostic as FILE:LINE:COL and a
@@ -43,19 +50,20 @@
  * edited version is invalid keeps serving the version loaded before, and an
  * INGROUTE_D_KEPT error (a [warn], FILE:LINE:COL) says so. The ruleset
  * belongs to the directives that shape what a load reads: the
- * ingroute_manifests list, ingroute_class, ingroute_default_class and
- * ingroute_default_namespace. When one of them changes, the configuration
- * starts from a fresh ruleset, which replaces the kept one only once the
- * new cycle has committed (init_module), so a configuration that fails
- * throws nothing away. The options a compile fixes (ingroute_fallthrough,
- * ingroute_impl_specific, ingroute_default_backend) are applied per
- * compile and never discard the kept versions. A committed configuration
- * with "ingroute_strict on" (or without manifests) frees the kept ruleset:
- * it reads fresh each time, as it always has, and a later "off" must not
- * resurrect versions from before it. `nginx -t`, `nginx -s` and a new
- * binary (USR2) are new processes with nothing kept: they report the
- * invalid version's own errors, and no INGROUTE_D_KEPT, because there is
- * no earlier version in them to keep.
+ * ingroute_manifests list, ingroute_class, ingroute_default_class,
+ * ingroute_default_namespace and the ingroute_max_* limits (a ruleset's
+ * options are fixed when it is made). When one of them changes, the
+ * configuration starts from a fresh ruleset, which replaces the kept one
+ * only once the new cycle has committed (init_module), so a configuration
+ * that fails throws nothing away. The options a compile fixes
+ * (ingroute_fallthrough, ingroute_impl_specific, ingroute_default_backend)
+ * are applied per compile and never discard the kept versions. A
+ * committed configuration with "ingroute_strict on" (or without manifests)
+ * frees the kept ruleset: it reads fresh each time, as it always has, and
+ * a later "off" must not resurrect versions from before it. `nginx -t`,
+ * `nginx -s` and a new binary (USR2) are new processes with nothing kept:
+ * they report the invalid version's own errors, and no INGROUTE_D_KEPT,
+ * because there is no earlier version in them to keep.
  *
  * Variables, computed on first use and cached per request (one lookup per
  * request whatever the number of variables used):
@@ -119,6 +127,15 @@ typedef struct {
     ngx_flag_t            strict;
     ngx_uint_t            impl_specific;
 
+    /* the load limits; unset (0 once initialised): the library's default */
+    off_t                 max_input_bytes;
+    off_t                 max_alias_bytes;
+    off_t                 max_scalar_bytes;
+    ngx_int_t             max_depth;
+    ngx_int_t             max_nodes;
+    ngx_int_t             max_alias_nodes;
+    ngx_int_t             max_diagnostics;
+
     ngx_str_t             map_file;
     ngx_hash_t            map;             /* "NS/SVC:PORT" -> ngx_str_t * */
     ngx_str_t            *map_default;     /* the "*" line */
@@ -157,6 +174,10 @@ static char *ngx_http_ingroute_default_backend(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_ingroute_upstream_map(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static char *ngx_http_ingroute_check_bytes(ngx_conf_t *cf, void *post,
+    void *data);
+static char *ngx_http_ingroute_check_count(ngx_conf_t *cf, void *post,
+    void *data);
 static ngx_int_t ngx_http_ingroute_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_ingroute_init_module(ngx_cycle_t *cycle);
@@ -178,6 +199,17 @@ static ngx_conf_enum_t  ngx_http_ingroute_impl_modes[] = {
     { ngx_string("string-prefix"), INGROUTE_IMPL_STRING_PREFIX },
     { ngx_null_string, 0 }
 };
+
+
+/*
+ * A limit of 0 would be the library's default, not the limit written, and
+ * a negative one is no limit at all: both are refused.
+ */
+static ngx_conf_post_t  ngx_http_ingroute_bytes_post =
+    { ngx_http_ingroute_check_bytes };
+
+static ngx_conf_post_t  ngx_http_ingroute_count_post =
+    { ngx_http_ingroute_check_count };
 
 
 static ngx_command_t  ngx_http_ingroute_commands[] = {
@@ -244,6 +276,56 @@ static ngx_command_t  ngx_http_ingroute_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
+
+    /* sizes as for client_max_body_size: ngx_parse_size() has no "g" */
+    { ngx_string("ingroute_max_input_bytes"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_off_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_input_bytes),
+      &ngx_http_ingroute_bytes_post },
+
+    { ngx_string("ingroute_max_depth"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_depth),
+      &ngx_http_ingroute_count_post },
+
+    { ngx_string("ingroute_max_nodes"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_nodes),
+      &ngx_http_ingroute_count_post },
+
+    { ngx_string("ingroute_max_alias_nodes"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_alias_nodes),
+      &ngx_http_ingroute_count_post },
+
+    { ngx_string("ingroute_max_alias_bytes"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_off_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_alias_bytes),
+      &ngx_http_ingroute_bytes_post },
+
+    { ngx_string("ingroute_max_scalar_bytes"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_off_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_scalar_bytes),
+      &ngx_http_ingroute_bytes_post },
+
+    { ngx_string("ingroute_max_diagnostics"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, max_diagnostics),
+      &ngx_http_ingroute_count_post },
 
       ngx_null_command
 };
@@ -339,8 +421,65 @@ ngx_http_ingroute_create_main_conf(ngx_conf_t *cf)
     imcf->fallthrough = NGX_CONF_UNSET;
     imcf->strict = NGX_CONF_UNSET;
     imcf->impl_specific = NGX_CONF_UNSET_UINT;
+    imcf->max_input_bytes = NGX_CONF_UNSET;
+    imcf->max_alias_bytes = NGX_CONF_UNSET;
+    imcf->max_scalar_bytes = NGX_CONF_UNSET;
+    imcf->max_depth = NGX_CONF_UNSET;
+    imcf->max_nodes = NGX_CONF_UNSET;
+    imcf->max_alias_nodes = NGX_CONF_UNSET;
+    imcf->max_diagnostics = NGX_CONF_UNSET;
 
     return imcf;
+}
+
+
+static char *
+ngx_http_ingroute_check_bytes(ngx_conf_t *cf, void *post, void *data)
+{
+    off_t  *op = data;
+
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    if (*op < 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive, it "
+                           "must be at least 1", &value[1], &value[0]);
+        return NGX_CONF_ERROR;
+    }
+
+    /* a size_t is narrower than off_t on 32-bit systems */
+    if ((uint64_t) *op > (uint64_t) NGX_MAX_SIZE_T_VALUE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\" in \"%V\" directive, it "
+                           "must be at most %uz", &value[1], &value[0],
+                           (size_t) NGX_MAX_SIZE_T_VALUE);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_ingroute_check_count(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_int_t  *np = data;
+
+    ngx_str_t  *value;
+
+    if (*np >= 1) {
+        return NGX_CONF_OK;
+    }
+
+    value = cf->args->elts;
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\" directive, it must "
+                       "be at least 1", &value[1], &value[0]);
+
+    return NGX_CONF_ERROR;
 }
 
 
@@ -633,9 +772,9 @@ ngx_http_ingroute_pending_cleanup(void *data)
 
 /*
  * The directives a load depends on, as one string: a kept ruleset is reused
- * only for the same manifests (full paths, in order), class, default class
- * and default namespace. Each string is prefixed by its length so that no
- * two directive sets give the same key.
+ * only for the same manifests (full paths, in order), class, default class,
+ * default namespace and limits. Each string is prefixed by its length so
+ * that no two directive sets give the same key.
  */
 static ngx_int_t
 ngx_http_ingroute_state_key(ngx_conf_t *cf,
@@ -657,7 +796,7 @@ ngx_http_ingroute_state_key(ngx_conf_t *cf,
     for (i = 0; i < 2; i++) {
         len += NGX_SIZE_T_LEN + 1 + s[i]->len;
     }
-    len += NGX_INT_T_LEN;
+    len += NGX_INT_T_LEN + 3 * (1 + NGX_OFF_T_LEN) + 4 * (1 + NGX_INT_T_LEN);
 
     key->data = ngx_pnalloc(cf->temp_pool, len);
     if (key->data == NULL) {
@@ -679,6 +818,13 @@ ngx_http_ingroute_state_key(ngx_conf_t *cf,
     }
 
     p = ngx_sprintf(p, "%i", imcf->default_class);
+
+    /* the limits as set: 0 (the default) differs from the default's value
+     * written out, which at worst starts one reload afresh */
+    p = ngx_sprintf(p, ":%O:%O:%O:%i:%i:%i:%i",
+                    imcf->max_input_bytes, imcf->max_alias_bytes,
+                    imcf->max_scalar_bytes, imcf->max_depth, imcf->max_nodes,
+                    imcf->max_alias_nodes, imcf->max_diagnostics);
 
     key->len = p - key->data;
 
@@ -749,8 +895,8 @@ ngx_http_ingroute_state_ruleset(ngx_conf_t *cf,
 
     if (ngx_http_ingroute_kept.rs != NULL) {
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "ingroute: the manifests, class or namespace "
-                           "changed: no earlier versions are kept");
+                           "ingroute: the manifests, class, namespace or "
+                           "limits changed: no earlier versions are kept");
     }
 
     return imcf->pending.rs;
@@ -890,6 +1036,13 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(imcf->fallthrough, 0);
     ngx_conf_init_value(imcf->strict, 1);
     ngx_conf_init_uint_value(imcf->impl_specific, INGROUTE_IMPL_PREFIX);
+    ngx_conf_init_value(imcf->max_input_bytes, 0);
+    ngx_conf_init_value(imcf->max_alias_bytes, 0);
+    ngx_conf_init_value(imcf->max_scalar_bytes, 0);
+    ngx_conf_init_value(imcf->max_depth, 0);
+    ngx_conf_init_value(imcf->max_nodes, 0);
+    ngx_conf_init_value(imcf->max_alias_nodes, 0);
+    ngx_conf_init_value(imcf->max_diagnostics, 0);
 
     if (imcf->manifests == NULL) {
         if (imcf->ingress_class.data || imcf->default_backend.data
@@ -913,6 +1066,15 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     opts.impl_specific = (int) imcf->impl_specific;
     opts.flags = (imcf->default_class ? INGROUTE_OPT_DEFAULT_CLASS : 0)
                  | (imcf->fallthrough ? INGROUTE_OPT_FALLTHROUGH : 0);
+
+    /* checked when set: each is 0 or fits a size_t */
+    opts.max_input_bytes = (size_t) imcf->max_input_bytes;
+    opts.max_alias_bytes = (size_t) imcf->max_alias_bytes;
+    opts.max_scalar_bytes = (size_t) imcf->max_scalar_bytes;
+    opts.max_depth = (size_t) imcf->max_depth;
+    opts.max_nodes = (size_t) imcf->max_nodes;
+    opts.max_alias_nodes = (size_t) imcf->max_alias_nodes;
+    opts.max_diagnostics = (size_t) imcf->max_diagnostics;
 
     /*
      * A kept ruleset was made with the options of an earlier configuration:
