@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct gen_params {
 	size_t paths;          /* total path rules */
@@ -55,5 +56,19 @@ void gen_defaults(gen_params *p, size_t paths);
 /* 0, or -1 on allocation failure. */
 int gen_workload(const gen_params *p, workload *w);
 void gen_free(workload *w);
+
+/*
+ * What `kubectl get ingress -A -o yaml` prints for n Ingresses (json: -o
+ * json): one List document, keys sorted, each Ingress as the API server
+ * returns it (a last-applied-configuration annotation of about 1.4 KB,
+ * controller annotations, labels, managedFields, 1-2 hosts of 3-6 paths,
+ * tls, status), about 4.7 KB apiece in YAML and 9.8 KB in JSON. Written to out as it is made, so
+ * the size is bounded by the disk, not by memory. *bytes gets what was
+ * written. 0, or -1 on a write or allocation failure.
+ */
+int gen_list(FILE *out, size_t n, int json, uint64_t seed, size_t *bytes);
+/* n small Ingress documents separated by "---", as people write them: one
+ * host, 2 paths, no managedFields or status. */
+int gen_documents(FILE *out, size_t n, uint64_t seed, size_t *bytes);
 
 #endif
