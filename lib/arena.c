@@ -55,6 +55,8 @@ void *ingroute__arena_alloc(ig_arena *ar, size_t n)
 	/* Chunks double with the arena's size so a big Ingress needs few of
 	 * them, and a small one wastes little. */
 	size = ar->total < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : ar->total;
+	if (!ar->total && ar->first)
+		size = ar->first;
 	if (size > ARENA_MAX_CHUNK)
 		size = ARENA_MAX_CHUNK;
 	if (size < n)
@@ -103,6 +105,11 @@ char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n)
 		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+size_t ingroute__arena_used(const ig_arena *ar)
+{
+	return ar->total - (size_t)(ar->end - ar->cur);
 }
 
 ig_arena_mark ingroute__arena_mark(const ig_arena *ar)

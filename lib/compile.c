@@ -135,18 +135,12 @@ static ingroute_router *begin(cc *c, ingroute_diags *diags)
 static void pool_ingresses(cc *c)
 {
 	ingroute_router *r = c->r;
-	size_t bytes = 0;
 	uint32_t p;
 
-	/* Every string the router keeps comes from an Ingress's arena: their
-	 * sizes bound the pool, which then grows once. */
-	for (p = 0; p < c->nings; p++)
-		bytes += c->ings[p]->arena.total;
-	if (ingroute__grow(c->a, (void **)&c->pool.data, &c->pool.cap,
-	                   bytes + 64, 1) < 0) {
-		c->oom = 1;
-		return;
-	}
+	/* The pool grows as strings are added (they are named by offset).
+	 * Reserving the Ingresses' arena sizes up front, a bound, cost as
+	 * much memory again as the whole ruleset, annotations and all, at
+	 * the peak of a compile. */
 	r->nings = c->nings;
 	r->ings = cc_array(c, c->nings, sizeof(ig_ring));
 	for (p = 0; p < c->nings && !c->oom; p++) {

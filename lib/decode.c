@@ -695,6 +695,7 @@ typedef struct walk {
 	ig_object_fn fn;
 	void *ctx;
 	ig_decoder *dec;    /* whose items IG_TAKEN nodes name */
+	size_t *size_hint;  /* what the last object's arena held */
 } walk;
 
 static int replay(ig_decoder *d, uint32_t item);
@@ -709,6 +710,10 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	if (!o)
 		return INGROUTE_ENOMEM;
 	ingroute__arena_init(&o->arena, w->o->alloc);
+	/* Objects of one stream are alike: a first chunk the size the last
+	 * one needed wastes little, where the default 1 KiB chunk left a
+	 * third of a small Ingress's empty, 100,000 times over. */
+	o->arena.first = *w->size_hint;
 	o->kind = (uint8_t)kind;
 	o->pos = node->pos;
 	o->digest = digest_node(node, (uint64_t)kind, 0, 0);
@@ -762,6 +767,11 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		ingroute__object_free(o);
 		return INGROUTE_ENOMEM;
 	}
+	/* Past a few KiB, an object followed by a smaller one would waste
+	 * more than the default growth does. */
+	*w->size_hint = (ingroute__arena_used(&o->arena) + 64) & ~(size_t)15;
+	if (*w->size_hint > 8192)
+		*w->size_hint = 0;
 	return w->fn(w->ctx, o, d.errors, &about);
 }
 
@@ -1014,6 +1024,7 @@ static int on_item(void *ctx, const ig_node *item)
 	w.fn = hold_object;
 	w.ctx = d;
 	w.dec = NULL;
+	w.size_hint = &d->size_hint;
 	rc = decode_object(&w, item, none, none, 1);
 	if (rc < 0)
 		return rc; /* what it holds is freed with the document */
@@ -1064,6 +1075,7 @@ static int on_document(void *ctx, const ig_node *root)
 	w.fn = d->fn;
 	w.ctx = d->ctx;
 	w.dec = d;
+	w.size_hint = &d->size_hint;
 	if (root && !is_null(root))
 		rc = decode_object(&w, root, none, none, 0);
 	held_clear(d);

@@ -50,6 +50,7 @@ typedef struct ig_decoder {
 	ingroute_diags *held;         /* their diagnostics, if dc keeps any */
 	ig_diag_sink sink;
 	ig_diag_ctx hdc;              /* dc reporting into sink */
+	size_t size_hint;             /* first chunk of an object's arena */
 } ig_decoder;
 
 void ingroute__decoder_init(ig_decoder *d, const ig_decode_opts *o,

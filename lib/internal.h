@@ -73,6 +73,7 @@ typedef struct ig_arena {
 	char *end;
 	size_t total;  /* bytes obtained from the allocator */
 	ig_arena_chunk *spare;  /* released by ingroute__arena_release */
+	size_t first;  /* size of the first chunk, if set */
 } ig_arena;
 
 /* A point to release an arena back to. */
@@ -91,6 +92,8 @@ void *ingroute__arena_alloc(ig_arena *ar, size_t n);  /* 8-byte aligned */
 void *ingroute__arena_zalloc(ig_arena *ar, size_t n);
 /* Copies n bytes and a NUL; NULL on OOM. */
 char *ingroute__arena_strndup(ig_arena *ar, const char *s, size_t n);
+/* Bytes handed out, and lost at the ends of full chunks. */
+size_t ingroute__arena_used(const ig_arena *ar);
 /* Forgets every allocation made since the mark. */
 ig_arena_mark ingroute__arena_mark(const ig_arena *ar);
 void ingroute__arena_release(ig_arena *ar, ig_arena_mark m);
