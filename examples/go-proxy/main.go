@@ -47,6 +47,13 @@
 // -max-idle-per-backend idle connections to each backend (Go's default is
 // 2, which at a few hundred clients opens a new connection for most
 // requests and leaves tens of thousands of sockets in TIME_WAIT).
+//
+// The library's load limits (docs/semantics.md §1.5) are flags, for files
+// and for a cluster alike: -max-input-bytes, -max-depth, -max-nodes,
+// -max-alias-nodes, -max-alias-bytes, -max-scalar-bytes and
+// -max-diagnostics. 0, the default, is the library's default; the byte
+// limits take K, M or G (powers of 1024), as in -max-input-bytes 2G for the
+// List of a large cluster; a negative value is refused at startup.
 package main
 
 import (
@@ -57,12 +64,14 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,6 +87,51 @@ type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// limitFlag is a load limit of ingroute.Options: a count, and for a byte
+// limit also one with K, M or G (powers of 1024). A negative value is
+// refused here, naming the flag, rather than by the first load.
+type limitFlag struct {
+	n     *int
+	bytes bool
+}
+
+func (l limitFlag) String() string {
+	if l.n == nil {
+		return "0"
+	}
+	return strconv.Itoa(*l.n)
+}
+
+func (l limitFlag) Set(v string) error {
+	unit, digits := 1, v
+	if l.bytes && v != "" {
+		switch v[len(v)-1] {
+		case 'K', 'k':
+			unit = 1 << 10
+		case 'M', 'm':
+			unit = 1 << 20
+		case 'G', 'g':
+			unit = 1 << 30
+		}
+		if unit != 1 {
+			digits = v[:len(v)-1]
+		}
+	}
+	n, err := strconv.Atoi(digits)
+	switch {
+	case strings.HasPrefix(digits, "-") && (err == nil || errors.Is(err, strconv.ErrRange)):
+		return errors.New("must not be negative (0 is the library's default)")
+	case errors.Is(err, strconv.ErrRange) || (err == nil && n > math.MaxInt/unit):
+		return errors.New("too large")
+	case err != nil && l.bytes:
+		return errors.New("not a count of bytes (N, or N with K, M or G)")
+	case err != nil:
+		return errors.New("not a count")
+	}
+	*l.n = n * unit
+	return nil
+}
 
 // Config is what the command line says.
 type Config struct {
@@ -138,6 +192,22 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&cfg.CompileInterval, "compile-interval", 100*time.Millisecond, "least time between two compiles while the cluster changes")
 	fs.StringVar(&cfg.Admin, "admin", "", "address serving /readyz and /healthz (e.g. 127.0.0.1:8081)")
 	fs.IntVar(&cfg.MaxIdlePerBackend, "max-idle-per-backend", 512, "idle upstream connections kept per backend")
+	for _, l := range []struct {
+		name  string
+		n     *int
+		bytes bool
+		usage string
+	}{
+		{"max-input-bytes", &cfg.Options.MaxInputBytes, true, "at most `N` bytes in one manifest file (N may end in K, M or G: powers of 1024)"},
+		{"max-depth", &cfg.Options.MaxDepth, false, "at most `N` levels of YAML nesting"},
+		{"max-nodes", &cfg.Options.MaxNodes, false, "at most `N` YAML nodes held at once in one document"},
+		{"max-alias-nodes", &cfg.Options.MaxAliasNodes, false, "at most `N` nodes reached through YAML aliases in one document"},
+		{"max-alias-bytes", &cfg.Options.MaxAliasBytes, true, "at most `N` bytes reached through YAML aliases in one document (K, M, G)"},
+		{"max-scalar-bytes", &cfg.Options.MaxScalarBytes, true, "at most `N` bytes in one YAML scalar (K, M, G)"},
+		{"max-diagnostics", &cfg.Options.MaxDiagnostics, false, "keep at most `N` diagnostics of one load; the rest are counted"},
+	} {
+		fs.Var(limitFlag{l.n, l.bytes}, l.name, l.usage+"; 0: the library's default")
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
