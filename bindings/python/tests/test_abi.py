@@ -8,6 +8,7 @@ import ctypes
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -38,6 +39,31 @@ def test_library_sizes_match():
 def test_version():
     assert ingroute.version() == "%d.%d.%d" % ingroute.version_info()
     assert ingroute.version_info()[0] == _ffi.HEADER_MAJOR
+    # The package needs what 0.4 added (ingroute_options_check).
+    assert (_ffi.HEADER_MAJOR, _ffi.HEADER_MINOR) == (0, 4)
+    assert ingroute.version_info()[1] >= _ffi.HEADER_MINOR
+    pyproject = (REPO / "bindings" / "python" / "pyproject.toml").read_text()
+    assert f'\nversion = "{ingroute.__version__}"\n' in pyproject
+    assert ingroute.__version__.split(".")[:2] == ["0", str(_ffi.HEADER_MINOR)]
+
+
+@pytest.mark.skipif(not shutil.which(os.environ.get("CC", "cc")), reason="no C compiler")
+def test_diag_codes_match_header(tmp_path):
+    lines = ["#include <stdio.h>", "#include <ingroute.h>", "int main(void) {"]
+    lines += [f'printf("{c.name} %d\\n", (int)INGROUTE_D_{c.name});'
+              for c in ingroute.DiagCode]
+    lines += ['printf("MINOR %d\\n", INGROUTE_VERSION_MINOR);', "return 0;", "}"]
+    src = tmp_path / "codes.c"
+    src.write_text("\n".join(lines))
+    exe = tmp_path / "codes"
+    subprocess.run([os.environ.get("CC", "cc"), "-std=c89", "-I", str(REPO / "include"),
+                    str(src), "-o", str(exe)], check=True)
+    got = dict(l.split(" ", 1) for l in subprocess.run(
+        [str(exe)], check=True, capture_output=True, text=True).stdout.splitlines())
+    assert {c.name: int(c) for c in ingroute.DiagCode} == \
+        {k: int(v) for k, v in got.items() if k != "MINOR"}
+    assert ingroute.DiagCode.OPTION == 16
+    assert int(got["MINOR"]) == _ffi.HEADER_MINOR
 
 
 @pytest.mark.skipif(not shutil.which(os.environ.get("CC", "cc")), reason="no C compiler")
@@ -64,3 +90,28 @@ def test_offsets_match_header(tmp_path):
         for fname, _ in cls._fields_:
             d = getattr(cls, fname)
             assert got[f"{cname}.{fname}"] == f"{d.offset} {d.size}", f"{cname}.{fname}"
+
+
+@pytest.mark.skipif(not shutil.which(os.environ.get("CC", "cc")), reason="no C compiler")
+def test_older_library_refused_at_import(tmp_path):
+    """A 0.3 library (no ingroute_options_check) is refused by version,
+    naming both, before ctypes could fail on a missing symbol."""
+    src = tmp_path / "old.c"
+    src.write_text("\n".join([
+        "#include <stddef.h>",
+        "unsigned ingroute_version(void) { return 0x000300; }",
+        'const char *ingroute_version_string(void) { return "0.3.0"; }',
+        "size_t ingroute_match_size(void) { return 120; }",
+        "size_t ingroute_options_size(void) { return 112; }",
+    ]))
+    lib = tmp_path / "libingroute.so.1"
+    subprocess.run([os.environ.get("CC", "cc"), "-shared", "-fPIC", str(src), "-o", str(lib)],
+                   check=True)
+    package = os.path.dirname(os.path.dirname(ingroute.__file__))
+    run = subprocess.run(
+        [sys.executable, "-c", "import ingroute"], capture_output=True, text=True,
+        env=dict(os.environ, INGROUTE_LIBRARY=str(lib), PYTHONPATH=package))
+    assert run.returncode != 0
+    assert run.stderr.strip().splitlines()[-1] == (
+        "ImportError: ingroute: library version 0.3.0 is not compatible with these "
+        "bindings (0.4.x)")

@@ -165,3 +165,131 @@ def test_wrong_types_raise_type_error():
             assert str(ei.value) == msg
     with pytest.raises(TypeError, match="Router.load text must be str or bytes, not int"):
         ingroute.Router.load(text=1)
+
+
+# Options the library refuses: ingroute_options_check() names each and
+# says why, and the exception says it with this package's names.
+
+OPTION = "Invalid value: "
+
+
+@pytest.mark.parametrize("backend,problem", [
+    ("web:80", "must be NAMESPACE/SERVICE:PORT (no '/')"),
+    ("shop/web", "must be NAMESPACE/SERVICE:PORT (no ':PORT')"),
+    ("/web:80", "namespace: a lowercase RFC 1123 label must consist of"),
+    ("Shop/web:80", "namespace: a lowercase RFC 1123 label must consist of"),
+    ("shop/:80", "service: a DNS-1035 label must consist of"),
+    ("shop/9web:80", "service: a DNS-1035 label must consist of"),
+    ("shop/web:0", "port: must be between 1 and 65535, inclusive"),
+    ("shop/web:65536", "port: must be between 1 and 65535, inclusive"),
+    ("shop/web:99999999999999999999", "port: must be between 1 and 65535, inclusive"),
+    ("shop/web:", "port: "),
+    ("shop/web:http_x", "port: must contain only alpha-numeric characters"),
+])
+def test_default_backend_refused_with_the_library_reason(backend: str, problem: str):
+    message = f'{OPTION}"{backend}": {problem}'
+    for make in (lambda: ingroute.Ruleset(default_backend=backend),
+                 lambda: ingroute.Router.load(text=SHOP, default_backend=backend),
+                 lambda: ingroute.Router.load(
+                     text=SHOP, options=ingroute.Options(default_backend=backend))):
+        with pytest.raises(ingroute.InvalidArgumentError) as ei:
+            make()
+        e = ei.value
+        assert isinstance(e, ValueError) and not isinstance(e, TypeError)
+        assert str(e).startswith(f"Options.default_backend: {message}"), str(e)
+        assert e.status == -1
+        assert len(e.diagnostics) == 1 and e.errors == e.diagnostics
+        d = e.diagnostics[0]
+        assert (d.severity, d.code, d.field) == \
+            (ingroute.Severity.ERROR, ingroute.DiagCode.OPTION, "default_backend")
+        assert (d.file, d.line, d.column, d.kind, d.name) == (None, 0, 0, None, None)
+        assert str(e) == f"Options.default_backend: {d.message}"
+        assert str(d) == f"error: default_backend: {d.message}"
+    # compile() names its keyword, with the same reason.
+    with ingroute.Ruleset() as rs:
+        rs.load_text(SHOP)
+        with pytest.raises(ingroute.InvalidArgumentError) as ei:
+            rs.compile(default_backend=backend)
+        assert str(ei.value).startswith(f"compile default_backend: {message}")
+        assert [(d.code, d.field) for d in ei.value.diagnostics] == \
+            [(ingroute.DiagCode.OPTION, "default_backend")]
+        with rs.compile() as r:  # the ruleset is as it was
+            assert r.match("shop.example.com", "/").backend.service == "web"
+
+
+@pytest.mark.parametrize("backend", ["shop/web:8080", "shop/web:http", "shop/web:8080-http",
+                                     "shop/web-2:65535"])
+def test_default_backend_accepted(backend: str):
+    with ingroute.Router.load(text=SHOP, default_backend=backend) as r:
+        assert str(r.match("other.example.com", "/").backend) == backend
+    with ingroute.Ruleset() as rs, rs.compile(default_backend=backend) as r:
+        assert str(r.match("other.example.com", "/").backend) == backend
+
+
+@pytest.mark.parametrize("kw,name,field,message", [
+    ({"namespace": "Team_A"}, "Options.namespace", "default_namespace",
+     f'{OPTION}"Team_A": a lowercase RFC 1123 label must consist of'),
+    ({"namespace": "a.b"}, "Options.namespace", "default_namespace",
+     f'{OPTION}"a.b": must not contain dots'),
+    ({"class_": ""}, "Options.class_", "ingress_class",
+     f'{OPTION}"": must not be empty'),
+    ({"class_": b""}, "Options.class_", "ingress_class",
+     f'{OPTION}"": must not be empty'),
+])
+def test_other_options_refused_with_the_library_reason(kw, name, field, message):
+    with pytest.raises(ingroute.InvalidArgumentError) as ei:
+        ingroute.Router.load(text=SHOP, **kw)
+    assert str(ei.value).startswith(f"{name}: {message}"), str(ei.value)
+    assert [(d.code, d.field) for d in ei.value.diagnostics] == \
+        [(ingroute.DiagCode.OPTION, field)]
+
+
+def test_every_refused_option_is_named():
+    with pytest.raises(ingroute.InvalidArgumentError) as ei:
+        ingroute.Ruleset(class_="", namespace="NS", default_backend="shop/web",
+                         fallthrough=True)
+    e = ei.value
+    assert [d.field for d in e.diagnostics] == \
+        ["ingress_class", "default_namespace", "default_backend"]
+    assert str(e) == "; ".join(f"{n}: {d.message}" for n, d in zip(
+        ["Options.class_", "Options.namespace", "Options.default_backend"],
+        e.diagnostics))
+
+
+def test_refusals_the_package_cannot_make():
+    """impl_specific and flags never reach C refused: the package checks
+    the mode itself and sets only the library's flags. The names they
+    would get, through the check the package runs."""
+    from ingroute import _api
+
+    o = ingroute.Options(strict=True, normalize=False)
+    copts, keep = o._to_c()
+    copts.impl_specific = 3
+    copts.flags |= 1 << 9
+    with pytest.raises(ingroute.InvalidArgumentError) as ei:
+        _api._check_options(copts, o._c_names())
+    del keep
+    # The flags are strict's and normalize's bits (0x5) and the stray one.
+    assert str(ei.value) == (
+        "Options.strict, Options.normalize: Invalid value: 0x205: 0x200 is no flag "
+        "of this library (enum ingroute_flag); "
+        "Options.impl_specific: Invalid value: 3: must be 0 (INGROUTE_IMPL_PREFIX), "
+        "1 (INGROUTE_IMPL_EXACT) or 2 (INGROUTE_IMPL_STRING_PREFIX)")
+    assert [d.field for d in ei.value.diagnostics] == ["flags", "impl_specific"]
+    # The package's own messages for what it refuses first.
+    with pytest.raises(ingroute.InvalidArgumentError, match="Options.impl_specific: 3 is not"):
+        ingroute.Ruleset(impl_specific=3)
+
+
+def test_package_checks_run_before_the_library():
+    # A NUL, a negative limit, a wrong type: refused as before, with the
+    # package's message and no diagnostics, even beside a bad backend.
+    for kw, msg in [
+        ({"default_backend": "shop/web\0:80"}, "Options.default_backend is "),
+        ({"default_backend": "shop/web", "max_depth": -1}, "Options.max_depth is -1"),
+        ({"namespace": "NS", "class_": 1}, "Options.class_ must be str or bytes"),
+    ]:
+        with pytest.raises(ingroute.InvalidArgumentError) as ei:
+            ingroute.Ruleset(**kw)
+        assert str(ei.value).startswith(msg)
+        assert ei.value.diagnostics == []

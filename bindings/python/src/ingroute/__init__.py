@@ -51,7 +51,7 @@ from ._api import (
 )
 from ._ffi import library_path
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "ArgumentTypeError", "Backend", "ClosedError", "Decision", "DefaultSource",

@@ -52,6 +52,9 @@ class DiagCode(enum.IntEnum):
     KEPT = 15
     """An invalid version of a held object was not applied; the message
     names the valid version that stays (docs/semantics.md §1.6)."""
+    OPTION = 16
+    """An option cannot be used; ``field`` is the C member's name
+    (ingroute_options_check(); an InvalidArgumentError carries it)."""
 
 
 class Decision(enum.IntEnum):
@@ -209,7 +212,17 @@ class InvalidArgumentError(IngrouteError, ValueError):
     """INGROUTE_EINVAL: an argument or option was malformed. Also raised
     before calling the library for what it cannot be given as it is: a
     negative limit (a size_t in C, where -1 means no limit at all) and a
-    string with a NUL byte (C would read it cut short)."""
+    string with a NUL byte (C would read it cut short).
+
+    For options the library refuses (a default_backend that is not
+    NAMESPACE/SERVICE:PORT, a namespace that is no DNS label, an empty
+    class), the message names each option as this package spells it,
+    followed by the library's words, and ``diagnostics`` holds the
+    library's DiagCode.OPTION errors (their ``field`` the C member's
+    name)::
+
+        Options.default_backend: Invalid value: "shop/web": must be NAMESPACE/SERVICE:PORT (no ':PORT')
+    """
 
 
 class ArgumentTypeError(InvalidArgumentError, TypeError):
@@ -478,6 +491,49 @@ class Options:
             setattr(o, name, getattr(self, name))
         return o, keep
 
+    def _c_names(self) -> Dict[str, str]:
+        """This class's spelling of the members of struct ingroute_options
+        that ingroute_options_check() may refuse. The flags are the bits
+        the bool fields set, so "flags" names the fields that set one."""
+        flags = [f"Options.{name}" for name, on in (
+            ("strict", self.strict), ("default_class", self.default_class),
+            ("normalize", not self.normalize), ("fallthrough", self.fallthrough))
+            if on]
+        return dict(_OPTION_NAMES, flags=", ".join(flags) or "Options")
+
+
+#: struct ingroute_options members as Options spells them.
+_OPTION_NAMES = {
+    "ingress_class": "Options.class_",
+    "default_namespace": "Options.namespace",
+    "impl_specific": "Options.impl_specific",
+    "default_backend": "Options.default_backend",
+}
+
+
+def _check_options(copts: _ffi.COptions, names: Dict[str, str]) -> None:
+    """Raises InvalidArgumentError when the library would refuse copts.
+
+    ingroute_ruleset_new() and ingroute_router_compile_with() answer bad
+    options with a bare INGROUTE_EINVAL; ingroute_options_check() refuses
+    exactly the same options and says why, one DiagCode.OPTION error per
+    option with the C member's name as its field. The message names each
+    as ``names`` spells it (a member not in it keeps its C name) and
+    quotes the library's message; the exception carries the
+    diagnostics."""
+    with _Diags() as d:
+        rc = lib.ingroute_options_check(ctypes.byref(copts), d.ptr)
+        diags = d.read()
+    if rc == 0:
+        return
+    refused = [x for x in diags
+               if x.severity == Severity.ERROR and x.code == DiagCode.OPTION]
+    if rc != _ffi.EINVAL or not refused:
+        _raise(rc, "options_check", diags)
+    raise InvalidArgumentError(
+        "; ".join(f"{names.get(x.field or '', x.field)}: {x.message}" for x in refused),
+        rc, diags)
+
 
 _LIMITS = ("max_input_bytes", "max_depth", "max_nodes", "max_alias_nodes",
            "max_scalar_bytes", "max_diagnostics", "max_alias_bytes")
@@ -631,7 +687,10 @@ class Ruleset(_Owned):
 
     def __init__(self, options: Optional[Options] = None, **kwargs: Any) -> None:
         """Creates an empty ruleset. Pass an Options, or its fields as
-        keywords (``Ruleset(class_="public", strict=True)``)."""
+        keywords (``Ruleset(class_="public", strict=True)``). Options the
+        library refuses raise InvalidArgumentError naming each, with the
+        library's reason (``Options.namespace: Invalid value: "Team_A":
+        a lowercase RFC 1123 label must consist of ...``)."""
         self._ptr: Optional[ctypes.c_void_p] = None
         if options is None:
             options = Options(**kwargs)
@@ -643,6 +702,7 @@ class Ruleset(_Owned):
                 _ffi.EINVAL)
         self.options = options
         copts, keep = options._to_c()
+        _check_options(copts, options._c_names())
         ptr = ctypes.c_void_p()
         _raise(lib.ingroute_ruleset_new(ctypes.byref(ptr), ctypes.byref(copts)),
                "ruleset_new")
@@ -806,7 +866,10 @@ class Ruleset(_Owned):
         this router only, without loading anything again; None keeps the
         ruleset's. ``default_backend=""`` compiles without a global
         default backend option. ``router.options`` gives the options the
-        router was built with."""
+        router was built with. A default_backend the library refuses
+        raises InvalidArgumentError with its reason (``compile
+        default_backend: Invalid value: "web:80": must be
+        NAMESPACE/SERVICE:PORT (no '/')``)."""
         co = _ffi.CCompileOptions()
         _raise(lib.ingroute_compile_options_init(ctypes.byref(co),
                                                  _ffi.COMPILE_OPTIONS_SIZE),
@@ -832,6 +895,15 @@ class Ruleset(_Owned):
             backend = _c_str(default_backend, "compile default_backend") or None
             co.default_backend = backend
             options = dc_replace(options, default_backend=default_backend or None)
+        if co.fields & (_ffi.COMPILE_IMPL_SPECIFIC | _ffi.COMPILE_DEFAULT_BACKEND):
+            # compile_with refuses what ruleset_new would: the library's
+            # check of options holding these settings says why.
+            check = _ffi.COptions()
+            _raise(lib.ingroute_options_init(ctypes.byref(check), _ffi.OPTIONS_SIZE),
+                   "options_init")
+            check.impl_specific = co.impl_specific
+            check.default_backend = co.default_backend
+            _check_options(check, _COMPILE_NAMES)
         with self._lock, _Diags() as d:
             ptr = ctypes.c_void_p()
             rc = lib.ingroute_router_compile_with(ctypes.byref(ptr), self._handle(),
@@ -843,6 +915,13 @@ class Ruleset(_Owned):
 
     def __enter__(self) -> "Ruleset":
         return self
+
+
+#: The options compile() passes to C, as its keywords are named.
+_COMPILE_NAMES = {
+    "impl_specific": "compile impl_specific",
+    "default_backend": "compile default_backend",
+}
 
 
 # -------------------------------------------------------------- results

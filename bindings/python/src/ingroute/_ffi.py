@@ -31,7 +31,7 @@ SONAME = "libingroute.so.1"
 
 # Header version this module was written against (INGROUTE_VERSION_*).
 HEADER_MAJOR = 0
-HEADER_MINOR = 3
+HEADER_MINOR = 4
 
 # enum ingroute_status
 OK = 0
@@ -221,6 +221,7 @@ def _declare(lib: ctypes.CDLL) -> None:
 
     fn("ingroute_strerror", c_char_p, c_int)
     fn("ingroute_options_init", c_int, POINTER(COptions), c_size_t)
+    fn("ingroute_options_check", c_int, POINTER(COptions), diags_p)  # @since 0.4
     fn("ingroute_max_path", c_size_t)
 
     fn("ingroute_diags_new", c_int, POINTER(diags_p), c_void_p)
@@ -308,7 +309,7 @@ def _check(lib: ctypes.CDLL) -> None:
 
 lib: ctypes.CDLL = _open()
 # The version is checked before the other symbols are looked up: an older
-# library lacks the newer functions, and "library 0.2.0 is not compatible"
+# library lacks the newer functions, and "library 0.3.0 is not compatible"
 # says more than ctypes' "undefined symbol".
 _declare_version(lib)
 _check(lib)
