@@ -130,3 +130,161 @@ func TestNULBytesRefused(t *testing.T) {
 		t.Fatalf("a refused call changed the ruleset: len %d, generation %d (was %d)", rs.Len(), rs.Generation(), g)
 	}
 }
+
+// wantOptionRefused checks that err is the library's refusal of options:
+// ErrInvalidArgument, an *Error (not an *ArgumentError: C was asked) whose
+// Diagnostics are one DiagOption error per field, and a message that
+// names each as Go spells it, with the library's reason.
+func wantOptionRefused(t *testing.T, what string, err error, op string, names, fields []string, msg string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: accepted", what)
+		return
+	}
+	if !errors.Is(err, ingroute.ErrInvalidArgument) {
+		t.Errorf("%s: %v, want ErrInvalidArgument", what, err)
+	}
+	var ae *ingroute.ArgumentError
+	if errors.As(err, &ae) {
+		t.Errorf("%s: %v is an *ArgumentError", what, err)
+	}
+	var e *ingroute.Error
+	if !errors.As(err, &e) {
+		t.Errorf("%s: %T, want *Error", what, err)
+		return
+	}
+	if e.Op != op || e.Status != ingroute.ErrInvalidArgument || len(e.Diagnostics) != len(fields) {
+		t.Errorf("%s: %+v", what, e)
+		return
+	}
+	var parts []string
+	for i, d := range e.Diagnostics {
+		if d.Severity != ingroute.SeverityError || d.Code != ingroute.DiagOption || d.Field != fields[i] ||
+			d.File != "" || d.Line != 0 || d.Text != "error: "+d.Field+": "+d.Message {
+			t.Errorf("%s: diagnostic %d: %+v", what, i, d)
+		}
+		parts = append(parts, names[i]+": "+d.Message)
+	}
+	if got := err.Error(); got != "ingroute: "+strings.Join(parts, "; ") || !strings.HasPrefix(got, msg) {
+		t.Errorf("%s:\n got  %s\n want %s...", what, got, msg)
+	}
+}
+
+// A malformed option used to be a bare "ingroute: options: invalid
+// argument"; the library now says which and why.
+func TestOptionsRefusedWithTheLibraryReason(t *testing.T) {
+	const label = "a lowercase RFC 1123 label must consist of"
+	const dns1035 = "a DNS-1035 label must consist of"
+	const port = "must be between 1 and 65535, inclusive"
+	for _, c := range []struct{ backend, problem string }{
+		{"web:80", "must be NAMESPACE/SERVICE:PORT (no '/')"},
+		{"shop/web", "must be NAMESPACE/SERVICE:PORT (no ':PORT')"},
+		{"/web:80", "namespace: " + label},
+		{"Shop/web:80", "namespace: " + label},
+		{"shop/:80", "service: " + dns1035},
+		{"shop/9web:80", "service: " + dns1035},
+		{"shop/web:0", "port: " + port},
+		{"shop/web:65536", "port: " + port},
+		{"shop/web:99999999999999999999", "port: " + port},
+		{"shop/web:", "port: "},
+		{"shop/web:http_x", "port: must contain only alpha-numeric characters"},
+	} {
+		opts := ingroute.Options{DefaultBackend: c.backend}
+		reason := `Invalid value: "` + c.backend + `": ` + c.problem
+		names, fields := []string{"Options.DefaultBackend"}, []string{"default_backend"}
+		msg := "ingroute: Options.DefaultBackend: " + reason
+		rs, err := ingroute.NewRuleset(opts)
+		if rs != nil {
+			rs.Close()
+		}
+		wantOptionRefused(t, "NewRuleset "+c.backend, err, "options", names, fields, msg)
+		_, err = ingroute.LoadText(opts, []byte(shop))
+		wantOptionRefused(t, "LoadText "+c.backend, err, "options", names, fields, msg)
+		_, err = ingroute.Load(opts, examplesDir(t))
+		wantOptionRefused(t, "Load "+c.backend, err, "options", names, fields, msg)
+	}
+	for _, c := range []struct {
+		opts        ingroute.Options
+		name, field string
+		reason      string
+	}{
+		{ingroute.Options{Namespace: "Team_A"}, "Options.Namespace", "default_namespace", `Invalid value: "Team_A": ` + label},
+		{ingroute.Options{Namespace: "a.b"}, "Options.Namespace", "default_namespace", `Invalid value: "a.b": must not contain dots`},
+		{ingroute.Options{ImplSpecific: 7}, "Options.ImplSpecific", "impl_specific",
+			"Invalid value: 7: must be 0 (INGROUTE_IMPL_PREFIX), 1 (INGROUTE_IMPL_EXACT) or 2 (INGROUTE_IMPL_STRING_PREFIX)"},
+		{ingroute.Options{ImplSpecific: -1}, "Options.ImplSpecific", "impl_specific", "Invalid value: -1: must be 0"},
+	} {
+		_, err := ingroute.LoadText(c.opts, []byte(shop))
+		wantOptionRefused(t, c.name, err, "options", []string{c.name}, []string{c.field},
+			"ingroute: "+c.name+": "+c.reason)
+	}
+	// Every refused option is named, in the order of the C struct.
+	_, err := ingroute.NewRuleset(ingroute.Options{Namespace: "NS", ImplSpecific: 9, DefaultBackend: "x", Strict: true})
+	wantOptionRefused(t, "three at once", err, "options",
+		[]string{"Options.Namespace", "Options.ImplSpecific", "Options.DefaultBackend"},
+		[]string{"default_namespace", "impl_specific", "default_backend"},
+		`ingroute: Options.Namespace: Invalid value: "NS": `)
+
+	// Go's zero values are the library's defaults: "" for Class and
+	// Namespace reaches C as NULL, so an empty class is never refused.
+	for _, opts := range []ingroute.Options{
+		{DefaultBackend: "shop/web:8080"},
+		{DefaultBackend: "shop/web:http"},
+		{DefaultBackend: "shop/web:8080-http"},
+		{DefaultBackend: "shop/web-2:65535", Namespace: "team-a", Class: "", ImplSpecific: ingroute.ImplStringPrefix},
+	} {
+		rt, err := ingroute.LoadText(opts, []byte(shop))
+		if err != nil {
+			t.Errorf("%+v: %v", opts, err)
+			continue
+		}
+		if m := mustMatch(t, rt, "other.example.com", "/"); m.Backend.String() != opts.DefaultBackend {
+			t.Errorf("%+v: %v", opts, m)
+		}
+		rt.Close()
+	}
+
+	// The package's own checks come first: an *ArgumentError, even beside
+	// an option the library would refuse.
+	_, err = ingroute.NewRuleset(ingroute.Options{Namespace: "NS", DefaultBackend: "shop/web\x00:80"})
+	wantRefused(t, "NUL beside a bad namespace", err,
+		`ingroute: Options.DefaultBackend is "shop/web\x00:80": must not contain a NUL byte`)
+	_, err = ingroute.NewRuleset(ingroute.Options{DefaultBackend: "shop/web", MaxDepth: -1})
+	wantRefused(t, "negative limit beside a bad backend", err,
+		"ingroute: Options.MaxDepth is -1: must not be negative")
+}
+
+func TestCompileOptionsRefusedWithTheLibraryReason(t *testing.T) {
+	rs, err := ingroute.NewRuleset(ingroute.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	if _, err := rs.LoadBuffer("shop.yaml", []byte(shop)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = rs.CompileWith(ingroute.CompileOptions{Set: ingroute.CompileDefaultBackend, DefaultBackend: "web:80"})
+	wantOptionRefused(t, "CompileWith DefaultBackend", err, "compile",
+		[]string{"CompileOptions.DefaultBackend"}, []string{"default_backend"},
+		`ingroute: CompileOptions.DefaultBackend: Invalid value: "web:80": must be NAMESPACE/SERVICE:PORT (no '/')`)
+	_, err = rs.CompileWith(ingroute.CompileOptions{Set: ingroute.CompileImplSpecific | ingroute.CompileDefaultBackend,
+		ImplSpecific: 3, DefaultBackend: "shop/web:0"})
+	wantOptionRefused(t, "CompileWith both", err, "compile",
+		[]string{"CompileOptions.ImplSpecific", "CompileOptions.DefaultBackend"},
+		[]string{"impl_specific", "default_backend"},
+		"ingroute: CompileOptions.ImplSpecific: Invalid value: 3: must be 0 (INGROUTE_IMPL_PREFIX)")
+	// Settings not in Set are not the compile's: not checked, not used.
+	rt, err := rs.CompileWith(ingroute.CompileOptions{ImplSpecific: 3, DefaultBackend: "web:80"})
+	if err != nil {
+		t.Fatalf("settings outside Set: %v", err)
+	}
+	rt.Close()
+	// An unknown bit of Set is the library's bare refusal, as before.
+	_, err = rs.CompileWith(ingroute.CompileOptions{Set: 1 << 9})
+	if !errors.Is(err, ingroute.ErrInvalidArgument) || err.Error() != "ingroute: compile: invalid argument" {
+		t.Errorf("unknown Set bit: %v", err)
+	}
+	if ingroute.DiagOption != 16 {
+		t.Errorf("DiagOption is %d", ingroute.DiagOption)
+	}
+}

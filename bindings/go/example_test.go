@@ -1,6 +1,7 @@
 package ingroute_test
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -106,4 +107,21 @@ func Example_hotSwap() {
 	// reload failed: ingroute: load <text>: malformed YAML or JSON: <input>:2:1: error: did not find expected node content (while parsing a flow node at line 2, column 1)
 	// shop/web-v1:80
 	// shop/cart:http
+}
+
+// Options the library refuses are an *Error naming each field, with the
+// library's reason and its DiagOption diagnostics.
+func ExampleNewRuleset_refusedOption() {
+	_, err := ingroute.NewRuleset(ingroute.Options{DefaultBackend: "shop/web"})
+	fmt.Println(errors.Is(err, ingroute.ErrInvalidArgument))
+	fmt.Println(err)
+	var e *ingroute.Error
+	if errors.As(err, &e) {
+		d := e.Diagnostics[0]
+		fmt.Println(d.Code == ingroute.DiagOption, d.Field)
+	}
+	// Output:
+	// true
+	// ingroute: Options.DefaultBackend: Invalid value: "shop/web": must be NAMESPACE/SERVICE:PORT (no ':PORT')
+	// true default_backend
 }

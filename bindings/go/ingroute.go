@@ -35,8 +35,8 @@ package ingroute
 #include <string.h>
 #include <ingroute.h>
 
-#if INGROUTE_VERSION_MAJOR != 0 || INGROUTE_VERSION_MINOR < 2
-#error "this Go package is written for ingroute.h 0.x, x >= 2 (ABI libingroute.so.1)"
+#if INGROUTE_VERSION_MAJOR != 0 || INGROUTE_VERSION_MINOR < 4
+#error "this Go package is written for ingroute.h 0.x, x >= 4 (ABI libingroute.so.1)"
 #endif
 
 // One lookup in one cgo call. The answer's strings are copied by C into
@@ -225,6 +225,15 @@ var ErrClosed = errors.New("ingroute: closed")
 
 // Error is a failed call: the operation, the library's status and every
 // diagnostic the call produced.
+//
+// For Options (NewRuleset, Load, LoadText; Op "options") or
+// CompileOptions (CompileWith; Op "compile") that the library refuses,
+// Status is ErrInvalidArgument and Diagnostics are the library's
+// DiagOption errors, one per refused option, whose Field is the C
+// member's name ("default_backend"). The message names each option as Go
+// spells it and gives the library's reason:
+//
+//	ingroute: Options.DefaultBackend: Invalid value: "shop/web": must be NAMESPACE/SERVICE:PORT (no ':PORT')
 type Error struct {
 	Op          string
 	Status      Status
@@ -239,11 +248,38 @@ type Error struct {
 	// about the file the DiagIO diagnostic names; a file changed in
 	// between can leave it nil.
 	Err error
+
+	// options maps the C members the DiagOption errors name to the Go
+	// fields that set them, for the message (checkOptions).
+	options map[string]string
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("ingroute: ")
+	if e.options != nil {
+		// Refused options: each as Go spells it, with the library's reason.
+		n := 0
+		for _, d := range e.Diagnostics {
+			if d.Severity != SeverityError || d.Code != DiagOption {
+				continue
+			}
+			if n > 0 {
+				b.WriteString("; ")
+			}
+			n++
+			name, ok := e.options[d.Field]
+			if !ok {
+				name = d.Field
+			}
+			b.WriteString(name)
+			b.WriteString(": ")
+			b.WriteString(d.Message)
+		}
+		if n > 0 {
+			return b.String()
+		}
+	}
 	b.WriteString(e.Op)
 	b.WriteString(": ")
 	b.WriteString(C.GoString(C.ingroute_strerror(C.int(e.Status))))
@@ -298,6 +334,25 @@ func checkPaths(rc C.int, op string, diags []Diagnostic, named []string) error {
 		e.Err = ioCause(named, diags)
 	}
 	return e
+}
+
+// checkOptions asks the library whether it would take c
+// (ingroute_options_check, which refuses exactly what
+// ingroute_ruleset_new and ingroute_router_compile_with refuse) and
+// returns nil, or an *Error (ErrInvalidArgument) carrying its DiagOption
+// errors. names maps the C members to the Go fields behind them, for the
+// message.
+func checkOptions(c *C.ingroute_options, op string, names map[string]string) error {
+	rc, diags, err := withDiags(func(d *C.ingroute_diags) C.int {
+		return C.ingroute_options_check(c, d)
+	})
+	if err != nil {
+		return err
+	}
+	if rc == 0 {
+		return nil
+	}
+	return &Error{Op: op, Status: Status(rc), Diagnostics: diags, options: names}
 }
 
 // ArgumentError is an argument refused before the library is called,
@@ -407,6 +462,36 @@ func (o *Options) check() error {
 		}
 	}
 	return nil
+}
+
+// cNames maps the members of struct ingroute_options that the library may
+// refuse to the fields of o that set them. flags are the bits of the bool
+// fields, so it names those that set one.
+func (o *Options) cNames() map[string]string {
+	var flags []string
+	for _, f := range [...]struct {
+		name string
+		on   bool
+	}{
+		{"Options.Strict", o.Strict},
+		{"Options.DefaultClass", o.DefaultClass},
+		{"Options.NoNormalize", o.NoNormalize},
+		{"Options.Fallthrough", o.Fallthrough},
+	} {
+		if f.on {
+			flags = append(flags, f.name)
+		}
+	}
+	if len(flags) == 0 {
+		flags = []string{"Options"}
+	}
+	return map[string]string{
+		"flags":             strings.Join(flags, ", "),
+		"ingress_class":     "Options.Class",
+		"default_namespace": "Options.Namespace",
+		"impl_specific":     "Options.ImplSpecific",
+		"default_backend":   "Options.DefaultBackend",
+	}
 }
 
 // cOptions fills a C struct; free the returned strings after
@@ -524,7 +609,14 @@ type Ruleset struct {
 	cleanup runtime.Cleanup
 }
 
-// NewRuleset makes an empty Ruleset.
+// NewRuleset makes an empty Ruleset. Options the library refuses (a
+// DefaultBackend whose shape, namespace, Service name or port the API
+// server would refuse, a Namespace that is no DNS label, an unknown
+// ImplSpecific) are an *Error with ErrInvalidArgument and the library's
+// DiagOption errors, whose message names each field:
+// `ingroute: Options.DefaultBackend: Invalid value: "shop/web": must be
+// NAMESPACE/SERVICE:PORT (no ':PORT')`. A negative limit or a string with
+// a NUL byte is an *ArgumentError, refused first.
 func NewRuleset(opts Options) (*Ruleset, error) {
 	if errLibrary != nil {
 		return nil, errLibrary
@@ -534,6 +626,9 @@ func NewRuleset(opts Options) (*Ruleset, error) {
 	}
 	copts, free := opts.cOptions()
 	defer free()
+	if err := checkOptions(&copts, "options", opts.cNames()); err != nil {
+		return nil, err
+	}
 	var rs *C.ingroute_ruleset
 	if err := check(C.ingroute_ruleset_new(&rs, &copts), "options", nil); err != nil {
 		return nil, err
@@ -846,10 +941,20 @@ type CompileOptions struct {
 	DefaultBackend string
 }
 
+// compileNames are the members of struct ingroute_options that
+// CompileWith has the library check, as CompileOptions names them.
+var compileNames = map[string]string{
+	"impl_specific":   "CompileOptions.ImplSpecific",
+	"default_backend": "CompileOptions.DefaultBackend",
+}
+
 // CompileWith makes a Router as Compile does, with the settings opts.Set
 // names in place of the Ruleset's Options. A malformed setting is an
-// *Error with ErrInvalidArgument; a DefaultBackend with a NUL byte is an
-// *ArgumentError.
+// *Error with ErrInvalidArgument: for an ImplSpecific or a DefaultBackend
+// the library refuses, with its DiagOption error and a message naming the
+// field (`ingroute: CompileOptions.DefaultBackend: Invalid value:
+// "web:80": must be NAMESPACE/SERVICE:PORT (no '/')`), as NewRuleset
+// does. A DefaultBackend with a NUL byte is an *ArgumentError.
 func (r *Ruleset) CompileWith(opts CompileOptions) (*Router, error) {
 	if err := noNUL("CompileOptions.DefaultBackend", opts.DefaultBackend); err != nil {
 		return nil, err
@@ -867,6 +972,22 @@ func (r *Ruleset) CompileWith(opts CompileOptions) (*Router, error) {
 	if opts.DefaultBackend != "" {
 		co.default_backend = C.CString(opts.DefaultBackend)
 		defer C.free(unsafe.Pointer(co.default_backend))
+	}
+	if opts.Set&(CompileImplSpecific|CompileDefaultBackend) != 0 {
+		// ingroute_router_compile_with refuses these settings as
+		// ingroute_ruleset_new would: the library's check of options
+		// holding them says why.
+		var c C.ingroute_options
+		C.ingroute_options_init(&c, optionsSize)
+		if opts.Set&CompileImplSpecific != 0 {
+			c.impl_specific = co.impl_specific
+		}
+		if opts.Set&CompileDefaultBackend != 0 {
+			c.default_backend = co.default_backend
+		}
+		if err := checkOptions(&c, "compile", compileNames); err != nil {
+			return nil, err
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -187,6 +187,10 @@ const (
 	// DiagKept: an invalid version was not applied; the message names the
 	// valid version that stays (docs/semantics.md §1.6).
 	DiagKept DiagCode = 15
+	// DiagOption: an option cannot be used; Field is the C member's name
+	// ("default_backend"). NewRuleset and CompileWith return these in an
+	// *Error (ErrInvalidArgument).
+	DiagOption DiagCode = 16
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the
