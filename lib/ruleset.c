@@ -133,7 +133,7 @@ static size_t check_options(const ingroute_options *o, const ig_diag_ctx *dc)
 	if (o->ingress_class && !o->ingress_class[0]) {
 		ingroute__diag(dc, INGROUTE_ERROR, INGROUTE_D_OPTION, none,
 		               "ingress_class", "Invalid value: \"\": must not be "
-		               "empty (NULL serves every class)");
+		               "empty (unset, every class is served)");
 		bad++;
 	}
 	if (o->default_namespace &&

@@ -208,16 +208,57 @@ def unloadable_input_exits_1():
 def an_endless_stdin_stops_at_the_limit():
     # More than the input limit arrives on a pipe: reading stops one byte
     # past it, with an error, instead of taking all there is.
-    zeros = subprocess.Popen(["head", "-c", str((1 << 20) + 4096),
-                              "/dev/zero"], stdout=subprocess.PIPE)
+    lines = subprocess.Popen(["yes", "x: y"], stdout=subprocess.PIPE)
     p = subprocess.run([CLI, "check", "--max-input-bytes", "1M", "-f", "-"],
-                       stdin=zeros.stdout, capture_output=True, text=True,
+                       stdin=lines.stdout, capture_output=True, text=True,
                        timeout=60)
-    zeros.stdout.close()
-    zeros.kill()
-    zeros.wait()
+    lines.stdout.close()
+    lines.kill()
+    lines.wait()
     eq(p.returncode, 1)
     assert "<stdin>: error: input exceeds the limit of 1048576 bytes" in p.stderr, p.stderr
+
+
+@case
+def an_endless_stream_of_zeros_stops_at_the_first():
+    # A NUL byte is an error where it stands in text without a UTF-16
+    # byte order mark: reading stops there, not 1 GiB later at the limit.
+    with open("/dev/zero", "rb") as zeros:
+        p = subprocess.run([CLI, "check", "-f", "-"], stdin=zeros,
+                           capture_output=True, text=True, timeout=60)
+    eq(p.returncode, 1)
+    eq(p.stdout.splitlines()[0],
+       "<stdin>:1:1: error: control characters are not allowed")
+    code, out, _ = run("check", "-f", "-", stdin="a: b\nc: d\0e\n")
+    eq((code, out.splitlines()[0]),
+       (1, "<stdin>:2:5: error: control characters are not allowed"))
+    # UTF-16 has NUL bytes and is read whole.
+    text = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+            "metadata: {name: a}\nspec: {defaultBackend: {service: "
+            "{name: s, port: {number: 80}}}}\n").encode("utf-16")
+    p = subprocess.run([CLI, "check", "-f", "-"], input=text,
+                       capture_output=True, timeout=60)
+    eq(p.returncode, 0)
+    assert p.stdout.startswith(b"1 Ingress served"), p.stdout
+
+
+@case
+def refused_options_are_named_with_their_flag():
+    for args, want in (
+            (["--default-backend", "oops"],
+             'ingroute: --default-backend: Invalid value: "oops": must be '
+             "NAMESPACE/SERVICE:PORT (no '/')\n"),
+            (["--default-backend", "shop/web:0"],
+             'ingroute: --default-backend: Invalid value: "shop/web:0": '
+             "port: must be between 1 and 65535, inclusive\n"),
+            (["--namespace", "a.b"],
+             'ingroute: --namespace: Invalid value: "a.b": must not contain '
+             "dots\n"),
+            (["--class", ""],
+             'ingroute: --class: Invalid value: "": must not be empty (unset, '
+             "every class is served)\n")):
+        code, out, err = run("match", *args, "-f", MANIFESTS, "x.org/")
+        eq((args, code, out, err), (args, 2, "", want))
 
 
 @case

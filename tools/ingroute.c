@@ -160,6 +160,16 @@ static char *read_stream(FILE *f, size_t limit, size_t *len, int *over)
 	if (!buf)
 		return NULL;
 	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+		/* Text without a UTF-16 byte order mark is UTF-8 to the
+		 * parser, and a NUL byte there is an error at that byte:
+		 * what follows cannot change the outcome, so a stream of
+		 * zeros stops here, not at the limit. */
+		if (!(n + got >= 2 && ((unsigned char)buf[0] == 0xfe ||
+		                       (unsigned char)buf[0] == 0xff)) &&
+		    memchr(buf + n, '\0', got)) {
+			n += got;
+			break;
+		}
 		n += got;
 		if (n > limit) {
 			*over = 1;
@@ -844,6 +854,42 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What the library refuses in the options, said with the flag that set
+ * it: "ingroute: --namespace: Invalid value: ...". */
+static int options_refused(const ingroute_options *o)
+{
+	static const struct { const char *field, *flag; } flags[] = {
+		{ "ingress_class", "--class" },
+		{ "default_namespace", "--namespace" },
+		{ "impl_specific", "--impl-specific" },
+		{ "default_backend", "--default-backend" },
+	};
+	ingroute_diags *d;
+	size_t i, k;
+	int rc;
+
+	if (ingroute_diags_new(&d, NULL) != 0)
+		return 1;
+	rc = ingroute_options_check(o, d);
+	for (i = 0; i < ingroute_diags_count(d); i++) {
+		ingroute_diag dg;
+		const char *flag = NULL;
+
+		dg.size = sizeof(dg);
+		if (ingroute_diags_get(d, i, &dg) != 0)
+			continue;
+		for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (dg.field && strcmp(dg.field, flags[k].field) == 0)
+				flag = flags[k].flag;
+		fprintf(stderr, "ingroute: %s: %s\n", flag ? flag : dg.field,
+		        dg.message);
+	}
+	if (rc != 0 && ingroute_diags_count(d) == 0)
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+	ingroute_diags_free(d);
+	return rc != 0;
+}
+
 /*
  * The limit options: the field each sets and whether it counts bytes
  * (which take K, M and G).
@@ -1051,16 +1097,9 @@ int main(int argc, char **argv)
 		free_lists(&c);
 		return EXIT_USAGE;
 	}
-	if (c.opts.default_backend) {
-		ingroute_ruleset *probe;
-
-		if (ingroute_ruleset_new(&probe, &c.opts) == INGROUTE_EINVAL) {
-			fprintf(stderr, "ingroute: --default-backend takes NAMESPACE/"
-			                "SERVICE:PORT\n");
-			free_lists(&c);
-			return EXIT_USAGE;
-		}
-		ingroute_ruleset_free(probe);
+	if (options_refused(&c.opts)) {
+		free_lists(&c);
+		return EXIT_USAGE;
 	}
 	if (load(&c) != 0) {
 		rc = EXIT_FAIL;
