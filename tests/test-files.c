@@ -3,7 +3,8 @@
  * FIFOs, sockets, devices and dangling links are never read, so nothing
  * hangs; a subdirectory named like a manifest is noted; and a ConfigMap
  * volume, whose "..data" link kubelet swaps, is read as one version while
- * it is being swapped. A watchdog alarm turns a hang into a failure.
+ * it is being swapped; a file whose read fails changes nothing. A
+ * watchdog alarm turns a hang into a failure.
  */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -181,6 +182,42 @@ static void test_not_regular_files(void **state)
 	rmtree(dir);
 }
 
+/* A regular file whose read fails (root reads a mode-0 file, so the test
+ * uses /proc/self/mem, whose first page is never mapped): the load fails
+ * and changes nothing, and a reload keeps the state it had. */
+static void test_unreadable_file(void **state)
+{
+	char dir[] = "/tmp/ingroute-files-XXXXXX", path[512];
+	char *a = ing("a", "a.io", "web"), *b = ing("b", "b.io", "web");
+	ingroute_ruleset *rs;
+	ingroute_diags *d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "a.yaml", a);
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	assert_int_equal(ingroute_ruleset_reload_paths(rs, (const char *[]){ dir }, 1, d), 0);
+	assert_int_equal(ingroute_ruleset_count(rs), 1);
+	put(dir, "b.yaml", b);
+	snprintf(path, sizeof(path), "%s/mem.yaml", dir);
+	assert_int_equal(symlink("/proc/self/mem", path), 0);
+	ingroute_diags_clear(d);
+	assert_int_equal(ingroute_ruleset_reload_paths(rs, (const char *[]){ dir }, 1, d),
+	                 INGROUTE_EIO);
+	assert_string_equal(diag_for(d, path).message,
+	                    "cannot read: Input/output error");
+	assert_int_equal(ingroute_ruleset_count(rs), 1);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ingroute_ruleset_reload_paths(rs, (const char *[]){ dir }, 1, d), 0);
+	assert_int_equal(ingroute_ruleset_count(rs), 2);
+	free(a);
+	free(b);
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+	rmtree(dir);
+}
+
 /* ---- a ConfigMap volume, swapped while it is read */
 
 typedef struct volume {
@@ -346,6 +383,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_not_regular_files),
+		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_configmap_swaps),
 		cmocka_unit_test(test_configmap_broken),
 	};
