@@ -114,6 +114,12 @@ void gen_defaults(gen_params *p, size_t paths)
 	p->seed = 20261126;
 }
 
+void gen_one_host(gen_params *p, size_t paths)
+{
+	gen_defaults(p, paths);
+	p->paths_per_host = paths ? paths : 1;
+}
+
 typedef struct rule {
 	size_t host;          /* index of its Ingress/host */
 	char path[160];

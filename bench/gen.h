@@ -53,6 +53,9 @@ typedef struct workload {
 /* W1 and W2 of bench/README.md; paths sets the size of a scale-series
  * point. */
 void gen_defaults(gen_params *p, size_t paths);
+/* H1 of bench/README.md: the paths of gen_defaults(), all on one host, to
+ * time a router on a host far bigger than its neighbours. */
+void gen_one_host(gen_params *p, size_t paths);
 /* 0, or -1 on allocation failure. */
 int gen_workload(const gen_params *p, workload *w);
 void gen_free(workload *w);

@@ -2,11 +2,13 @@
  * ingroute-gen: write a benchmark workload to files, to run the tool or
  * other routers on exactly what ingroute-bench measures.
  *
- *   ingroute-gen PATHS PREFIX   writes PREFIX.yaml, PREFIX.json and
- *                               PREFIX.trace (one "HOST PATH" a line)
+ *   ingroute-gen [--one-host] PATHS PREFIX
+ *       writes PREFIX.yaml, PREFIX.json and PREFIX.trace (one "HOST PATH" a
+ *       line); --one-host puts every path on one host, as H1 does
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gen.h"
 
@@ -32,12 +34,18 @@ int main(int argc, char **argv)
 	char name[4096];
 	size_t i;
 	FILE *f;
+	int one_host = argc > 1 && strcmp(argv[1], "--one-host") == 0;
 
+	argc -= one_host;
+	argv += one_host;
 	if (argc != 3 || atol(argv[1]) <= 0) {
-		fprintf(stderr, "usage: ingroute-gen PATHS PREFIX\n");
+		fprintf(stderr, "usage: ingroute-gen [--one-host] PATHS PREFIX\n");
 		return 2;
 	}
-	gen_defaults(&p, (size_t)atol(argv[1]));
+	if (one_host)
+		gen_one_host(&p, (size_t)atol(argv[1]));
+	else
+		gen_defaults(&p, (size_t)atol(argv[1]));
 	if (gen_workload(&p, &w) != 0)
 		return 1;
 	if (write_file(argv[2], "yaml", w.yaml, w.yaml_len) ||
