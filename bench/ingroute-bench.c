@@ -7,22 +7,33 @@
  *   compile   a rebuild from the parsed ruleset
  *   lookup    per-lookup latency over a shuffled trace (TSC, overhead
  *             subtracted, warm-up, 5 repetitions), hits and misses apart;
+ *             the mean of lookups back to back, normalising and not;
  *             lookups/s on 1 and 2 threads
  *   memory    index bytes per path (strings excluded) and all bytes the
  *             allocator gave the router
- *   baselines a linear first-match router over the same routes in the same
- *             order (how Envoy routes within a virtual host, Traefik across
- *             all routes), and libr3 on one host's exact paths
+ *   baselines on the same routes, in the order ingroute_router_dump()
+ *             gives them, and the same trace: the per-host scan (the host
+ *             hashed, then its routes one by one in precedence order, as
+ *             Envoy routes inside a virtual host), the floor (one hash of
+ *             host and path, one probe of a table of the Exact routes), a
+ *             linear first-match router over all routes (Traefik's way),
+ *             and libr3 on one host's exact paths
  *
  * Output: a markdown table on standard output, and JSON with --json FILE.
  */
 #define _GNU_SOURCE 1  /* r3_str.h tests its value */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <yaml.h>
+
+/* Inlined, as the library inlines it: the baselines pay for hashing what
+ * ingroute pays. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "gen.h"
 #include "ingroute.h"
@@ -31,6 +42,28 @@
 #ifdef HAVE_R3
 #include <r3/r3.h>
 #endif
+
+/* The baselines' lookups are calls, as ingroute's is, and keep their own
+ * names (no clone under another) for profilers and callgrind. */
+#if defined(__clang__)
+#define LOOKUP __attribute__((noinline))
+#else
+#define LOOKUP __attribute__((noinline, noclone))
+#endif
+
+/* What every lookup is measured for. */
+enum impl { I_INGROUTE, I_RAW, I_SCAN, I_FLOOR, I_LINEAR, I_R3, NIMPL };
+
+static const struct {
+	const char *name, *title;
+} impls[NIMPL] = {
+	{ "ingroute", "ingroute" },
+	{ "ingroute-raw", "ingroute, no normalising" },
+	{ "scan", "per-host scan" },
+	{ "floor", "floor" },
+	{ "linear", "linear first-match" },
+	{ "r3", "libr3" },
+};
 
 /* ---- clocks */
 
@@ -127,10 +160,73 @@ static void *c_realloc(void *ctx, void *q, size_t n)
 
 static const ingroute_allocator counting = { c_malloc, c_realloc, c_free, NULL };
 
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fprintf(stderr, "ingroute-bench: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p) {
+		fprintf(stderr, "ingroute-bench: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+/* ---- the workloads */
+
+static const struct bcase {
+	const char *key, *name;
+	size_t paths;
+	int one_host;       /* H1: every path on one host */
+	int slow_baselines; /* linear first-match and libr3 too */
+	int quick;          /* in --quick */
+} cases[] = {
+	{ "W1", "W1 (1k)", 1000, 0, 1, 1 },
+	{ "10k", "10k", 10000, 0, 1, 1 },
+	{ "W2", "W2 (100k)", 100000, 0, 1, 1 },
+	{ "H1", "H1 (1 host, 10k)", 10000, 1, 1, 1 },
+	{ "1M", "1M", 1000000, 0, 0, 0 },
+};
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static const struct bcase *find_case(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NCASES; i++)
+		if (strcmp(cases[i].key, key) == 0)
+			return &cases[i];
+	return NULL;
+}
+
+static void make_workload(const struct bcase *c, workload *w)
+{
+	gen_params gp;
+
+	if (c->one_host)
+		gen_one_host(&gp, c->paths);
+	else
+		gen_defaults(&gp, c->paths);
+	if (gen_workload(&gp, w) != 0) {
+		fprintf(stderr, "ingroute-bench: out of memory for %s\n", c->name);
+		exit(1);
+	}
+}
+
 /* ---- results */
 
 typedef struct result {
-	const char *name;
+	const char *key, *name;
 	size_t paths, hosts, requests;
 	double yaml_mb, json_mb;
 	double raw_yaml_ms, raw_json_ms;       /* libyaml event parse */
@@ -141,14 +237,17 @@ typedef struct result {
 	double all[4];
 	double mlps1, mlps2;                   /* million lookups/s, 1 and 2 threads */
 	double index_bytes_per_path, total_bytes_per_path;
-	double linear_ns, linear_speedup;
+	double mean_ns[NIMPL];                 /* 0: not measured */
 	size_t linear_checked;
-	double r3_ns, r3_ingroute_ns;
+	double r3_ingroute_ns;
 	size_t r3_paths;
+	size_t scan_agreed;                    /* requests the scan answered as ingroute */
+	size_t floor_agreed;                   /* Exact answers of exact hosts */
+	size_t floor_out_of_reach;             /* Exact answers of other hosts */
 	size_t allocs_per_lookup;
 } result;
 
-/* ---- the floor: libyaml's raw event parse */
+/* ---- the floor of loading: libyaml's raw event parse */
 
 static double raw_parse_ms(const char *text, size_t len)
 {
@@ -205,6 +304,734 @@ static ingroute_router *load_compile(const char *text, size_t len, double *ms,
 	return r;
 }
 
+/* The same ruleset compiled with INGROUTE_OPT_NO_NORMALIZE, as a proxy
+ * that normalises by itself would run it. */
+static ingroute_router *compile_raw(const ingroute_ruleset *rs)
+{
+	ingroute_compile_options co = INGROUTE_COMPILE_OPTIONS_INIT;
+	ingroute_router *r;
+
+	co.fields = INGROUTE_COMPILE_NO_NORMALIZE;
+	co.flags = INGROUTE_OPT_NO_NORMALIZE;
+	if (ingroute_router_compile_with(&r, rs, &co, NULL) != 0) {
+		fprintf(stderr, "ingroute-bench: the workload did not compile\n");
+		exit(1);
+	}
+	return r;
+}
+
+/* ---- the routes as ingroute_router_dump() gives them */
+
+typedef struct lroute {
+	const char *host; /* "a.b", "*.b" or "" */
+	size_t host_len;
+	char *path;       /* NULL for a default backend */
+	size_t path_len;
+	int type;         /* enum ingroute_path_type; 0 for a default backend */
+	char *backend;    /* backend_of_json() */
+} lroute;
+
+typedef struct vroute {
+	char *host;           /* as the dump spells it: "a.b", "*.b" or "" */
+	size_t first, n;      /* its paths: routes[first, first + n) */
+	const lroute *dflt;   /* its default backend, or NULL */
+} vroute;
+
+typedef struct dumped {
+	lroute *routes;       /* every path, host by host, each host's in
+	                       * precedence order */
+	size_t nroutes;
+	vroute *vhosts;
+	size_t nvhosts;
+	lroute *defaults;     /* the hosts' default backends, and the global */
+	size_t ndefaults;
+	const lroute *global; /* the global default, or NULL */
+} dumped;
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* A backend as one string, "NS/SERVICE:PORT" or "NS/GROUP/KIND/NAME", for
+ * comparing answers. */
+static char *backend_of_json(const json *b)
+{
+	const json *svc = json_get(b, "service"), *port = json_get(svc, "port");
+	const json *num = json_get(port, "number"), *res = json_get(b, "resource");
+	const char *ns = or_empty(json_str(b, "namespace"));
+	char s[1024];
+
+	if (svc && num)
+		snprintf(s, sizeof(s), "%s/%s:%d", ns, or_empty(json_str(svc, "name")),
+		         (int)num->num);
+	else if (svc)
+		snprintf(s, sizeof(s), "%s/%s:%s", ns, or_empty(json_str(svc, "name")),
+		         or_empty(json_str(port, "name")));
+	else
+		snprintf(s, sizeof(s), "%s/%s/%s/%s", ns,
+		         or_empty(json_str(res, "apiGroup")),
+		         or_empty(json_str(res, "kind")), or_empty(json_str(res, "name")));
+	return strdup(s);
+}
+
+static void load_dump(const ingroute_router *r, dumped *d)
+{
+	char *out = NULL;
+	const json *v, *p, *g;
+	size_t cap = 0, nv = 0;
+	json *j;
+
+	memset(d, 0, sizeof(*d));
+	if (ingroute_router_dump(r, &out, NULL) != 0 || !(j = json_parse(out))) {
+		fprintf(stderr, "ingroute-bench: the router's dump did not parse\n");
+		exit(1);
+	}
+	ingroute_free(out);
+	for (v = json_get(j, "virtualHosts")->kids; v; v = v->next)
+		nv++;
+	d->vhosts = xcalloc(nv, sizeof(*d->vhosts));
+	d->defaults = xcalloc(nv + 1, sizeof(*d->defaults));
+	for (v = json_get(j, "virtualHosts")->kids; v; v = v->next) {
+		vroute *vh = &d->vhosts[d->nvhosts++];
+		const json *dflt = json_get(v, "defaultBackend");
+
+		vh->host = strdup(or_empty(json_str(v, "host")));
+		vh->first = d->nroutes;
+		for (p = json_get(v, "paths")->kids; p; p = p->next) {
+			const char *type = or_empty(json_str(p, "pathType"));
+			lroute *x;
+
+			if (d->nroutes == cap) {
+				cap = cap ? cap * 2 : 1024;
+				d->routes = realloc(d->routes, cap * sizeof(*d->routes));
+				if (!d->routes)
+					exit(1);
+			}
+			x = &d->routes[d->nroutes++];
+			x->host = vh->host;
+			x->host_len = strlen(vh->host);
+			x->path = strdup(or_empty(json_str(p, "path")));
+			x->path_len = strlen(x->path);
+			x->type = strcmp(type, "Exact") == 0 ? INGROUTE_PATH_EXACT
+			        : strcmp(type, "Prefix") == 0 ? INGROUTE_PATH_PREFIX
+			        : INGROUTE_PATH_IMPLEMENTATION_SPECIFIC;
+			x->backend = backend_of_json(json_get(p, "backend"));
+		}
+		vh->n = d->nroutes - vh->first;
+		if (dflt && dflt->type == J_OBJ) {
+			lroute *x = &d->defaults[d->ndefaults++];
+
+			x->host = vh->host;
+			x->host_len = strlen(vh->host);
+			x->backend = backend_of_json(json_get(dflt, "backend"));
+			vh->dflt = x;
+		}
+	}
+	g = json_get(j, "defaultBackend");
+	if (g && g->type == J_OBJ) {
+		lroute *x = &d->defaults[d->ndefaults++];
+
+		x->host = "";
+		x->backend = backend_of_json(json_get(g, "backend"));
+		d->global = x;
+	}
+	json_free(j);
+}
+
+static void free_dump(dumped *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nroutes; i++) {
+		free(d->routes[i].path);
+		free(d->routes[i].backend);
+	}
+	for (i = 0; i < d->ndefaults; i++)
+		free(d->defaults[i].backend);
+	for (i = 0; i < d->nvhosts; i++)
+		free(d->vhosts[i].host);
+	free(d->routes);
+	free(d->defaults);
+	free(d->vhosts);
+}
+
+/* ---- baseline: per-host scan
+ *
+ * An open-addressing table of the virtual hosts, keyed by host ("a.b") or,
+ * for a wildcard "*.b", by its suffix from the dot (".b"), so that one
+ * table serves both probes without copying the request host. Each host's
+ * key and paths sit together in one pool, in precedence order. */
+
+#define BENCH_SEED 0x243f6a8885a308d3ull
+
+typedef struct srule {
+	const char *path;
+	uint32_t len;            /* Prefix: without one trailing '/' */
+	uint32_t exact;
+	const lroute *route;
+} srule;
+
+typedef struct svhost {
+	const char *key;
+	size_t key_len;
+	const srule *rules;
+	size_t nrules;
+	const lroute *dflt;
+} svhost;
+
+typedef struct hslot {
+	uint64_t hash;
+	const svhost *vh;        /* NULL: empty */
+} hslot;
+
+typedef struct scan_router {
+	hslot *slots;
+	size_t mask;
+	svhost *vhosts;
+	const svhost *hostless;
+	srule *rules;
+	char *pool;
+	const lroute *global;
+} scan_router;
+
+/* A power of two at least twice n: probes stay short. */
+static size_t table_size(size_t n)
+{
+	size_t s = 16;
+
+	while (s < 2 * n)
+		s *= 2;
+	return s;
+}
+
+static inline const svhost *scan_host(const scan_router *s, const char *key,
+                                      size_t n)
+{
+	uint64_t h = XXH3_64bits_withSeed(key, n, BENCH_SEED);
+	size_t i;
+
+	for (i = (size_t)h & s->mask; s->slots[i].vh; i = (i + 1) & s->mask) {
+		const svhost *v = s->slots[i].vh;
+
+		if (s->slots[i].hash == h && v->key_len == n &&
+		    memcmp(v->key, key, n) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static LOOKUP const lroute *scan_lookup(const scan_router *s, const char *host,
+                                        size_t hlen, const char *path,
+                                        size_t plen)
+{
+	const svhost *v = NULL;
+	const srule *e, *end;
+
+	/* docs/semantics.md §4.3: an empty or over-long host is no name; a
+	 * leading dot would reach a wildcard's key by the exact probe. */
+	if (hlen > 0 && hlen <= 253) {
+		const char *dot;
+
+		if (host[0] != '.')
+			v = scan_host(s, host, hlen);
+		if (!v && (dot = memchr(host, '.', hlen)) != NULL)
+			v = scan_host(s, dot, (size_t)(host + hlen - dot));
+	}
+	if (!v && !(v = s->hostless))
+		return s->global;
+	if (plen <= 8192)
+		for (e = v->rules, end = e + v->nrules; e < end; e++) {
+			if (e->exact ? e->len == plen && memcmp(e->path, path, plen) == 0
+			             : e->len <= plen && memcmp(e->path, path, e->len) == 0 &&
+			               (e->len == plen || path[e->len] == '/' || e->len == 1))
+				return e->route;
+		}
+	return v->dflt ? v->dflt : s->global;
+}
+
+static void scan_build(scan_router *s, const dumped *d)
+{
+	size_t i, k, bytes = 0, at = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < d->nvhosts; i++)
+		bytes += strlen(d->vhosts[i].host) + 1;
+	for (i = 0; i < d->nroutes; i++)
+		bytes += d->routes[i].path_len + 1;
+	s->pool = xmalloc(bytes);
+	s->rules = xcalloc(d->nroutes, sizeof(*s->rules));
+	s->vhosts = xcalloc(d->nvhosts, sizeof(*s->vhosts));
+	s->mask = table_size(d->nvhosts) - 1;
+	s->slots = xcalloc(s->mask + 1, sizeof(*s->slots));
+	s->global = d->global;
+	for (i = 0; i < d->nvhosts; i++) {
+		const vroute *vr = &d->vhosts[i];
+		svhost *v = &s->vhosts[i];
+		const char *key = vr->host[0] == '*' ? vr->host + 1 : vr->host;
+
+		v->key_len = strlen(key);
+		v->key = memcpy(s->pool + at, key, v->key_len + 1);
+		at += v->key_len + 1;
+		v->rules = &s->rules[vr->first];
+		v->nrules = vr->n;
+		v->dflt = vr->dflt;
+		for (k = vr->first; k < vr->first + vr->n; k++) {
+			const lroute *x = &d->routes[k];
+			srule *e = &s->rules[k];
+
+			e->path = memcpy(s->pool + at, x->path, x->path_len + 1);
+			at += x->path_len + 1;
+			e->exact = x->type == INGROUTE_PATH_EXACT;
+			e->len = (uint32_t)(!e->exact && x->path_len > 1 &&
+			                    x->path[x->path_len - 1] == '/'
+			                    ? x->path_len - 1 : x->path_len);
+			e->route = x;
+		}
+		if (v->key_len == 0) {
+			s->hostless = v;
+		} else {
+			uint64_t h = XXH3_64bits_withSeed(v->key, v->key_len, BENCH_SEED);
+			size_t j = (size_t)h & s->mask;
+
+			while (s->slots[j].vh)
+				j = (j + 1) & s->mask;
+			s->slots[j].hash = h;
+			s->slots[j].vh = v;
+		}
+	}
+}
+
+static void scan_free(scan_router *s)
+{
+	free(s->slots);
+	free(s->vhosts);
+	free(s->rules);
+	free(s->pool);
+}
+
+/* ---- baseline: the floor
+ *
+ * One XXH3 of the request's host and path, one after the other, and one
+ * probe of an open-addressing table of the Exact routes of exact hosts.
+ * A host cannot hold '/' and a path starts with one, so the two need no
+ * separator. It answers Exact hits alone: the least work a lookup can be. */
+
+typedef struct fslot {
+	uint64_t hash;
+	const char *key;         /* host then path; NULL: empty */
+	size_t key_len;
+	const lroute *route;
+} fslot;
+
+typedef struct floor_table {
+	fslot *slots;
+	size_t mask;
+	char *pool;
+} floor_table;
+
+/* The same hash as one XXH3 over the joined bytes, for a key too long for
+ * floor_lookup()'s buffer. */
+static __attribute__((noinline)) uint64_t floor_hash_long(const char *host,
+                                                          size_t hlen,
+                                                          const char *path,
+                                                          size_t plen)
+{
+	XXH3_state_t st;
+
+	/* xxHash 0.8.1's reset compares the seed already in the state with
+	 * the new one before deriving its secret: start from zeroes. */
+	memset(&st, 0, sizeof(st));
+	XXH3_64bits_reset_withSeed(&st, BENCH_SEED);
+	XXH3_64bits_update(&st, host, hlen);
+	XXH3_64bits_update(&st, path, plen);
+	return XXH3_64bits_digest(&st);
+}
+
+/* The route whose key is a then b, or NULL. */
+static inline const lroute *floor_find(const floor_table *f, uint64_t h,
+                                       const char *a, size_t alen,
+                                       const char *b, size_t blen)
+{
+	size_t i;
+
+	for (i = (size_t)h & f->mask; f->slots[i].key; i = (i + 1) & f->mask) {
+		const fslot *e = &f->slots[i];
+
+		if (e->hash == h && e->key_len == alen + blen &&
+		    memcmp(e->key, a, alen) == 0 && memcmp(e->key + alen, b, blen) == 0)
+			return e->route;
+	}
+	return NULL;
+}
+
+static LOOKUP const lroute *floor_lookup(const floor_table *f, const char *host,
+                                         size_t hlen, const char *path,
+                                         size_t plen)
+{
+	char key[512];
+	size_t n = hlen + plen;
+
+	if (n > sizeof(key))
+		return floor_find(f, floor_hash_long(host, hlen, path, plen), host,
+		                  hlen, path, plen);
+	memcpy(key, host, hlen);
+	memcpy(key + hlen, path, plen);
+	/* One comparison of the joined key (the second is of no bytes). */
+	return floor_find(f, XXH3_64bits_withSeed(key, n, BENCH_SEED), key, n,
+	                  key + n, 0);
+}
+
+static void floor_build(floor_table *f, const dumped *d)
+{
+	size_t i, n = 0, bytes = 0, at = 0;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < d->nroutes; i++) {
+		const lroute *x = &d->routes[i];
+
+		if (x->type == INGROUTE_PATH_EXACT && x->host_len && x->host[0] != '*') {
+			n++;
+			bytes += x->host_len + x->path_len;
+		}
+	}
+	f->pool = xmalloc(bytes);
+	f->mask = table_size(n) - 1;
+	f->slots = xcalloc(f->mask + 1, sizeof(*f->slots));
+	for (i = 0; i < d->nroutes; i++) {
+		const lroute *x = &d->routes[i];
+		size_t len = x->host_len + x->path_len;
+		uint64_t h;
+
+		if (x->type != INGROUTE_PATH_EXACT || !x->host_len || x->host[0] == '*')
+			continue;
+		h = floor_hash_long(x->host, x->host_len, x->path, x->path_len);
+		/* A route of the same host and path seen before is the one that
+		 * wins (the dump is in precedence order): keep that. */
+		if (floor_find(f, h, x->host, x->host_len, x->path, x->path_len))
+			continue;
+		{
+			char *key = f->pool + at;
+			size_t j = (size_t)h & f->mask;
+
+			memcpy(key, x->host, x->host_len);
+			memcpy(key + x->host_len, x->path, x->path_len);
+			at += len;
+			while (f->slots[j].key)
+				j = (j + 1) & f->mask;
+			f->slots[j].hash = h;
+			f->slots[j].key = key;
+			f->slots[j].key_len = len;
+			f->slots[j].route = x;
+		}
+	}
+}
+
+static void floor_free(floor_table *f)
+{
+	free(f->slots);
+	free(f->pool);
+}
+
+/* ---- baseline: linear first-match over the routes in precedence order */
+
+static LOOKUP const lroute *linear_match(const lroute *rt, size_t n,
+                                         const char *host, size_t hlen,
+                                         const char *path, size_t plen)
+{
+	char h[256], p[8200];
+	size_t hn = ingroute_normalize_host(host, hlen, h, sizeof(h));
+	size_t pn = ingroute_normalize_path(path, plen, p, sizeof(p));
+	const char *dot = memchr(h, '.', hn);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const lroute *x = &rt[i];
+
+		if (x->host_len) {
+			if (x->host[0] == '*') {
+				if (!dot || (size_t)(h + hn - dot) != x->host_len - 1 ||
+				    memcmp(dot, x->host + 1, x->host_len - 1) != 0)
+					continue;
+			} else if (x->host_len != hn || memcmp(x->host, h, hn) != 0) {
+				continue;
+			}
+		}
+		if (x->type == INGROUTE_PATH_EXACT) {
+			if (x->path_len == pn && memcmp(x->path, p, pn) == 0)
+				return x;
+		} else {
+			size_t key = x->path_len > 1 && x->path[x->path_len - 1] == '/'
+				? x->path_len - 1 : x->path_len;
+
+			if (key <= pn && memcmp(x->path, p, key) == 0 &&
+			    (key == pn || p[key] == '/' || key <= 1))
+				return x;
+		}
+	}
+	return NULL;
+}
+
+/* ---- everything a lookup is timed on */
+
+typedef struct subjects {
+	const ingroute_router *r, *raw;   /* normalising, and not */
+	dumped d;
+	scan_router scan;
+	floor_table floor;
+#ifdef HAVE_R3
+	node *r3;
+	char **r3_paths;                  /* in the order they are looked up */
+	size_t *r3_lens;
+	size_t r3_n;
+#endif
+} subjects;
+
+#ifdef HAVE_R3
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* libr3 holds each Exact path of the workload once, all on one host; the
+ * lookups take them in a scattered order (7919 is prime). */
+static void r3_build(subjects *s)
+{
+	const dumped *d = &s->d;
+	char **all = xcalloc(d->nroutes, sizeof(char *));
+	size_t i, n = 0, u = 0;
+
+	for (i = 0; i < d->nroutes; i++)
+		if (d->routes[i].type == INGROUTE_PATH_EXACT)
+			all[n++] = d->routes[i].path;
+	qsort(all, n, sizeof(*all), cmp_str);
+	for (i = 0; i < n; i++)
+		if (u == 0 || strcmp(all[u - 1], all[i]) != 0)
+			all[u++] = all[i];
+	s->r3 = r3_tree_create(10);
+	for (i = 0; i < u; i++)
+		r3_tree_insert_pathl(s->r3, all[i], (int)strlen(all[i]), all[i]);
+	if (r3_tree_compile(s->r3, NULL) != 0) {
+		fprintf(stderr, "ingroute-bench: libr3 did not compile the paths\n");
+		exit(1);
+	}
+	s->r3_n = u;
+	s->r3_paths = xcalloc(u, sizeof(char *));
+	s->r3_lens = xcalloc(u, sizeof(size_t));
+	for (i = 0; i < u; i++) {
+		s->r3_paths[i] = all[(i * 7919) % u];
+		s->r3_lens[i] = strlen(s->r3_paths[i]);
+	}
+	free(all);
+}
+#endif
+
+static void subjects_build(subjects *s, const ingroute_router *r,
+                           const ingroute_router *raw, int with_r3)
+{
+	memset(s, 0, sizeof(*s));
+	s->r = r;
+	s->raw = raw;
+	load_dump(r, &s->d);
+	scan_build(&s->scan, &s->d);
+	floor_build(&s->floor, &s->d);
+#ifdef HAVE_R3
+	if (with_r3)
+		r3_build(s);
+#else
+	(void)with_r3;
+#endif
+}
+
+static void subjects_free(subjects *s)
+{
+#ifdef HAVE_R3
+	if (s->r3)
+		r3_tree_free(s->r3);
+	free(s->r3_paths);
+	free(s->r3_lens);
+#endif
+	floor_free(&s->floor);
+	scan_free(&s->scan);
+	free_dump(&s->d);
+}
+
+static volatile size_t sink;
+
+/*
+ * n lookups of one implementation, back to back, over the trace from its
+ * first request and round again (libr3: over its own paths). Each reads
+ * its answer, as a proxy would; the count of answers found keeps the
+ * compiler from dropping any.
+ */
+static size_t lookups(const subjects *s, int impl, const workload *w, size_t n)
+{
+	const gen_request *q = w->reqs, *end = w->reqs + w->nreqs;
+	size_t i, found = 0;
+	ingroute_match m;
+
+	m.size = sizeof(m);
+	switch (impl) {
+	case I_INGROUTE:
+	case I_RAW: {
+		const ingroute_router *r = impl == I_INGROUTE ? s->r : s->raw;
+
+		for (i = 0; i < n; i++) {
+			ingroute_router_match(r, q->host, q->host_len, q->path,
+			                      q->path_len, &m);
+			found += m.decision != INGROUTE_DECISION_NONE;
+			if (++q == end)
+				q = w->reqs;
+		}
+		break;
+	}
+	case I_SCAN:
+		for (i = 0; i < n; i++) {
+			found += scan_lookup(&s->scan, q->host, q->host_len, q->path,
+			                     q->path_len) != NULL;
+			if (++q == end)
+				q = w->reqs;
+		}
+		break;
+	case I_FLOOR:
+		for (i = 0; i < n; i++) {
+			found += floor_lookup(&s->floor, q->host, q->host_len, q->path,
+			                      q->path_len) != NULL;
+			if (++q == end)
+				q = w->reqs;
+		}
+		break;
+	case I_LINEAR:
+		for (i = 0; i < n; i++) {
+			found += linear_match(s->d.routes, s->d.nroutes, q->host,
+			                      q->host_len, q->path, q->path_len) != NULL;
+			if (++q == end)
+				q = w->reqs;
+		}
+		break;
+#ifdef HAVE_R3
+	case I_R3: {
+		size_t k = 0;
+
+		for (i = 0; i < n && s->r3_n; i++) {
+			found += r3_tree_matchl(s->r3, s->r3_paths[k], (int)s->r3_lens[k],
+			                        NULL) != NULL;
+			if (++k == s->r3_n)
+				k = 0;
+		}
+		break;
+	}
+#endif
+	default:
+		break;
+	}
+	return found;
+}
+
+/* ns per lookup of n lookups back to back. */
+static double timed(const subjects *s, int impl, const workload *w, size_t n)
+{
+	double t0 = now_ns();
+
+	sink = lookups(s, impl, w, n);
+	return (now_ns() - t0) / (double)n;
+}
+
+/* ---- the baselines' answers against ingroute's */
+
+/* An answer as one string: the rule (host, type, path) or "default", and
+ * the backend. */
+static void answer_of_match(const ingroute_match *m, char *s, size_t cap)
+{
+	char b[1024];
+
+	if (m->backend_kind == INGROUTE_BACKEND_SERVICE && m->port_name)
+		snprintf(b, sizeof(b), "%s/%s:%s", or_empty(m->backend_ns),
+		         or_empty(m->service), m->port_name);
+	else if (m->backend_kind == INGROUTE_BACKEND_SERVICE)
+		snprintf(b, sizeof(b), "%s/%s:%d", or_empty(m->backend_ns),
+		         or_empty(m->service), m->port_number);
+	else
+		snprintf(b, sizeof(b), "%s/%s/%s/%s", or_empty(m->backend_ns),
+		         or_empty(m->resource_api_group), or_empty(m->resource_kind),
+		         or_empty(m->resource_name));
+	if (m->decision == INGROUTE_DECISION_PATH)
+		snprintf(s, cap, "host \"%s\" type %d path \"%s\" -> %s",
+		         or_empty(m->rule_host), m->path_type, or_empty(m->rule_path), b);
+	else if (m->decision == INGROUTE_DECISION_DEFAULT)
+		snprintf(s, cap, "default -> %s", b);
+	else
+		snprintf(s, cap, "none");
+}
+
+static void answer_of_route(const lroute *x, char *s, size_t cap)
+{
+	if (!x)
+		snprintf(s, cap, "none");
+	else if (!x->path)
+		snprintf(s, cap, "default -> %s", x->backend);
+	else
+		snprintf(s, cap, "host \"%s\" type %d path \"%s\" -> %s", x->host,
+		         x->type, x->path, x->backend);
+}
+
+static void disagree(const char *wl, const char *who, const gen_request *q,
+                     const char *want, const char *got)
+{
+	fprintf(stderr, "ingroute-bench: %s: %s disagrees with ingroute on "
+	        "\"%s\" \"%s\":\n  ingroute: %s\n  %s: %s\n", wl, who, q->host,
+	        q->path, want, who, got);
+	exit(1);
+}
+
+/*
+ * Before anything is timed: on every request of the trace the per-host
+ * scan answers as ingroute does (not normalising, as the trace is already
+ * normal; the normalising router must answer the same), and the floor does
+ * wherever ingroute's answer is an Exact rule of an exact host, and finds
+ * nothing elsewhere. The floor probes the request's own host, so Exact
+ * answers of a wildcard or of the rules without a host are out of its
+ * reach: they are counted.
+ */
+static void check_baselines(const subjects *s, const workload *w, result *res)
+{
+	char want[2048], got[2048], norm[2048];
+	ingroute_match m, mn;
+	size_t i;
+
+	m.size = mn.size = sizeof(m);
+	for (i = 0; i < w->nreqs; i++) {
+		const gen_request *q = &w->reqs[i];
+		int exact;
+
+		ingroute_router_match(s->raw, q->host, q->host_len, q->path,
+		                      q->path_len, &m);
+		ingroute_router_match(s->r, q->host, q->host_len, q->path,
+		                      q->path_len, &mn);
+		answer_of_match(&m, want, sizeof(want));
+		answer_of_match(&mn, norm, sizeof(norm));
+		if (strcmp(want, norm) != 0)
+			disagree(res->name, "ingroute, normalising", q, want, norm);
+		answer_of_route(scan_lookup(&s->scan, q->host, q->host_len, q->path,
+		                            q->path_len), got, sizeof(got));
+		if (strcmp(want, got) != 0)
+			disagree(res->name, "the per-host scan", q, want, got);
+		res->scan_agreed++;
+
+		exact = m.decision == INGROUTE_DECISION_PATH &&
+		        m.path_type == INGROUTE_PATH_EXACT;
+		if (exact && m.vhost_kind == INGROUTE_VHOST_EXACT)
+			res->floor_agreed++;
+		else if (exact)
+			res->floor_out_of_reach++;
+		answer_of_route(floor_lookup(&s->floor, q->host, q->host_len, q->path,
+		                             q->path_len), got, sizeof(got));
+		if (strcmp(exact && m.vhost_kind == INGROUTE_VHOST_EXACT ? want : "none",
+		           got) != 0)
+			disagree(res->name, "the floor", q, want, got);
+	}
+}
+
 /* ---- lookups */
 
 static void percentiles(uint64_t *v, size_t n, double out[4])
@@ -228,8 +1055,8 @@ static void percentiles(uint64_t *v, size_t n, double out[4])
 static void measure_lookups(const ingroute_router *r, const workload *w,
                             result *res)
 {
-	uint64_t *t = malloc(w->nreqs * sizeof(uint64_t));
-	uint64_t *bucket = malloc(w->nreqs * sizeof(uint64_t));
+	uint64_t *t = xmalloc(w->nreqs * sizeof(uint64_t));
+	uint64_t *bucket = xmalloc(w->nreqs * sizeof(uint64_t));
 	double p50s[5];
 	size_t i, rep;
 	ingroute_match m;
@@ -280,6 +1107,28 @@ static void measure_lookups(const ingroute_router *r, const workload *w,
 	}
 	free(t);
 	free(bucket);
+}
+
+/*
+ * The mean lookup of ingroute (normalising and not), the per-host scan and
+ * the floor: three passes over the trace back to back, as a proxy runs
+ * them; the best of five rounds, the four taking turns in each, so that a
+ * busy neighbour on the machine slows them alike.
+ */
+static void measure_means(const subjects *s, const workload *w, result *res)
+{
+	static const int order[] = { I_INGROUTE, I_RAW, I_SCAN, I_FLOOR };
+	size_t n = w->nreqs * 3, k;
+	int round;
+
+	for (round = 0; round < 5; round++)
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			int i = order[k];
+			double ns = timed(s, i, w, n);
+
+			if (round == 0 || ns < res->mean_ns[i])
+				res->mean_ns[i] = ns;
+		}
 }
 
 typedef struct thr {
@@ -333,194 +1182,83 @@ static double throughput(const ingroute_router *r, const workload *w, int thread
 	return (double)threads * (double)(w->nreqs * 3) / worst * 1e3;
 }
 
-/* ---- baseline: linear first-match over the routes in precedence order */
-
-typedef struct lroute {
-	char *host;       /* "a.b", "*.b" or "" */
-	size_t host_len;
-	char *path;
-	size_t path_len;
-	int type;         /* 1 Exact, 2 Prefix */
-} lroute;
-
-static lroute *routes_from_dump(const ingroute_router *r, size_t *n)
+/* The linear scan over the first requests of the trace only: at 100k
+ * routes one lookup takes tens of microseconds. */
+static void measure_linear(const subjects *s, const workload *w, result *res)
 {
-	char *out = NULL;
-	const json *v, *p;
-	lroute *rt = NULL;
-	size_t k = 0, cap = 0;
-	json *j;
-
-	if (ingroute_router_dump(r, &out, NULL) != 0 || !(j = json_parse(out)))
-		exit(1);
-	ingroute_free(out);
-	for (v = json_get(j, "virtualHosts")->kids; v; v = v->next)
-		for (p = json_get(v, "paths")->kids; p; p = p->next) {
-			if (k == cap)
-				rt = realloc(rt, (cap = cap ? cap * 2 : 1024) * sizeof(*rt));
-			rt[k].host = strdup(json_str(v, "host"));
-			rt[k].host_len = strlen(rt[k].host);
-			rt[k].path = strdup(json_str(p, "path"));
-			rt[k].path_len = strlen(rt[k].path);
-			rt[k].type = strcmp(json_str(p, "pathType"), "Exact") == 0 ? 1 : 2;
-			k++;
-		}
-	json_free(j);
-	*n = k;
-	return rt;
-}
-
-static const lroute *linear_match(const lroute *rt, size_t n, const char *host,
-                                  size_t hlen, const char *path, size_t plen)
-{
-	char h[256], p[8200];
-	size_t hn = ingroute_normalize_host(host, hlen, h, sizeof(h));
-	size_t pn = ingroute_normalize_path(path, plen, p, sizeof(p));
-	const char *dot = memchr(h, '.', hn);
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const lroute *x = &rt[i];
-
-		if (x->host_len) {
-			if (x->host[0] == '*') {
-				if (!dot || (size_t)(h + hn - dot) != x->host_len - 1 ||
-				    memcmp(dot, x->host + 1, x->host_len - 1) != 0)
-					continue;
-			} else if (x->host_len != hn || memcmp(x->host, h, hn) != 0) {
-				continue;
-			}
-		}
-		if (x->type == 1) {
-			if (x->path_len == pn && memcmp(x->path, p, pn) == 0)
-				return x;
-		} else {
-			size_t key = x->path_len > 1 && x->path[x->path_len - 1] == '/'
-				? x->path_len - 1 : x->path_len;
-
-			if (key <= pn && memcmp(x->path, p, key) == 0 &&
-			    (key == pn || p[key] == '/' || key <= 1))
-				return x;
-		}
-	}
-	return NULL;
-}
-
-static void measure_linear(const ingroute_router *r, const workload *w,
-                           result *res)
-{
-	size_t n, i, count = w->paths >= 100000 ? 400 : 4000;
-	lroute *rt = routes_from_dump(r, &n);
-	const lroute *volatile sink = NULL;   /* the pointer is volatile: no call is elided */
-	double t0;
+	size_t count = w->paths >= 100000 ? 400 : 4000;
 
 	if (count > w->nreqs)
 		count = w->nreqs;
-	t0 = now_ns();
-	for (i = 0; i < count; i++)
-		sink = linear_match(rt, n, w->reqs[i].host, w->reqs[i].host_len,
-		                    w->reqs[i].path, w->reqs[i].path_len);
-	(void)sink;
-	res->linear_ns = (now_ns() - t0) / (double)count;
+	res->mean_ns[I_LINEAR] = timed(s, I_LINEAR, w, count);
 	if (getenv("INGROUTE_BENCH_DEBUG"))
-		fprintf(stderr, "linear: %zu routes, %zu requests\n", n, count);
+		fprintf(stderr, "linear: %zu routes, %zu requests\n", s->d.nroutes,
+		        count);
 	res->linear_checked = count;
-	/* Both sides as means over a batch: the linear scan is timed that way. */
-	res->linear_speedup = res->linear_ns / (1e3 / res->mlps1);
-	for (i = 0; i < n; i++) {
-		free(rt[i].host);
-		free(rt[i].path);
-	}
-	free(rt);
 }
 
 #ifdef HAVE_R3
 /* libr3 against ingroute on the same exact paths under one host. */
-static void measure_r3(const ingroute_router *r, result *res)
+static void measure_r3(const subjects *s, const workload *w, result *res)
 {
-	char *out = NULL, **paths = NULL;
-	const json *v, *p;
-	size_t n = 0, cap = 0, i, yl = 0, ycap = 1 << 20, reps = 5, k;
-	char *yaml = malloc(ycap);
-	node *tree = r3_tree_create(10);
+	size_t i, yl = 0, ycap = 1 << 20, reps = 5, k, n = s->r3_n;
+	char *yaml = xmalloc(ycap);
 	ingroute_router *one;
 	ingroute_match m;
 	double t0, ms;
-	json *j;
 
-	if (ingroute_router_dump(r, &out, NULL) != 0 || !(j = json_parse(out)))
-		exit(1);
-	ingroute_free(out);
+	if (n == 0) {
+		free(yaml);
+		return;
+	}
 	yl += (size_t)snprintf(yaml, ycap, "apiVersion: networking.k8s.io/v1\n"
 	                       "kind: Ingress\nmetadata: {name: one}\nspec:\n"
 	                       "  rules:\n  - host: one.example.com\n    http:\n"
 	                       "      paths:\n");
-	for (v = json_get(j, "virtualHosts")->kids; v; v = v->next)
-		for (p = json_get(v, "paths")->kids; p; p = p->next) {
-			const char *path = json_str(p, "path");
-
-			if (strcmp(json_str(p, "pathType"), "Exact") != 0 ||
-			    r3_tree_matchl(tree, path, (int)strlen(path), NULL))
-				continue;   /* r3 holds each path once */
-			if (n == cap)
-				paths = realloc(paths, (cap = cap ? cap * 2 : 1024) * sizeof(char *));
-			paths[n] = strdup(path);
-			r3_tree_insert_pathl(tree, paths[n], (int)strlen(paths[n]), paths[n]);
-			while (yl + 512 > ycap)
-				yaml = realloc(yaml, ycap *= 2);
-			yl += (size_t)snprintf(yaml + yl, ycap - yl,
-			                       "      - {path: \"%s\", pathType: Exact, backend: "
-			                       "{service: {name: s, port: {number: 80}}}}\n", path);
-			n++;
+	for (i = 0; i < n; i++) {
+		while (yl + 512 + s->r3_lens[i] > ycap) {
+			yaml = realloc(yaml, ycap *= 2);
+			if (!yaml)
+				exit(1);
 		}
-	json_free(j);
-	if (r3_tree_compile(tree, NULL) != 0)
-		exit(1);
+		yl += (size_t)snprintf(yaml + yl, ycap - yl,
+		                       "      - {path: \"%s\", pathType: Exact, backend: "
+		                       "{service: {name: s, port: {number: 80}}}}\n",
+		                       s->r3_paths[i]);
+	}
 	one = load_compile(yaml, yl, &ms, NULL, NULL);
+	res->mean_ns[I_R3] = timed(s, I_R3, w, reps * n);
 	m.size = sizeof(m);
 	t0 = now_ns();
 	for (k = 0; k < reps; k++)
-		for (i = 0; i < n; i++)
-			if (!r3_tree_matchl(tree, paths[(i * 7919) % n],
-			                    (int)strlen(paths[(i * 7919) % n]), NULL))
-				exit(1);
-	res->r3_ns = (now_ns() - t0) / (double)(reps * n);
-	t0 = now_ns();
-	for (k = 0; k < reps; k++)
 		for (i = 0; i < n; i++) {
-			const char *q = paths[(i * 7919) % n];
-
-			ingroute_router_match(one, "one.example.com", 15, q, strlen(q), &m);
+			ingroute_router_match(one, "one.example.com", 15, s->r3_paths[i],
+			                      s->r3_lens[i], &m);
 			if (m.decision != INGROUTE_DECISION_PATH)
 				exit(1);
 		}
 	res->r3_ingroute_ns = (now_ns() - t0) / (double)(reps * n);
 	res->r3_paths = n;
 	ingroute_router_unref(one);
-	r3_tree_free(tree);
-	for (i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
 	free(yaml);
 }
 #endif
 
 /* ---- one workload */
 
-static void run(const char *name, size_t paths, int with_baselines, result *res)
+static void run(const struct bcase *c, result *res)
 {
-	gen_params gp;
 	workload w;
-	ingroute_ruleset *rs;
-	ingroute_router *r, *again, *counted;
-	size_t before, i;
+	ingroute_ruleset *rs, *plain;
+	ingroute_router *r, *raw, *again, *counted;
+	subjects s;
+	size_t i;
 	double ms, best;
 
 	memset(res, 0, sizeof(*res));
-	res->name = name;
-	gen_defaults(&gp, paths);
-	if (gen_workload(&gp, &w) != 0)
-		exit(1);
+	res->key = c->key;
+	res->name = c->name;
+	make_workload(c, &w);
 	res->paths = w.paths;
 	res->hosts = w.hosts;
 	res->requests = w.nreqs;
@@ -533,17 +1271,11 @@ static void run(const char *name, size_t paths, int with_baselines, result *res)
 	ingroute_router_unref(r);
 	/* The counting allocator's headers would shift the router's arrays
 	 * off their natural alignment: it only measures bytes, on a ruleset
-	 * of its own; lookups run on a router made with malloc. */
-	before = live_bytes;
+	 * of its own; lookups run on routers made with malloc. */
 	counted = load_compile(w.yaml, w.yaml_len, &res->load_yaml_ms, &rs, &counting);
-	{
-		ingroute_ruleset *plain;
-		double ms;
-
-		r = load_compile(w.yaml, w.yaml_len, &ms, &plain, NULL);
-		ingroute_ruleset_free(plain);
-	}
-	(void)before;
+	r = load_compile(w.yaml, w.yaml_len, &ms, &plain, NULL);
+	raw = compile_raw(plain);
+	ingroute_ruleset_free(plain);
 
 	/* A rebuild from the parsed ruleset, best of three. */
 	best = 1e30;
@@ -584,19 +1316,97 @@ static void run(const char *name, size_t paths, int with_baselines, result *res)
 		res->allocs_per_lookup = live_bytes != live;
 	}
 	ingroute_router_unref(counted);
+
+	subjects_build(&s, r, raw, c->slow_baselines);
+	check_baselines(&s, &w, res);
+	fprintf(stderr, "  baselines checked: the per-host scan answered all %zu "
+	        "requests as ingroute did; the floor all %zu Exact answers of "
+	        "exact hosts (%zu of other hosts are out of its reach)\n",
+	        res->scan_agreed, res->floor_agreed, res->floor_out_of_reach);
 	measure_lookups(r, &w, res);
-	res->mlps1 = throughput(r, &w, 1);
+	measure_means(&s, &w, res);
+	res->mlps1 = 1e3 / res->mean_ns[I_INGROUTE];
 	res->mlps2 = throughput(r, &w, 2);
-	if (with_baselines) {
-		/* measure_linear() compares against the 1-thread mean. */
-		measure_linear(r, &w, res);
+	if (c->slow_baselines) {
+		measure_linear(&s, &w, res);
 #ifdef HAVE_R3
-		measure_r3(r, res);
+		measure_r3(&s, &w, res);
 #endif
 	}
+	subjects_free(&s);
+	ingroute_router_unref(raw);
 	ingroute_router_unref(r);
 	ingroute_ruleset_free(rs);
 	gen_free(&w);
+}
+
+/* ---- the targets of bench/README.md */
+
+typedef struct verdict {
+	char metric[64];
+	char target[48];
+	char measured[96];
+	double value, limit;
+} verdict;
+
+static const result *find_result(const result *rs, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(rs[i].key, key) == 0)
+			return &rs[i];
+	return NULL;
+}
+
+/* One row: ingroute's mean (normalising) over a baseline's, against limit. */
+static void ratio_row(verdict *v, const result *r, const char *what, int base,
+                      double limit)
+{
+	snprintf(v->metric, sizeof(v->metric), "%s mean lookup", what);
+	snprintf(v->target, sizeof(v->target), "≤ %.1f × %s", limit,
+	         impls[base].title);
+	v->value = r->mean_ns[I_INGROUTE] / r->mean_ns[base];
+	v->limit = limit;
+	snprintf(v->measured, sizeof(v->measured), "%.1f / %.1f ns = %.2f",
+	         r->mean_ns[I_INGROUTE], r->mean_ns[base], v->value);
+}
+
+static size_t verdicts(const result *rs, size_t n, verdict *v)
+{
+	const result *w1 = find_result(rs, n, "W1"), *w2 = find_result(rs, n, "W2");
+	const result *h1 = find_result(rs, n, "H1");
+	size_t k = 0, i;
+
+	if (w1) {
+		ratio_row(&v[k++], w1, "W1", I_SCAN, 0.8);
+		ratio_row(&v[k++], w1, "W1", I_FLOOR, 2.0);
+	}
+	if (w2)
+		ratio_row(&v[k++], w2, "W2", I_FLOOR, 1.3);
+	if (h1)
+		ratio_row(&v[k++], h1, "H1", I_FLOOR, 3.0);
+	for (i = 0; i < n; i++) {
+		verdict *x = &v[k++];
+
+		snprintf(x->metric, sizeof(x->metric), "p99 / p50, %s", rs[i].name);
+		snprintf(x->target, sizeof(x->target), "≤ 2.5");
+		x->value = rs[i].all[0] > 0 ? rs[i].all[2] / rs[i].all[0] : 0;
+		x->limit = 2.5;
+		snprintf(x->measured, sizeof(x->measured), "%.0f / %.0f ns = %.2f",
+		         rs[i].all[2], rs[i].all[0], x->value);
+	}
+	return k;
+}
+
+/* ---- output */
+
+static void print_ns(double ns)
+{
+	if (ns > 0)
+		printf(" %.1f |", ns);
+	else
+		printf(" - |");
 }
 
 static void print_table(const result *rs, size_t n)
@@ -604,7 +1414,8 @@ static void print_table(const result *rs, size_t n)
 	static const char *const kinds[REQ_KINDS + 2] = {
 		"exact hit", "prefix hit", "wildcard hit", "path miss", "host miss",
 		"all hits", "all misses" };
-	size_t i;
+	verdict v[NCASES + 8];
+	size_t i, nv;
 	int k;
 
 	printf("| workload | paths | hosts | YAML MB | libyaml raw parse | load+validate+compile (YAML) | ratio | JSON: raw / load | compile from ruleset |\n");
@@ -646,30 +1457,65 @@ static void print_table(const result *rs, size_t n)
 			printf(" %.0f / %.0f |", rs[i].p[k][0], rs[i].p[k][2]);
 		printf("\n");
 	}
-	printf("\n| workload | index B/path | total B/path | linear first-match ns/lookup | ingroute mean ns/lookup | speedup | libr3 exact paths | libr3 ns | ingroute ns (same paths, one host) |\n");
-	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+
+	printf("\nMean ns per lookup, back to back on one thread over the whole trace\n"
+	       "(three passes, best of five rounds taking turns); every baseline on the\n"
+	       "same routes in ingroute's precedence order. Linear: the first requests\n"
+	       "of the trace. libr3: every Exact path on one host, beside ingroute on\n"
+	       "the same paths.\n\n");
+	printf("| workload | ingroute | ingroute, no normalising | per-host scan | floor | ingroute / scan | ingroute / floor | linear first-match | speedup over linear | libr3 exact paths | libr3 | ingroute, same paths |\n");
+	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (i = 0; i < n; i++) {
 		const result *r = &rs[i];
 
-		printf("| %s | %.1f | %.1f | ", r->name, r->index_bytes_per_path,
-		       r->total_bytes_per_path);
+		printf("| %s |", r->name);
+		print_ns(r->mean_ns[I_INGROUTE]);
+		print_ns(r->mean_ns[I_RAW]);
+		print_ns(r->mean_ns[I_SCAN]);
+		print_ns(r->mean_ns[I_FLOOR]);
+		printf(" %.2f | %.2f |", r->mean_ns[I_INGROUTE] / r->mean_ns[I_SCAN],
+		       r->mean_ns[I_INGROUTE] / r->mean_ns[I_FLOOR]);
+		print_ns(r->mean_ns[I_LINEAR]);
 		if (r->linear_checked)
-			printf("%.0f | %.0f | %.0fx | ", r->linear_ns, 1e3 / r->mlps1,
-			       r->linear_speedup);
+			printf(" %.0fx |", r->mean_ns[I_LINEAR] / r->mean_ns[I_INGROUTE]);
 		else
-			printf("- | - | - | ");
-		if (r->r3_paths)
-			printf("%zu | %.0f | %.0f |\n", r->r3_paths, r->r3_ns,
-			       r->r3_ingroute_ns);
-		else
-			printf("- | - | - |\n");
+			printf(" - |");
+		if (r->r3_paths) {
+			printf(" %zu |", r->r3_paths);
+			print_ns(r->mean_ns[I_R3]);
+			print_ns(r->r3_ingroute_ns);
+			printf("\n");
+		} else {
+			printf(" - | - | - |\n");
+		}
 	}
+	printf("\n| workload | index B/path | total B/path |\n|---|---:|---:|\n");
+	for (i = 0; i < n; i++)
+		printf("| %s | %.1f | %.1f |\n", rs[i].name, rs[i].index_bytes_per_path,
+		       rs[i].total_bytes_per_path);
+
+	nv = verdicts(rs, n, v);
+	printf("\nTargets (bench/README.md), ingroute normalising:\n\n");
+	printf("| metric | target | measured | |\n|---|---|---|---|\n");
+	for (i = 0; i < nv; i++)
+		printf("| %s | %s | %s | %s |\n", v[i].metric, v[i].target,
+		       v[i].measured, v[i].value <= v[i].limit ? "met" : "not met");
+}
+
+static void json_num(FILE *f, const char *key, double v, int first)
+{
+	if (v > 0)
+		fprintf(f, "%s\"%s\":%.2f", first ? "" : ",", key, v);
+	else
+		fprintf(f, "%s\"%s\":null", first ? "" : ",", key);
 }
 
 static void write_json(const char *file, const result *rs, size_t n)
 {
 	FILE *f = fopen(file, "w");
-	size_t i;
+	verdict v[NCASES + 8];
+	size_t i, nv;
+	int k;
 
 	if (!f) {
 		perror(file);
@@ -680,53 +1526,81 @@ static void write_json(const char *file, const result *rs, size_t n)
 	for (i = 0; i < n; i++) {
 		const result *r = &rs[i];
 
-		fprintf(f, "%s{\"name\":\"%s\",\"paths\":%zu,\"hosts\":%zu,"
+		fprintf(f, "%s{\"name\":\"%s\",\"key\":\"%s\",\"paths\":%zu,\"hosts\":%zu,"
 		        "\"rawYamlMs\":%.3f,\"loadYamlMs\":%.3f,\"rawJsonMs\":%.3f,"
 		        "\"loadJsonMs\":%.3f,\"compileMs\":%.3f,\"p50\":%.1f,\"p90\":%.1f,"
 		        "\"p99\":%.1f,\"p999\":%.1f,\"hitP50\":%.1f,\"missP50\":%.1f,"
 		        "\"mlps1\":%.2f,\"mlps2\":%.2f,\"indexBytesPerPath\":%.1f,"
 		        "\"totalBytesPerPath\":%.1f,\"linearNs\":%.1f,\"r3Ns\":%.1f,"
-		        "\"r3IngrouteNs\":%.1f,\"allocsPerLookup\":%zu}",
-		        i ? "," : "", r->name, r->paths, r->hosts, r->raw_yaml_ms,
+		        "\"r3IngrouteNs\":%.1f,\"allocsPerLookup\":%zu",
+		        i ? "," : "", r->name, r->key, r->paths, r->hosts, r->raw_yaml_ms,
 		        r->load_yaml_ms, r->raw_json_ms, r->load_json_ms, r->compile_ms,
 		        r->all[0], r->all[1], r->all[2], r->all[3], r->p[REQ_KINDS][0],
 		        r->p[REQ_KINDS + 1][0], r->mlps1, r->mlps2,
-		        r->index_bytes_per_path, r->total_bytes_per_path, r->linear_ns,
-		        r->r3_ns, r->r3_ingroute_ns, r->allocs_per_lookup);
+		        r->index_bytes_per_path, r->total_bytes_per_path,
+		        r->mean_ns[I_LINEAR], r->mean_ns[I_R3], r->r3_ingroute_ns,
+		        r->allocs_per_lookup);
+		fprintf(f, ",\"meanNs\":{");
+		for (k = 0; k < NIMPL; k++)
+			json_num(f, impls[k].name, r->mean_ns[k], k == 0);
+		fprintf(f, "},\"scanAgreed\":%zu,\"floorAgreed\":%zu,"
+		        "\"floorOutOfReach\":%zu}", r->scan_agreed, r->floor_agreed,
+		        r->floor_out_of_reach);
+	}
+	fprintf(f, "],\"targets\":[");
+	nv = verdicts(rs, n, v);
+	for (i = 0; i < nv; i++) {
+		fprintf(f, "%s{\"metric\":", i ? "," : "");
+		json_put_str(f, v[i].metric);
+		fprintf(f, ",\"target\":");
+		json_put_str(f, v[i].target);
+		fprintf(f, ",\"value\":%.3f,\"limit\":%.2f,\"met\":%s}", v[i].value,
+		        v[i].limit, v[i].value <= v[i].limit ? "true" : "false");
 	}
 	fprintf(f, "]}\n");
 	fclose(f);
 }
 
+static int usage(void)
+{
+	fprintf(stderr,
+	        "usage: ingroute-bench [--quick] [--only WORKLOAD]... [--json FILE]\n"
+	        "  --quick  W1, 10k, W2 and H1 (no 1M-path point)\n"
+	        "  --only   this workload (W1, 10k, W2, H1, 1M); repeatable\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct { const char *name; size_t paths; int full; } all[] = {
-		{ "W1 (1k)", 1000, 1 }, { "10k", 10000, 1 }, { "W2 (100k)", 100000, 1 },
-		{ "1M", 1000000, 0 },
-	};
-	result rs[4];
+	result rs[NCASES];
 	const char *json_file = NULL;
-	size_t n = 0, i, max = 4;
-	int a;
+	int only[NCASES] = { 0 }, any_only = 0, quick = 0, a;
+	size_t n = 0, i;
 
 	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--quick") == 0)
-			max = 3;
-		else if (strcmp(argv[a], "--json") == 0 && a + 1 < argc)
+		if (strcmp(argv[a], "--quick") == 0) {
+			quick = 1;
+		} else if (strcmp(argv[a], "--json") == 0 && a + 1 < argc) {
 			json_file = argv[++a];
-		else {
-			fprintf(stderr, "usage: ingroute-bench [--quick] [--json FILE]\n"
-			                "  --quick  W1, 10k and W2 only (no 1M-path point)\n");
-			return 2;
+		} else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc) {
+			const struct bcase *c = find_case(argv[++a]);
+
+			if (!c)
+				return usage();
+			only[c - cases] = any_only = 1;
+		} else {
+			return usage();
 		}
 	}
 	calibrate();
 	fprintf(stderr, "ingroute %s; TSC %.3f ns/tick, timer overhead %llu ticks "
 	        "subtracted\n", ingroute_version_string(), ns_per_tick,
 	        (unsigned long long)tick_overhead);
-	for (i = 0; i < max; i++) {
-		fprintf(stderr, "running %s...\n", all[i].name);
-		run(all[i].name, all[i].paths, all[i].full, &rs[n++]);
+	for (i = 0; i < NCASES; i++) {
+		if (any_only ? !only[i] : quick && !cases[i].quick)
+			continue;
+		fprintf(stderr, "running %s...\n", cases[i].name);
+		run(&cases[i], &rs[n++]);
 	}
 	print_table(rs, n);
 	if (json_file)
