@@ -539,10 +539,12 @@ static int apply_merges(builder *b, frame *f)
  * when the next node is not such a value. */
 static const ig_node *root_key(const builder *b)
 {
-	const frame *f = &b->stack[0];
+	const frame *f;
 
-	if (b->depth != 1 || f->node->type != IG_MAP ||
-	    (b->npending - f->first) % 2 == 0)
+	if (b->depth != 1)
+		return NULL; /* and the stack may not exist yet */
+	f = &b->stack[0];
+	if (f->node->type != IG_MAP || (b->npending - f->first) % 2 == 0)
 		return NULL;
 	return b->pending[b->npending - 1];
 }
