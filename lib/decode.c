@@ -1003,13 +1003,14 @@ static int on_item(void *ctx, const ig_node *item)
 	if (d->nitems == 0) {
 		const ig_diag_sink *out = d->dc->sink;
 
-		/* Hold no more than the caller's list still has room for: the
-		 * rest would only be counted there too. */
+		/* Hold no more than the caller's list still has room for, and
+		 * one more: the one whose position the caller's "too many"
+		 * note takes. The rest would only be counted there too. */
 		if (out->diags && !d->held &&
 		    ingroute_diags_new(&d->held, d->o->alloc) < 0)
 			return INGROUTE_ENOMEM;
 		d->sink.diags = out->diags ? d->held : NULL;
-		d->sink.max = out->kept < out->max ? out->max - out->kept : 0;
+		d->sink.max = out->kept < out->max ? out->max - out->kept + 1 : 1;
 	}
 	if (ingroute__grow(d->o->alloc, (void **)&d->items, &d->cap_items,
 	                   d->nitems + 1, sizeof(*d->items)) < 0 ||

@@ -102,6 +102,12 @@ static char *mixed_list(int n, int anchored)
 	int i;
 
 	add(&t, "apiVersion: networking.k8s.io/v1\nitems:%s\n", anchored ? " &all" : "");
+	/* First, three decoding errors in one item: held diagnostics that
+	 * overflow a small max_diagnostics by themselves. */
+	add(&t, "- apiVersion: networking.k8s.io/v1\n  kind: Ingress\n"
+	       "  metadata: {name: first, namespace: ns}\n  spec:\n"
+	       "    defaultBackend: {service: {name: d, port: {number: \"80\"}}}\n"
+	       "    rules: 5\n    tls: x\n");
 	for (i = 0; i < n; i++)
 		mixed_item(&t, i);
 	add(&t, "kind: List\nmetadata: {resourceVersion: \"\"}\n");
