@@ -119,7 +119,8 @@ int ingroute__read_file(const ig_alloc *a, const char *path, size_t limit,
 
 			if (len > limit)
 				break;
-			if (ncap > limit + 1)
+			/* A limit of SIZE_MAX has no byte past it. */
+			if (limit < SIZE_MAX && ncap > limit + 1)
 				ncap = limit + 1;
 			p = ingroute__realloc(a, data, ncap);
 			if (!p) {
@@ -283,8 +284,6 @@ static int read_snapshot(const ig_alloc *a, const char *path,
 		size_t nlen = strlen(path) + strlen(base) + 2;
 		ig_file f = { NULL, NULL, 0 };
 
-		if (base[0] == '.') /* kubelet's own entries */
-			continue;
 		f.name = ingroute__malloc(a, nlen);
 		if (!f.name ||
 		    ingroute__grow(a, (void **)&files, &cap, k + 1, sizeof(*files)) < 0) {

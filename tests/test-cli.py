@@ -243,6 +243,21 @@ def an_endless_stream_of_zeros_stops_at_the_first():
 
 
 @case
+def the_largest_input_limit_reads_everything():
+    shop = MANIFESTS + "/shop.yaml"
+    for src, stdin in ((shop, None), ("-", open(shop).read())):
+        code, out, _ = run("check", "--max-input-bytes", str(2 ** 64 - 1),
+                           "-f", src, stdin=stdin)
+        eq((src, code), (src, 0))
+        assert out.startswith("2 Ingresses served"), out
+    # A first byte 0xFF without 0xFE after it is no byte order mark: the
+    # NUL behind it still ends the read.
+    p = subprocess.run([CLI, "check", "-f", "-"], input=b"\xff\x00" * 4096,
+                       capture_output=True, timeout=60)
+    eq(p.returncode, 1)
+
+
+@case
 def refused_options_are_named_with_their_flag():
     for args, want in (
             (["--default-backend", "oops"],

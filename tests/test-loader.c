@@ -883,6 +883,19 @@ static void test_load_path(void **state)
 	assert_int_equal(ingroute_ruleset_load_path(rs, path, d), 0);
 	assert_int_equal(ingroute_ruleset_count(rs), 1);
 
+	/* The largest limit there is reads the file whole (one byte past
+	 * it, the reader's test for "too long", would wrap to zero). */
+	{
+		ingroute_options o = INGROUTE_OPTIONS_INIT;
+		ingroute_ruleset *big;
+
+		o.max_input_bytes = (size_t)-1;
+		assert_int_equal(ingroute_ruleset_new(&big, &o), 0);
+		assert_int_equal(ingroute_ruleset_load_path(big, path, NULL), 0);
+		assert_int_equal(ingroute_ruleset_count(big), 1);
+		ingroute_ruleset_free(big);
+	}
+
 	/* A missing path is an I/O error naming the file. */
 	ingroute_diags_clear(d);
 	snprintf(path, sizeof(path), "%s/missing.yaml", dir);

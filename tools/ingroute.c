@@ -151,6 +151,17 @@ static int command_help(const char *cmd, FILE *f)
 /* Reads a stream whole, but never more than limit bytes: an endless
  * pipe stops one byte past the limit (*over set), not when memory runs
  * out. */
+/* 1 when the first bytes are, or may yet turn out to be, a UTF-16 byte
+ * order mark. */
+static int utf16_bom(const char *b, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)b;
+
+	if (n < 2)
+		return n == 1 && (u[0] == 0xfe || u[0] == 0xff);
+	return (u[0] == 0xfe && u[1] == 0xff) || (u[0] == 0xff && u[1] == 0xfe);
+}
+
 static char *read_stream(FILE *f, size_t limit, size_t *len, int *over)
 {
 	size_t cap = 65536, n = 0, got;
@@ -164,22 +175,21 @@ static char *read_stream(FILE *f, size_t limit, size_t *len, int *over)
 		 * parser, and a NUL byte there is an error at that byte:
 		 * what follows cannot change the outcome, so a stream of
 		 * zeros stops here, not at the limit. */
-		if (!(n + got >= 2 && ((unsigned char)buf[0] == 0xfe ||
-		                       (unsigned char)buf[0] == 0xff)) &&
-		    memchr(buf + n, '\0', got)) {
-			n += got;
-			break;
-		}
+		int nul = !utf16_bom(buf, n + got) && memchr(buf + n, '\0', got);
+
 		n += got;
 		if (n > limit) {
 			*over = 1;
 			free(buf);
 			return NULL;
 		}
+		if (nul)
+			break;
 		if (n == cap) {
 			/* Room for one byte past the limit at most: that byte says
-			 * the stream was too long. */
-			cap = cap > limit / 2 ? limit + 1 : cap * 2;
+			 * the stream was too long (a limit of SIZE_MAX has none). */
+			cap = cap > limit / 2 ? (limit < SIZE_MAX ? limit + 1 : limit)
+			                      : cap * 2;
 			if (!(p = realloc(buf, cap))) {
 				free(buf);
 				return NULL;
@@ -868,8 +878,10 @@ static int options_refused(const ingroute_options *o)
 	size_t i, k;
 	int rc;
 
-	if (ingroute_diags_new(&d, NULL) != 0)
+	if (ingroute_diags_new(&d, NULL) != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(INGROUTE_ENOMEM));
 		return 1;
+	}
 	rc = ingroute_options_check(o, d);
 	for (i = 0; i < ingroute_diags_count(d); i++) {
 		ingroute_diag dg;
