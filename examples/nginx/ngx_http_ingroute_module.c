@@ -172,6 +172,8 @@ static char *ngx_http_ingroute_manifests(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_ingroute_default_backend(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static void ngx_http_ingroute_log_options(ngx_conf_t *cf,
+    const ingroute_options *opts);
 static char *ngx_http_ingroute_upstream_map(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_ingroute_check_bytes(ngx_conf_t *cf, void *post,
@@ -522,16 +524,63 @@ ngx_http_ingroute_manifests(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * Logs what the library refuses in the options, one line per option,
+ * under the directive that set it:
+ * "ingroute_default_namespace: Invalid value: "Team_A": a lowercase ...".
+ */
+static void
+ngx_http_ingroute_log_options(ngx_conf_t *cf, const ingroute_options *opts)
+{
+    static const struct {
+        const char  *field;
+        const char  *directive;
+    } names[] = {
+        { "ingress_class", "ingroute_class" },
+        { "default_namespace", "ingroute_default_namespace" },
+        { "impl_specific", "ingroute_impl_specific" },
+        { "default_backend", "ingroute_default_backend" },
+    };
+
+    size_t           i, k;
+    const char      *name;
+    ingroute_diag    dg;
+    ingroute_diags  *d;
+
+    if (ingroute_diags_new(&d, NULL) != INGROUTE_OK) {
+        return;
+    }
+
+    (void) ingroute_options_check(opts, d);
+
+    for (i = 0; i < ingroute_diags_count(d); i++) {
+        dg.size = sizeof(dg);
+        if (ingroute_diags_get(d, i, &dg) != INGROUTE_OK) {
+            continue;
+        }
+
+        name = dg.field ? dg.field : "options";
+        for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+            if (dg.field && ngx_strcmp(dg.field, names[k].field) == 0) {
+                name = names[k].directive;
+            }
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s: %s", name, dg.message);
+    }
+
+    ingroute_diags_free(d);
+}
+
+
 static char *
 ngx_http_ingroute_default_backend(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
     ngx_http_ingroute_main_conf_t *imcf = conf;
 
-    int                rc;
     ngx_str_t         *value;
     ingroute_options   opts = INGROUTE_OPTIONS_INIT;
-    ingroute_ruleset  *rs;
 
     if (imcf->default_backend.data != NULL) {
         return "is duplicate";
@@ -539,19 +588,13 @@ ngx_http_ingroute_default_backend(ngx_conf_t *cf, ngx_command_t *cmd,
 
     value = cf->args->elts;
 
-    /* the library is the judge of the syntax: a throwaway ruleset */
+    /* the library is the judge, and says what is wrong */
     opts.default_backend = (const char *) value[1].data;
 
-    rc = ingroute_ruleset_new(&rs, &opts);
-    if (rc != INGROUTE_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid ingroute_default_backend \"%V\": %s "
-                           "(expected NAMESPACE/SERVICE:PORT)",
-                           &value[1], ingroute_strerror(rc));
+    if (ingroute_options_check(&opts, NULL) != INGROUTE_OK) {
+        ngx_http_ingroute_log_options(cf, &opts);
         return NGX_CONF_ERROR;
     }
-
-    ingroute_ruleset_free(rs);
 
     imcf->default_backend = value[1];
 
@@ -887,6 +930,7 @@ ngx_http_ingroute_state_ruleset(ngx_conf_t *cf,
 
     rc = ingroute_ruleset_new(&imcf->pending.rs, opts);
     if (rc != INGROUTE_OK) {
+        ngx_http_ingroute_log_options(cf, opts);
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "ingroute: cannot create a ruleset: %s",
                            ingroute_strerror(rc));
@@ -1116,6 +1160,7 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
         /* any error fails the configuration: nothing to keep across cycles */
         rc = ingroute_ruleset_new(&fresh, &opts);
         if (rc != INGROUTE_OK) {
+            ngx_http_ingroute_log_options(cf, &opts);
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "ingroute: cannot create a ruleset: %s",
                                ingroute_strerror(rc));
