@@ -159,8 +159,8 @@ typedef struct ingroute_options {
 	/** Nesting depth of YAML collections [64]. */
 	size_t max_depth;
 	/** YAML nodes held at once in one document [4,000,000]; an item of a
-	 * List that names its kind and apiVersion counts as one node once
-	 * read (docs/semantics.md §1.5). */
+	 * List that names its kind and apiVersion (and defines no anchor)
+	 * counts as one node once read (docs/semantics.md §1.5). */
 	size_t max_nodes;
 	/** Nodes reached through YAML aliases in one document [100,000]. */
 	size_t max_alias_nodes;

@@ -173,7 +173,7 @@ static void finish(cc *c)
 	r->nbackends = (uint32_t)c->nbackends;
 	c->backends = NULL;
 	r->index_bytes += c->nbackends * sizeof(ig_rbackend);
-	/* The pool was reserved generously; give back what it did not use. */
+	/* The pool grew by doubling; give back what it did not use. */
 	if (!c->oom && c->pool.data && c->pool.cap > c->pool.len + 4096) {
 		char *trim = ingroute__realloc(c->a, c->pool.data, c->pool.len);
 
