@@ -18,10 +18,13 @@
  *             host and path, one probe of a table of the Exact routes), a
  *             linear first-match router over all routes (Traefik's way),
  *             and libr3 on one host's exact paths
+ *   instructions per lookup, from the hardware counter where the machine
+ *             has one; --lookup-only runs one implementation alone, to
+ *             count them under callgrind where it has none
  *
  * Output: a markdown table on standard output, and JSON with --json FILE.
  */
-#define _GNU_SOURCE 1  /* r3_str.h tests its value */
+#define _GNU_SOURCE 1  /* r3_str.h tests its value; syscall() */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +32,13 @@
 #include <string.h>
 #include <time.h>
 #include <yaml.h>
+
+#ifdef __linux__
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 /* Inlined, as the library inlines it: the baselines pay for hashing what
  * ingroute pays. */
@@ -51,18 +61,19 @@
 #define LOOKUP __attribute__((noinline, noclone))
 #endif
 
-/* What every lookup is measured for. */
+/* What every lookup is measured for, and the function callgrind collects
+ * for --lookup-only. */
 enum impl { I_INGROUTE, I_RAW, I_SCAN, I_FLOOR, I_LINEAR, I_R3, NIMPL };
 
 static const struct {
-	const char *name, *title;
+	const char *name, *function, *title;
 } impls[NIMPL] = {
-	{ "ingroute", "ingroute" },
-	{ "ingroute-raw", "ingroute, no normalising" },
-	{ "scan", "per-host scan" },
-	{ "floor", "floor" },
-	{ "linear", "linear first-match" },
-	{ "r3", "libr3" },
+	{ "ingroute", "ingroute_router_match", "ingroute" },
+	{ "ingroute-raw", "ingroute_router_match", "ingroute, no normalising" },
+	{ "scan", "scan_lookup", "per-host scan" },
+	{ "floor", "floor_lookup", "floor" },
+	{ "linear", "linear_match", "linear first-match" },
+	{ "r3", "r3_tree_matchl", "libr3" },
 };
 
 /* ---- clocks */
@@ -111,6 +122,54 @@ static void calibrate(void)
 	}
 	qsort(d, 1001, sizeof(d[0]), cmp_u64);
 	tick_overhead = d[500];
+}
+
+/* ---- instructions, from the hardware counter
+ *
+ * Virtual machines often expose no PMU (perf_event_open() then fails); the
+ * figures are left out and --lookup-only is for callgrind instead. */
+
+static int insn_fd = -2;   /* -2: not opened yet; -1: no counter here */
+
+static int insn_start(void)
+{
+#ifdef __linux__
+	if (insn_fd == -2) {
+		struct perf_event_attr a;
+
+		memset(&a, 0, sizeof(a));
+		a.size = sizeof(a);
+		a.type = PERF_TYPE_HARDWARE;
+		a.config = PERF_COUNT_HW_INSTRUCTIONS;
+		a.disabled = 1;
+		a.exclude_kernel = 1;
+		a.exclude_hv = 1;
+		insn_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0UL);
+		if (insn_fd < 0)
+			insn_fd = -1;
+	}
+	if (insn_fd < 0)
+		return 0;
+	return ioctl(insn_fd, PERF_EVENT_IOC_RESET, 0) == 0 &&
+	       ioctl(insn_fd, PERF_EVENT_IOC_ENABLE, 0) == 0;
+#else
+	return 0;
+#endif
+}
+
+/* Instructions since insn_start(), or 0. */
+static uint64_t insn_stop(void)
+{
+#ifdef __linux__
+	uint64_t v = 0;
+
+	if (insn_fd < 0 || ioctl(insn_fd, PERF_EVENT_IOC_DISABLE, 0) != 0 ||
+	    read(insn_fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		return 0;
+	return v;
+#else
+	return 0;
+#endif
 }
 
 /* ---- a counting allocator, for the bytes a router holds */
@@ -238,6 +297,7 @@ typedef struct result {
 	double mlps1, mlps2;                   /* million lookups/s, 1 and 2 threads */
 	double index_bytes_per_path, total_bytes_per_path;
 	double mean_ns[NIMPL];                 /* 0: not measured */
+	double insn[NIMPL];                    /* per lookup; 0: not measured */
 	size_t linear_checked;
 	double r3_ingroute_ns;
 	size_t r3_paths;
@@ -707,7 +767,8 @@ static void floor_build(floor_table *f, const dumped *d)
 			continue;
 		h = floor_hash_long(x->host, x->host_len, x->path, x->path_len);
 		/* A route of the same host and path seen before is the one that
-		 * wins (the dump is in precedence order): keep that. */
+		 * wins (the dump is in precedence order): keep that. Not
+		 * floor_lookup(), which callgrind may be counting. */
 		if (floor_find(f, h, x->host, x->host_len, x->path, x->path_len))
 			continue;
 		{
@@ -928,13 +989,20 @@ static size_t lookups(const subjects *s, int impl, const workload *w, size_t n)
 	return found;
 }
 
-/* ns per lookup of n lookups back to back. */
-static double timed(const subjects *s, int impl, const workload *w, size_t n)
+/* ns per lookup of n lookups back to back; *insn gets instructions per
+ * lookup (the loop's own few included), or 0 without a counter. */
+static double timed(const subjects *s, int impl, const workload *w, size_t n,
+                    double *insn)
 {
-	double t0 = now_ns();
+	int counting = insn_start();
+	double t0 = now_ns(), ns;
+	uint64_t count;
 
 	sink = lookups(s, impl, w, n);
-	return (now_ns() - t0) / (double)n;
+	ns = now_ns() - t0;
+	count = counting ? insn_stop() : 0;
+	*insn = (double)count / (double)n;
+	return ns / (double)n;
 }
 
 /* ---- the baselines' answers against ingroute's */
@@ -1124,10 +1192,12 @@ static void measure_means(const subjects *s, const workload *w, result *res)
 	for (round = 0; round < 5; round++)
 		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 			int i = order[k];
-			double ns = timed(s, i, w, n);
+			double insn, ns = timed(s, i, w, n, &insn);
 
 			if (round == 0 || ns < res->mean_ns[i])
 				res->mean_ns[i] = ns;
+			if (round == 0 || insn < res->insn[i])
+				res->insn[i] = insn;
 		}
 }
 
@@ -1190,7 +1260,7 @@ static void measure_linear(const subjects *s, const workload *w, result *res)
 
 	if (count > w->nreqs)
 		count = w->nreqs;
-	res->mean_ns[I_LINEAR] = timed(s, I_LINEAR, w, count);
+	res->mean_ns[I_LINEAR] = timed(s, I_LINEAR, w, count, &res->insn[I_LINEAR]);
 	if (getenv("INGROUTE_BENCH_DEBUG"))
 		fprintf(stderr, "linear: %zu routes, %zu requests\n", s->d.nroutes,
 		        count);
@@ -1227,7 +1297,7 @@ static void measure_r3(const subjects *s, const workload *w, result *res)
 		                       s->r3_paths[i]);
 	}
 	one = load_compile(yaml, yl, &ms, NULL, NULL);
-	res->mean_ns[I_R3] = timed(s, I_R3, w, reps * n);
+	res->mean_ns[I_R3] = timed(s, I_R3, w, reps * n, &res->insn[I_R3]);
 	m.size = sizeof(m);
 	t0 = now_ns();
 	for (k = 0; k < reps; k++)
@@ -1416,7 +1486,7 @@ static void print_table(const result *rs, size_t n)
 		"all hits", "all misses" };
 	verdict v[NCASES + 8];
 	size_t i, nv;
-	int k;
+	int k, any_insn = 0;
 
 	printf("| workload | paths | hosts | YAML MB | libyaml raw parse | load+validate+compile (YAML) | ratio | JSON: raw / load | compile from ruleset |\n");
 	printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -1489,6 +1559,31 @@ static void print_table(const result *rs, size_t n)
 			printf(" - | - | - |\n");
 		}
 	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < NIMPL; k++)
+			any_insn |= rs[i].insn[k] > 0;
+	if (any_insn) {
+		printf("\nInstructions per lookup (hardware counter around the timed loop):\n\n| workload |");
+		for (k = 0; k < NIMPL; k++)
+			printf(" %s |", impls[k].title);
+		printf("\n|---|");
+		for (k = 0; k < NIMPL; k++)
+			printf("---:|");
+		printf("\n");
+		for (i = 0; i < n; i++) {
+			printf("| %s |", rs[i].name);
+			for (k = 0; k < NIMPL; k++)
+				if (rs[i].insn[k] > 0)
+					printf(" %.0f |", rs[i].insn[k]);
+				else
+					printf(" - |");
+			printf("\n");
+		}
+	} else {
+		printf("\nInstructions per lookup: no hardware counter here; count them "
+		       "with --lookup-only under callgrind (bench/README.md).\n");
+	}
+
 	printf("\n| workload | index B/path | total B/path |\n|---|---:|---:|\n");
 	for (i = 0; i < n; i++)
 		printf("| %s | %.1f | %.1f |\n", rs[i].name, rs[i].index_bytes_per_path,
@@ -1543,6 +1638,9 @@ static void write_json(const char *file, const result *rs, size_t n)
 		fprintf(f, ",\"meanNs\":{");
 		for (k = 0; k < NIMPL; k++)
 			json_num(f, impls[k].name, r->mean_ns[k], k == 0);
+		fprintf(f, "},\"instructionsPerLookup\":{");
+		for (k = 0; k < NIMPL; k++)
+			json_num(f, impls[k].name, r->insn[k], k == 0);
 		fprintf(f, "},\"scanAgreed\":%zu,\"floorAgreed\":%zu,"
 		        "\"floorOutOfReach\":%zu}", r->scan_agreed, r->floor_agreed,
 		        r->floor_out_of_reach);
@@ -1561,12 +1659,61 @@ static void write_json(const char *file, const result *rs, size_t n)
 	fclose(f);
 }
 
+/* ---- --lookup-only: n lookups of one implementation and nothing else
+ * that calls its lookup function, so that callgrind collecting that
+ * function alone counts n lookups (bench/README.md). */
+
+static int lookup_only(const char *key, const char *name, size_t n)
+{
+	const struct bcase *c = find_case(key);
+	ingroute_ruleset *rs;
+	ingroute_router *r, *raw;
+	subjects s;
+	workload w;
+	double ms;
+	int k;
+
+	for (k = 0; k < NIMPL && strcmp(impls[k].name, name) != 0; k++)
+		;
+	if (!c || k == NIMPL) {
+		fprintf(stderr, "ingroute-bench: --lookup-only WORKLOAD IMPL N: "
+		        "WORKLOAD is W1, 10k, W2, H1 or 1M; IMPL one of");
+		for (k = 0; k < NIMPL; k++)
+			fprintf(stderr, " %s", impls[k].name);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+#ifndef HAVE_R3
+	if (k == I_R3) {
+		fprintf(stderr, "ingroute-bench: built without libr3\n");
+		return 2;
+	}
+#endif
+	make_workload(c, &w);
+	r = load_compile(w.yaml, w.yaml_len, &ms, &rs, NULL);
+	raw = compile_raw(rs);
+	subjects_build(&s, r, raw, k == I_R3);
+	fprintf(stderr, "%zu lookups of %s on %s (%s)\n", n, name, c->name,
+	        impls[k].function);
+	sink = lookups(&s, k, &w, n);
+	subjects_free(&s);
+	ingroute_router_unref(raw);
+	ingroute_router_unref(r);
+	ingroute_ruleset_free(rs);
+	gen_free(&w);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: ingroute-bench [--quick] [--only WORKLOAD]... [--json FILE]\n"
-	        "  --quick  W1, 10k, W2 and H1 (no 1M-path point)\n"
-	        "  --only   this workload (W1, 10k, W2, H1, 1M); repeatable\n");
+	        "       ingroute-bench --lookup-only WORKLOAD IMPL N\n"
+	        "  --quick        W1, 10k, W2 and H1 (no 1M-path point)\n"
+	        "  --only         this workload (W1, 10k, W2, H1, 1M); repeatable\n"
+	        "  --lookup-only  N lookups of one implementation (ingroute,\n"
+	        "                 ingroute-raw, scan, floor, linear, r3) and nothing\n"
+	        "                 else, to count instructions under callgrind\n");
 	return 2;
 }
 
@@ -1588,6 +1735,13 @@ int main(int argc, char **argv)
 			if (!c)
 				return usage();
 			only[c - cases] = any_only = 1;
+		} else if (strcmp(argv[a], "--lookup-only") == 0 && a + 3 < argc) {
+			char *end;
+			unsigned long long count = strtoull(argv[a + 3], &end, 10);
+
+			if (*end || a + 4 != argc)
+				return usage();
+			return lookup_only(argv[a + 1], argv[a + 2], (size_t)count);
 		} else {
 			return usage();
 		}
