@@ -8,8 +8,8 @@
 #   bench/instructions.sh [BUILD_DIR [WORKLOAD...]]
 #
 # BUILD_DIR defaults to build, the workloads to W1 W2 H1. Prints a
-# markdown table; about a minute per workload (W2 is loaded under
-# valgrind once per implementation).
+# markdown table: half a minute for W1, about eight minutes for W2, which
+# valgrind loads once per implementation.
 set -eu
 
 build=${1:-build}
