@@ -69,6 +69,12 @@ static const ig_sentry *best_in_region(const ingroute_router *r,
 	uint32_t fp = 0;
 	size_t i;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The loop below, in one load, for the paths long enough. */
+	if (n >= 4)
+		memcpy(&fp, path, 4);
+	else
+#endif
 	for (i = 0; i < n && i < 4; i++)
 		fp |= (uint32_t)(unsigned char)path[i] << (8 * i);
 	for (; e < end; e++) {
@@ -205,11 +211,17 @@ STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
 		const char *np;
 		size_t hn, pn;
 
-		host_name = ingroute__normalize_host(host, hlen, lk->hostbuf,
-		                                     &hn) == IG_HOST_NAME;
+		if (ingroute__host_is_normal(host, hlen)) {
+			host_name = 1;
+			s->h = host;
+			hn = hlen;
+		} else {
+			host_name = ingroute__normalize_host(host, hlen, lk->hostbuf,
+			                                     &hn) == IG_HOST_NAME;
+			s->h = lk->hostbuf;
+		}
 		path_ok = ingroute__normalize_path(path, plen, lk->pathbuf, &np,
 		                                   &pn) == 0;
-		s->h = lk->hostbuf;
 		s->hn = hn;
 		s->p = path_ok ? np : path;
 		s->pn = path_ok ? pn : 0;

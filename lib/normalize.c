@@ -97,6 +97,88 @@ int ingroute__normalize_host(const char *in, size_t n, char *out,
 	return IG_HOST_NAME;
 }
 
+/* 1 when normalize_host() would return the host as it is: 1 to
+ * IG_MAX_HOST bytes of [a-z0-9.-], a letter or '-' among them (else it is
+ * an IPv4 literal), no dot first, last or next to another. Hosts mostly
+ * arrive that way, and then cost this check instead of a copy. */
+int ingroute__host_is_normal_scalar(const char *h, size_t n)
+{
+	unsigned any = 0, dotdot = 0, prev = HC_DOT;
+	size_t i;
+
+	if (n == 0 || n > IG_MAX_HOST)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)h[i];
+		unsigned b = host_bits[c];
+
+		if (host_lower[c] != c)
+			return 0;   /* uppercase, or no host byte at all */
+		any |= b;
+		dotdot |= b & prev;
+		prev = b;
+	}
+	return !(any & (HC_BAD | HC_COLON)) && !(dotdot & HC_DOT) &&
+	       !(prev & HC_DOT) && (any & HC_NAME);
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static unsigned in_range(__m128i v, char lo, char hi)
+{
+	/* Signed compares: bytes from 0x80 up are negative and fall out. */
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(
+		_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+		_mm_cmpgt_epi8(_mm_set1_epi8((char)(hi + 1)), v)));
+}
+
+/* The same test 16 bytes at a time; the tail is read through a
+ * zero-padded copy or by re-reading the last 16 bytes in place, never
+ * past the caller's bytes. */
+int ingroute__host_is_normal(const char *h, size_t n)
+{
+	unsigned name = 0, carry = 0;
+	size_t i;
+
+	if (n == 0 || n > IG_MAX_HOST || h[0] == '.' || h[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i += 16) {
+		char tail[16];
+		const char *at = h + i;
+		unsigned valid = 0xffffu, letters, dots, ok;
+		__m128i v;
+
+		if (n - i < 16) {
+			if (n >= 16) {
+				at = h + n - 16;
+				carry = 0;
+			} else {
+				memset(tail, 0, sizeof(tail));
+				memcpy(tail, h, n);
+				at = tail;
+				valid = (1u << n) - 1;
+			}
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)at);
+		letters = in_range(v, 'a', 'z') |
+		          (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+		dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		ok = letters | dots | in_range(v, '0', '9');
+		if ((ok & valid) != valid || (dots & ((dots << 1) | carry)))
+			return 0;
+		name |= letters & valid;
+		carry = (dots >> 15) & 1;
+	}
+	return name != 0;
+}
+#else
+int ingroute__host_is_normal(const char *h, size_t n)
+{
+	return ingroute__host_is_normal_scalar(h, n);
+}
+#endif
+
 static int unreserved(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -171,8 +253,6 @@ static int path_is_normal_scalar(const char *p, size_t n)
 }
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
-
 /* The same test 16 bytes at a time: masks of '%', '?', '#', '/' and '.';
  * only a '/' followed by '.' needs the byte-wise look. The tail is read
  * through a zero-padded copy, never past the caller's bytes. */

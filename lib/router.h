@@ -332,6 +332,10 @@ enum ig_host_class {
 	IG_HOST_NONE = 1      /* empty, an IP literal, or not a DNS name */
 };
 int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_len);
+/* 1 when normalize_host() would give the host back unchanged; the
+ * scalar form is the vector one's reference in the tests. */
+int ingroute__host_is_normal(const char *h, size_t n);
+int ingroute__host_is_normal_scalar(const char *h, size_t n);
 /* Sets *res to in itself when the path is already normal, else to out. */
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len);
