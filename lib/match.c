@@ -260,14 +260,16 @@ STEP void find_vhosts(const ingroute_router *r, ig_lookup *lk,
 	s->norder = 0;
 	if (s->how & IG_LOOKUP_HOST_NAME) {
 		const ig_host_slot *t = find_slot(r, h, n, 0);
-		const char *dot = memchr(h, '.', n);
+		const char *dot;
 
 		if (record)
 			set_probe(&lk->probes[np++], IG_VH_EXACT, h, n,
 			          t ? t->vhost : IG_NONE);
 		if (t)
 			join(s, t->vhost, t->region);
-		if (dot && dot + 1 < h + n && (s->norder == 0 || fall || probe_all)) {
+		/* The wildcard is looked for only when it may be asked. */
+		dot = s->norder == 0 || fall || probe_all ? memchr(h, '.', n) : NULL;
+		if (dot && dot + 1 < h + n) {
 			size_t sn = (size_t)(h + n - dot - 1);
 
 			t = find_slot(r, dot + 1, sn, 1);
