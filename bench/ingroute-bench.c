@@ -45,6 +45,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "count-alloc.h"
 #include "gen.h"
 #include "ingroute.h"
 #include "json.h"
@@ -172,52 +173,6 @@ static uint64_t insn_stop(void)
 #endif
 }
 
-/* ---- a counting allocator, for the bytes a router holds */
-
-static size_t live_bytes;
-
-static void *c_malloc(void *ctx, size_t n)
-{
-	size_t *p = malloc(n + 16);
-
-	(void)ctx;
-	if (!p)
-		return NULL;
-	p[0] = n;
-	__atomic_add_fetch(&live_bytes, n, __ATOMIC_RELAXED);
-	return (char *)p + 16;
-}
-
-static void c_free(void *ctx, void *q)
-{
-	size_t *p;
-
-	(void)ctx;
-	if (!q)
-		return;
-	p = (size_t *)((char *)q - 16);
-	__atomic_sub_fetch(&live_bytes, p[0], __ATOMIC_RELAXED);
-	free(p);
-}
-
-static void *c_realloc(void *ctx, void *q, size_t n)
-{
-	size_t *p, old;
-
-	if (!q)
-		return c_malloc(ctx, n);
-	p = (size_t *)((char *)q - 16);
-	old = p[0];
-	p = realloc(p, n + 16);
-	if (!p)
-		return NULL;
-	p[0] = n;
-	__atomic_add_fetch(&live_bytes, n, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&live_bytes, old, __ATOMIC_RELAXED);
-	return (char *)p + 16;
-}
-
-static const ingroute_allocator counting = { c_malloc, c_realloc, c_free, NULL };
 
 static void *xmalloc(size_t n)
 {
@@ -1359,7 +1314,7 @@ static void run(const struct bcase *c, result *res)
 	/* A rebuild from the parsed ruleset, best of three. */
 	best = 1e30;
 	for (i = 0; i < 3; i++) {
-		size_t live = live_bytes;
+		size_t live = count_live;
 		double t0 = now_ns();
 
 		if (ingroute_router_compile(&again, rs, NULL) != 0)
@@ -1368,7 +1323,7 @@ static void run(const struct bcase *c, result *res)
 		if (ms < best)
 			best = ms;
 		if (i == 0)
-			res->total_bytes_per_path = (double)(live_bytes - live) /
+			res->total_bytes_per_path = (double)(count_live - live) /
 			                            (double)w.paths;
 		ingroute_router_unref(again);
 	}
@@ -1385,14 +1340,14 @@ static void run(const struct bcase *c, result *res)
 	/* Allocations during lookups: none expected (the counted router sees
 	 * every call to its allocator). */
 	{
-		size_t live = live_bytes;
+		size_t live = count_live;
 		ingroute_match m;
 
 		m.size = sizeof(m);
 		for (i = 0; i < w.nreqs; i++)
 			ingroute_router_match(counted, w.reqs[i].host, w.reqs[i].host_len,
 			                      w.reqs[i].path, w.reqs[i].path_len, &m);
-		res->allocs_per_lookup = live_bytes != live;
+		res->allocs_per_lookup = count_live != live;
 	}
 	ingroute_router_unref(counted);
 

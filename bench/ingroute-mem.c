@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "count-alloc.h"
 #include "gen.h"
 #include "ingroute.h"
 
@@ -93,54 +94,6 @@ static int reset_hwm(void)
 	return ok ? 0 : -1;
 }
 
-/* The counting allocator: bytes asked for, live and at their peak. The
- * 16-byte header that remembers a block's size is not counted. */
-static size_t live, peak;
-
-static void *c_malloc(void *ctx, size_t n)
-{
-	size_t *p = malloc(n + 16);
-
-	(void)ctx;
-	if (!p)
-		return NULL;
-	p[0] = n;
-	if ((live += n) > peak)
-		peak = live;
-	return (char *)p + 16;
-}
-
-static void c_free(void *ctx, void *q)
-{
-	size_t *p;
-
-	(void)ctx;
-	if (!q)
-		return;
-	p = (size_t *)((char *)q - 16);
-	live -= p[0];
-	free(p);
-}
-
-static void *c_realloc(void *ctx, void *q, size_t n)
-{
-	size_t *p, old;
-
-	if (!q)
-		return c_malloc(ctx, n);
-	p = (size_t *)((char *)q - 16);
-	old = p[0];
-	p = realloc(p, n + 16);
-	if (!p)
-		return NULL;
-	p[0] = n;
-	live = live - old + n;
-	if (live > peak)
-		peak = live;
-	return (char *)p + 16;
-}
-
-static const ingroute_allocator counting = { c_malloc, c_realloc, c_free, NULL };
 
 /* Prints key=value pairs on one line; a failed load prints its code. The
  * ruleset and router are left to exit: freeing them would only add time. */
@@ -173,8 +126,8 @@ static int measure(const char *file, int heap)
 	}
 	hwm_load = status_bytes("VmHWM");
 	rss_load = status_bytes("VmRSS");
-	heap_load_peak = peak;
-	heap_load = live;
+	heap_load_peak = count_peak;
+	heap_load = count_live;
 	rc = ingroute_router_compile(&r, rs, NULL);
 	t2 = now_s();
 	if (rc != 0) {
@@ -189,7 +142,7 @@ static int measure(const char *file, int heap)
 	       "load_s=%.3f compile_s=%.3f ingresses=%zu invalid=%zu hosts=%zu "
 	       "paths=%zu index=%zu strings=%zu\n",
 	       reset == 0, base, hwm_load, rss_load, status_bytes("VmHWM"),
-	       status_bytes("VmRSS"), heap_load_peak, heap_load, peak, live,
+	       status_bytes("VmRSS"), heap_load_peak, heap_load, count_peak, count_live,
 	       t1 - t0, t2 - t1, ingroute_ruleset_count(rs), st.ingresses_invalid,
 	       st.virtual_hosts, st.paths, st.index_bytes, st.string_bytes);
 	fflush(stdout);
