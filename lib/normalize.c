@@ -133,9 +133,32 @@ static unsigned in_range(__m128i v, char lo, char hi)
 		_mm_cmpgt_epi8(_mm_set1_epi8((char)(hi + 1)), v)));
 }
 
-/* The same test 16 bytes at a time; the tail is read through a
- * zero-padded copy or by re-reading the last 16 bytes in place, never
- * past the caller's bytes. */
+/* The 16 bytes of s[0..n) from i on, never read past s + n: in place
+ * while 16 remain; for a shorter last piece the last 16 bytes again
+ * (bytes already checked are checked again, harmlessly, and *carry, which
+ * speaks of the byte before i, is dropped), or under 16 bytes in all a
+ * zero-padded copy in tail, *valid marking its real bytes. */
+static inline __m128i load16(const char *s, size_t n, size_t i, char *tail,
+                             unsigned *valid, unsigned *carry)
+{
+	const char *at = s + i;
+
+	*valid = 0xffffu;
+	if (n - i < 16) {
+		if (n >= 16) {
+			at = s + n - 16;
+			*carry = 0;
+		} else {
+			memset(tail, 0, 16);
+			memcpy(tail, s, n);
+			at = tail;
+			*valid = (1u << n) - 1;
+		}
+	}
+	return _mm_loadu_si128((const __m128i *)(const void *)at);
+}
+
+/* The same test 16 bytes at a time. */
 int ingroute__host_is_normal(const char *h, size_t n)
 {
 	unsigned name = 0, carry = 0;
@@ -145,22 +168,9 @@ int ingroute__host_is_normal(const char *h, size_t n)
 		return 0;
 	for (i = 0; i < n; i += 16) {
 		char tail[16];
-		const char *at = h + i;
-		unsigned valid = 0xffffu, letters, dots, ok;
-		__m128i v;
+		unsigned valid, letters, dots, ok;
+		__m128i v = load16(h, n, i, tail, &valid, &carry);
 
-		if (n - i < 16) {
-			if (n >= 16) {
-				at = h + n - 16;
-				carry = 0;
-			} else {
-				memset(tail, 0, sizeof(tail));
-				memcpy(tail, h, n);
-				at = tail;
-				valid = (1u << n) - 1;
-			}
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)at);
 		letters = in_range(v, 'a', 'z') |
 		          (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
 		dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
@@ -254,8 +264,7 @@ static int path_is_normal_scalar(const char *p, size_t n)
 
 #if defined(__SSE2__)
 /* The same test 16 bytes at a time: masks of '%', '?', '#', '/' and '.';
- * only a '/' followed by '.' needs the byte-wise look. The tail is read
- * through a zero-padded copy, never past the caller's bytes. */
+ * only a '/' followed by '.' needs the byte-wise look. */
 static int path_is_normal(const char *p, size_t n)
 {
 	const __m128i pct = _mm_set1_epi8('%'), q = _mm_set1_epi8('?');
@@ -268,24 +277,9 @@ static int path_is_normal(const char *p, size_t n)
 		return 0;
 	for (i = 0; i < n; i += 16) {
 		char tail[16];
-		const char *at = p + i;
-		__m128i v;
-		unsigned s, d, bad, valid = 0xffffu, after;
+		unsigned s, d, bad, valid, after;
+		__m128i v = load16(p, n, i, tail, &valid, &carry);
 
-		if (n - i < 16) {
-			if (n >= 16) {
-				/* Re-read the last 16 bytes in place: bytes already
-				 * checked are checked again, harmlessly. */
-				at = p + n - 16;
-				carry = 0;
-			} else {
-				memset(tail, 0, sizeof(tail));
-				memcpy(tail, p, n);
-				at = tail;
-				valid = (1u << n) - 1;
-			}
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)at);
 		bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 			_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, q)),
 			_mm_cmpeq_epi8(v, hash))) & valid;
