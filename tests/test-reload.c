@@ -122,7 +122,7 @@ static void test_load_keeps_valid(void **state)
 {
 	ingroute_ruleset *rs;
 	ingroute_diags *d;
-	ingroute_diag dg;
+	ingroute_diag dg = { 0 };
 	char *good = ing("api", "a.io", "/v1", "api", "41", "");
 	char *bad = ing("api", "a.io", "v2", "api", "42", "");
 	char buf[64];
@@ -161,7 +161,7 @@ static void test_reload_desired_state(void **state)
 {
 	ingroute_ruleset *rs;
 	ingroute_diags *d;
-	ingroute_diag dg;
+	ingroute_diag dg = { 0 };
 	ingroute_ingress_info in;
 	ingroute_router *r;
 	ingroute_stats st;
@@ -314,7 +314,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 	char path[600];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) < sizeof(path));
 	f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fputs(text, f) >= 0, 1);
@@ -333,7 +333,7 @@ static void test_reload_paths(void **state)
 	char *c = ing("c", "c.io", "/", "c1", "1", "");
 	ingroute_ruleset *rs;
 	ingroute_diags *d;
-	ingroute_diag dg;
+	ingroute_diag dg = { 0 };
 	char buf[64], path[600];
 
 	(void)state;
