@@ -186,11 +186,35 @@ static void blob_align(ig_buf *blob)
 		ingroute__buf_put(blob, zeros, 8 - blob->len % 8);
 }
 
-/* Lays out a small host: ig_region, host bytes, ig_sentry x n, keys. */
+/* A small host's region, laid out as router.h draws it: its size, and
+ * where its parts start, from the region's start. */
+typedef struct region_plan {
+	size_t fps, ents, keys, end;
+	size_t n4;
+} region_plan;
+
+static region_plan plan_region(const cc *c, const ig_vhost *v)
+{
+	region_plan p;
+	uint32_t k;
+
+	p.n4 = ((size_t)v->ncands + 3) & ~(size_t)3;
+	p.fps = sizeof(ig_region) + (((size_t)v->host_len + 7) & ~(size_t)7);
+	p.ents = p.fps + 2 * p.n4 * sizeof(uint32_t);
+	p.keys = p.ents + (size_t)v->ncands * sizeof(ig_sentry);
+	p.end = p.keys;
+	for (k = v->first_cand; k < v->first_cand + v->ncands; k++)
+		p.end += cc_key_len(&c->cands[k]);
+	return p;
+}
+
+/* Lays out a small host (router.h): the header, host bytes, fingerprints
+ * and masks, ig_sentry x n, keys. */
 static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 {
 	ingroute_router *r = c->r;
-	size_t at, ents, keys, k;
+	region_plan p = plan_region(c, v);
+	size_t at, k;
 	ig_region hd;
 	uint32_t i;
 
@@ -205,27 +229,25 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 	ingroute__buf_put(blob, (const char *)&hd, sizeof(hd));
 	ingroute__buf_put(blob, r->pool + v->host, v->host_len);
 	blob_align(blob);
-	ents = blob->len;
-	keys = ents + (size_t)v->ncands * sizeof(ig_sentry);
 	v->region = (uint32_t)at;
-	for (i = 0; i < v->ncands; i++) {
+	/* Zeros for the fixed-size parts, filled in below; padding
+	 * fingerprints stay 0 with mask 0, and the lookup ignores them. */
+	for (k = p.fps; k < p.keys && !blob->failed; k += 8)
+		ingroute__buf_put(blob, "\0\0\0\0\0\0\0\0", 8);
+	for (i = 0, k = p.keys; i < v->ncands && !blob->failed; i++) {
+		const tcand *t = &c->cands[v->first_cand + i];
+		const ig_cand *rc = &r->cands[v->first_cand + i];
+		const ig_rbackend *rb = &c->backends[rc->backend];
+		const char *key = r->pool + rc->path;
+		size_t kl = cc_key_len(t);
+		uint32_t fp = fingerprint(key, kl);
+		uint32_t mask = kl >= 4 ? 0xffffffffu : (1u << (8 * kl)) - 1;
 		ig_sentry e;
 
 		memset(&e, 0, sizeof(e));
-		ingroute__buf_put(blob, (const char *)&e, sizeof(e));
-	}
-	for (i = 0, k = keys; i < v->ncands && !blob->failed; i++) {
-		const tcand *t = &c->cands[v->first_cand + i];
-		const ig_cand *rc = &r->cands[v->first_cand + i];
-		const char *key = r->pool + rc->path;
-		size_t kl = cc_key_len(t);
-		ig_sentry e;
-
-		const ig_rbackend *rb = &c->backends[rc->backend];
-
-		e.fp = fingerprint(key, kl);
-		e.key_off = (uint32_t)k;
-		e.path_len = rc->path_len;
+		e.key_off = (uint16_t)k;
+		e.key_len = (uint16_t)kl;
+		e.path_len = (uint16_t)rc->path_len;
 		e.path = rc->path;
 		e.ns = rb->ns;
 		e.ing_name = rb->ing_name;
@@ -240,15 +262,21 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 			e.be.res.api_group = rb->api_group;
 			e.type = (uint8_t)(t->type | IG_SENTRY_RESOURCE);
 		}
-		e.key_len = (uint16_t)kl;
 		e.match = t->match;
 		ingroute__buf_put(blob, key, kl);
-		if (!blob->failed)
-			memcpy(blob->data + ents + i * sizeof(ig_sentry), &e, sizeof(e));
+		if (!blob->failed) {
+			char *g = blob->data + at;
+
+			memcpy(g + p.fps + i * sizeof(fp), &fp, sizeof(fp));
+			memcpy(g + p.fps + (p.n4 + i) * sizeof(mask), &mask, sizeof(mask));
+			memcpy(g + p.ents + i * sizeof(e), &e, sizeof(e));
+		}
 		k += kl;
 	}
-	r->index_bytes += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
-	c->region_index += sizeof(hd) + (size_t)v->ncands * sizeof(ig_sentry);
+	/* The host and key bytes count as strings (router.h), the rest as
+	 * index. */
+	r->index_bytes += p.keys - (p.fps - sizeof(ig_region));
+	c->region_index += p.keys - (p.fps - sizeof(ig_region));
 }
 
 /* A small host's rules carry their backends in the region: their records
@@ -381,10 +409,13 @@ static size_t build_regions(cc *c)
 	for (i = 0; i < r->nvhosts && !blob.failed; i++) {
 		ig_vhost *v = &r->vhosts[i];
 
+		/* Keys whose offsets fit the region's 16 bits, and so do the
+		 * host's and each path's length. */
 		v->small = v->ncands > 0 && v->ncands <= IG_SMALL_VHOST &&
-		           v->host_len <= 0xffff;
+		           v->host_len <= IG_MAX_REGION &&
+		           plan_region(c, v).end <= IG_MAX_REGION;
 		for (k = v->first_cand; v->small && k < v->first_cand + v->ncands; k++)
-			if (cc_key_len(&c->cands[k]) > 0xffff)
+			if (c->r->cands[k].path_len > 0xffff)
 				v->small = 0;
 		if (v->small)
 			build_region(c, &blob, v, i);
@@ -502,7 +533,12 @@ static void build_host_tables(cc *c)
 	for (i = 0; i < r->nvhosts; i++) {
 		const ig_vhost *v = &r->vhosts[i];
 
-		if (v->kind == IG_VH_EXACT)
+		/* A host no normalised request can spell (all digits and dots:
+		 * §4 reads such a Host as an IPv4 literal) is left out, so that
+		 * a lookup may take a raw Host found here as normal. */
+		if (v->kind == IG_VH_EXACT &&
+		    ((r->flags & INGROUTE_OPT_NO_NORMALIZE) ||
+		     ingroute__host_is_normal(r->pool + v->host, v->host_len)))
 			host_insert(r->exact_hosts, r->host_mask,
 			            ingroute__hash(r->pool + v->host, v->host_len,
 			                           ig_host_seed(r->seed, 0)), i, v);

@@ -1,20 +1,18 @@
 /*
- * The one translation unit that includes xxhash.h. XXH_INLINE_ALL makes
- * every XXH symbol static here, so none leaks from the shared library and
- * the system libxxhash is not even linked.
+ * Hashing for the stages that need no inline copy of XXH3 (hash.h), and
+ * the random seeds every table's hash starts from.
  */
 #define _DEFAULT_SOURCE
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include <sys/random.h>
 #include <time.h>
 
 #include "internal.h"
+#include "hash.h"
 
 uint64_t ingroute__hash(const void *data, size_t len, uint64_t seed)
 {
-	return XXH3_64bits_withSeed(data, len, seed);
+	return ig_hash(data, len, seed);
 }
 
 uint64_t ingroute__random_seed(const void *salt)

@@ -5,7 +5,16 @@
  */
 #include <string.h>
 
-#include "router.h"
+#include "hash.h"
+#include "normal.h"
+
+/* The lookup's steps are inlined into each of its two instances (below),
+ * so that neither pays for a call per step. */
+#if defined(__GNUC__)
+#define STEP static inline __attribute__((always_inline))
+#else
+#define STEP static inline
+#endif
 
 /* The first published layouts end with these members. */
 #define MATCH_V1_SIZE (offsetof(ingroute_match, default_source) + sizeof(int))
@@ -26,14 +35,61 @@ size_t ingroute_tls_match_size(void)
 	return sizeof(ingroute_tls_match);
 }
 
+/* n bytes at a and b are the same: word compares inline, where a call
+ * to memcmp would cost more than the compare of a short key. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	uint32_t u, v;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		return x == y;
+	}
+	if (n >= 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return 0;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] &&
+	                  a[n - 1] == b[n - 1]);
+}
+
+static inline unsigned lowest_bit(unsigned x)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctz(x);
+#else
+	unsigned i = 0;
+
+	while (!(x & 1u)) {
+		x >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
+
 /* The host-table slot of a host (of its suffix after "*." in the wildcard
  * table), or NULL. A hash hit is confirmed against the host bytes, kept
  * at the start of a small host's region, else in the pool. */
-static const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
+STEP const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
                                      size_t n, int wildcard)
 {
 	const ig_host_slot *t = wildcard ? r->wild_hosts : r->exact_hosts;
-	uint64_t h = ingroute__hash(host, n, ig_host_seed(r->seed, wildcard));
+	uint64_t h = ig_hash(host, n, ig_host_seed(r->seed, wildcard));
 	uint32_t i = (uint32_t)h & r->host_mask;
 	size_t skip = wildcard ? 2 : 0;
 
@@ -53,21 +109,50 @@ static const ig_host_slot *find_slot(const ingroute_router *r, const char *host,
 			bytes = r->pool + r->vhosts[t[i].vhost].host;
 			len = r->vhosts[t[i].vhost].host_len;
 		}
-		if (len - skip == n && memcmp(bytes + skip, host, n) == 0)
+		if (len - skip == n && same_bytes(bytes + skip, host, n))
 			return &t[i];
 	}
 	return NULL;
 }
 
+/* Which of a region's rules have a fingerprint that the path's first
+ * four bytes (p, zero-padded) agree with: bit i for rule i. */
+static inline unsigned fp_hits(const uint32_t *fps, size_t n4, uint32_t p)
+{
+	const uint32_t *masks = fps + n4;
+	unsigned hits = 0;
+	size_t i;
+
+#if defined(__SSE2__)
+	const __m128i want = _mm_set1_epi32((int)p);
+
+	for (i = 0; i < n4; i += 4) {
+		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)(fps + i));
+		__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(masks + i));
+		__m128i x = _mm_and_si128(_mm_xor_si128(f, want), m);
+
+		hits |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(
+			_mm_cmpeq_epi32(x, _mm_setzero_si128()))) << i;
+	}
+#else
+	for (i = 0; i < n4; i++)
+		if (((fps[i] ^ p) & masks[i]) == 0)
+			hits |= 1u << i;
+#endif
+	return hits;
+}
+
 /* A small host: the first rule in rank order that accepts the path. */
-static const ig_sentry *best_in_region(const ingroute_router *r,
+STEP const ig_sentry *best_in_region(const ingroute_router *r,
                                        uint32_t region, const char *path,
                                        size_t n)
 {
-	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
-	const ig_sentry *e = ig_region_rules(r, region), *end = e + g->ncands;
+	const ig_region *g = ig_region_at(r, region);
+	const uint32_t *fps = ig_region_fps(r, region);
+	size_t n4 = ig_region_n4(g), i;
+	const ig_sentry *ents = (const ig_sentry *)(const void *)(fps + 2 * n4);
 	uint32_t fp = 0;
-	size_t i;
+	unsigned hits;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* The loop below, in one load, for the paths long enough. */
@@ -77,16 +162,19 @@ static const ig_sentry *best_in_region(const ingroute_router *r,
 #endif
 	for (i = 0; i < n && i < 4; i++)
 		fp |= (uint32_t)(unsigned char)path[i] << (8 * i);
-	for (; e < end; e++) {
+	/* Padding rules past ncands have mask 0 and always "agree". */
+	hits = fp_hits(fps, n4, fp) & ((1u << g->ncands) - 1);
+	for (; hits; hits &= hits - 1) {
+		const ig_sentry *e = ents + lowest_bit(hits);
 		size_t kl = e->key_len;
-		uint32_t mask = kl >= 4 ? 0xffffffffu : (1u << (8 * kl)) - 1;
 
-		if (kl > n || ((fp ^ e->fp) & mask) != 0)
+		if (kl > n)
 			continue;
 		if (e->match == IG_M_EXACT ? kl != n
 		    : e->match == IG_M_ELEMENT && kl != 0 && kl != n && path[kl] != '/')
 			continue;
-		if (kl <= 4 || memcmp(r->blob + e->key_off + 4, path + 4, kl - 4) == 0)
+		if (kl <= 4 || same_bytes((const char *)g + e->key_off + 4, path + 4,
+		                          kl - 4))
 			return e;
 	}
 	return NULL;
@@ -169,14 +257,6 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 	}
 }
 
-/* The lookup's steps are inlined into each of its two instances (below),
- * so that neither pays for a call per step. */
-#if defined(__GNUC__)
-#define STEP static inline __attribute__((always_inline))
-#else
-#define STEP static inline
-#endif
-
 /* What one lookup works with, kept apart from the record it may write
  * so that it never escapes and stays in registers: the record (ig_lookup)
  * is the caller's, and every call into another file would oblige the
@@ -188,10 +268,16 @@ typedef struct search {
 	uint32_t order[3];    /* the virtual hosts asked, in order */
 	uint32_t region[3];   /* ... and their regions, when known */
 	uint32_t norder;
+	const ig_host_slot *exact;   /* the host's slot in the exact table */
 } search;
 
-/* §4: the request as the tables are keyed. A path that is already
- * normal is matched in place; a raw router takes both as given. */
+/* §4: the request as the tables are keyed, and the host's slot in the
+ * exact-host table. A raw Host found there is normal (the table holds
+ * only hosts normalising leaves as they are: compile-index.c), so the
+ * common request costs the probe and no check; one not found costs the
+ * check, and only a Host that needs normalising a second probe. A path
+ * that is already normal is matched in place; a raw router takes both as
+ * given. */
 STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
                             search *s)
 {
@@ -199,6 +285,7 @@ STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
 	size_t hlen = lk->host_len, plen = lk->path_len;
 	int host_name, path_ok;
 
+	s->exact = NULL;
 	if (r->flags & INGROUTE_OPT_NO_NORMALIZE) {
 		host_name = hlen > 0 && hlen <= IG_MAX_HOST;
 		path_ok = plen <= IG_MAX_PATH;
@@ -206,12 +293,16 @@ STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
 		s->hn = hlen <= IG_MAX_HOST ? hlen : 0;
 		s->p = path;
 		s->pn = path_ok ? plen : 0;
+		if (host_name)
+			s->exact = find_slot(r, host, hlen, 0);
 	} else {
 		/* Out parameters of their own: s's address must not escape. */
 		const char *np;
 		size_t hn, pn;
 
-		if (ingroute__host_is_normal(host, hlen)) {
+		if (hlen > 0 && hlen <= IG_MAX_HOST)
+			s->exact = find_slot(r, host, hlen, 0);
+		if (s->exact || ig_host_is_normal(host, hlen)) {
 			host_name = 1;
 			s->h = host;
 			hn = hlen;
@@ -219,9 +310,17 @@ STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
 			host_name = ingroute__normalize_host(host, hlen, lk->hostbuf,
 			                                     &hn) == IG_HOST_NAME;
 			s->h = lk->hostbuf;
+			if (host_name)
+				s->exact = find_slot(r, lk->hostbuf, hn, 0);
 		}
-		path_ok = ingroute__normalize_path(path, plen, lk->pathbuf, &np,
-		                                   &pn) == 0;
+		if (plen <= IG_MAX_PATH && ig_path_is_normal(path, plen)) {
+			path_ok = 1;
+			np = path;
+			pn = plen;
+		} else {
+			path_ok = ingroute__normalize_path(path, plen, lk->pathbuf,
+			                                   &np, &pn) == 0;
+		}
 		s->hn = hn;
 		s->p = path_ok ? np : path;
 		s->pn = path_ok ? pn : 0;
@@ -259,7 +358,7 @@ STEP void find_vhosts(const ingroute_router *r, ig_lookup *lk,
 
 	s->norder = 0;
 	if (s->how & IG_LOOKUP_HOST_NAME) {
-		const ig_host_slot *t = find_slot(r, h, n, 0);
+		const ig_host_slot *t = s->exact;
 		const char *dot;
 
 		if (record)

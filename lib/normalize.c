@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "router.h"
+#include "normal.h"
 
 /* Hosts are folded through two tables, one lookup each per byte and no
  * branch that depends on the byte: a lowercase map (0 for a byte a DNS
@@ -122,72 +122,10 @@ int ingroute__host_is_normal_scalar(const char *h, size_t n)
 	       !(prev & HC_DOT) && (any & HC_NAME);
 }
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-static unsigned in_range(__m128i v, char lo, char hi)
-{
-	/* Signed compares: bytes from 0x80 up are negative and fall out. */
-	return (unsigned)_mm_movemask_epi8(_mm_and_si128(
-		_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
-		_mm_cmpgt_epi8(_mm_set1_epi8((char)(hi + 1)), v)));
-}
-
-/* The 16 bytes of s[0..n) from i on, never read past s + n: in place
- * while 16 remain; for a shorter last piece the last 16 bytes again
- * (bytes already checked are checked again, harmlessly, and *carry, which
- * speaks of the byte before i, is dropped), or under 16 bytes in all a
- * zero-padded copy in tail, *valid marking its real bytes. */
-static inline __m128i load16(const char *s, size_t n, size_t i, char *tail,
-                             unsigned *valid, unsigned *carry)
-{
-	const char *at = s + i;
-
-	*valid = 0xffffu;
-	if (n - i < 16) {
-		if (n >= 16) {
-			at = s + n - 16;
-			*carry = 0;
-		} else {
-			memset(tail, 0, 16);
-			memcpy(tail, s, n);
-			at = tail;
-			*valid = (1u << n) - 1;
-		}
-	}
-	return _mm_loadu_si128((const __m128i *)(const void *)at);
-}
-
-/* The same test 16 bytes at a time. */
 int ingroute__host_is_normal(const char *h, size_t n)
 {
-	unsigned name = 0, carry = 0;
-	size_t i;
-
-	if (n == 0 || n > IG_MAX_HOST || h[0] == '.' || h[n - 1] == '.')
-		return 0;
-	for (i = 0; i < n; i += 16) {
-		char tail[16];
-		unsigned valid, letters, dots, ok;
-		__m128i v = load16(h, n, i, tail, &valid, &carry);
-
-		letters = in_range(v, 'a', 'z') |
-		          (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
-		dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
-		ok = letters | dots | in_range(v, '0', '9');
-		if ((ok & valid) != valid || (dots & ((dots << 1) | carry)))
-			return 0;
-		name |= letters & valid;
-		carry = (dots >> 15) & 1;
-	}
-	return name != 0;
+	return ig_host_is_normal(h, n);
 }
-#else
-int ingroute__host_is_normal(const char *h, size_t n)
-{
-	return ingroute__host_is_normal_scalar(h, n);
-}
-#endif
 
 static int unreserved(int c)
 {
@@ -238,7 +176,7 @@ static size_t remove_dot_segments(char *p, size_t n)
 /* 1 when a path needs no normalising: it starts with '/' and holds no
  * '%', '?', '#', "//", or dot segment. Most requests take this path and
  * are matched in place, without a copy. */
-static int path_is_normal_scalar(const char *p, size_t n)
+int ingroute__path_is_normal_scalar(const char *p, size_t n)
 {
 	size_t i;
 
@@ -262,48 +200,17 @@ static int path_is_normal_scalar(const char *p, size_t n)
 	return 1;
 }
 
-#if defined(__SSE2__)
-/* The same test 16 bytes at a time: masks of '%', '?', '#', '/' and '.';
- * only a '/' followed by '.' needs the byte-wise look. */
-static int path_is_normal(const char *p, size_t n)
+int ingroute__path_is_normal(const char *p, size_t n)
 {
-	const __m128i pct = _mm_set1_epi8('%'), q = _mm_set1_epi8('?');
-	const __m128i hash = _mm_set1_epi8('#'), sl = _mm_set1_epi8('/');
-	const __m128i dot = _mm_set1_epi8('.');
-	unsigned carry = 0;
-	size_t i;
-
-	if (n == 0 || p[0] != '/')
-		return 0;
-	for (i = 0; i < n; i += 16) {
-		char tail[16];
-		unsigned s, d, bad, valid, after;
-		__m128i v = load16(p, n, i, tail, &valid, &carry);
-
-		bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, pct), _mm_cmpeq_epi8(v, q)),
-			_mm_cmpeq_epi8(v, hash))) & valid;
-		s = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl)) & valid;
-		d = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot)) & valid;
-		after = (s << 1) | carry;   /* bytes that follow a '/' */
-		if (bad || (s & after))
-			return 0;
-		if (d & after)
-			return path_is_normal_scalar(p, n);   /* "/." needs a look */
-		carry = (s >> 15) & 1;
-	}
-	return 1;
+	return ig_path_is_normal(p, n);
 }
-#else
-#define path_is_normal path_is_normal_scalar
-#endif
 
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len)
 {
 	size_t i, w = 0, m;
 
-	if (path_is_normal(in, n)) {
+	if (ig_path_is_normal(in, n)) {
 		if (n > IG_MAX_PATH)
 			return -1;
 		*res = in;

@@ -90,13 +90,18 @@ enum ig_vhost_kind {
 /* A host with few rules (most hosts) keeps everything a lookup needs in
  * one contiguous region of the blob, reached straight from its host-table
  * slot:
- *   ig_region | host bytes (padded to 8) | ig_sentry x ncands | key bytes
- * The host bytes confirm the hash hit, the rules follow in rank order
- * (the first that accepts the path wins), and each rule carries its
- * backend and path so the answer needs one more cache line, the backend.
- * fp holds a rule key's first 4 bytes, so most rules are passed over
- * without touching their bytes. */
+ *   ig_region | host bytes (padded to 8) | fp x n4 | mask x n4 |
+ *   ig_sentry x ncands | key bytes
+ * (n4: ncands rounded up to 4). The host bytes confirm the hash hit, the
+ * rules follow in rank order (the first that accepts the path wins), and
+ * each rule carries its backend and path so the answer needs one more
+ * cache line, the backend. fp[i] holds rule i's first min(4, key_len) key
+ * bytes, little-endian, and mask[i] which of those bytes count, so one
+ * vector compare of a request's first four bytes against four rules at a
+ * time passes over most rules without touching their entries. */
 #define IG_SMALL_VHOST 16u
+/* Key offsets in a region are 16-bit, from its start. */
+#define IG_MAX_REGION 0xffffu
 
 typedef struct ig_region {
 	uint32_t host;        /* pool offset of the host, for results */
@@ -109,14 +114,11 @@ typedef struct ig_region {
 
 /* ig_sentry.type's top bit: the rule's backend is a resource (be.res),
  * not a service (be.svc). A path type needs two bits, so the flag rides
- * in the same byte and the entry stays 40 bytes. */
+ * in the same byte and the entry stays 32 bytes. */
 #define IG_SENTRY_RESOURCE 0x80u
 #define IG_SENTRY_TYPE(e) ((int)((e)->type & ~IG_SENTRY_RESOURCE & 0xffu))
 
 typedef struct ig_sentry {
-	uint32_t fp;          /* first min(4, key_len) key bytes, little-endian */
-	uint32_t key_off;     /* key bytes: offset in the blob */
-	uint32_t path_len;
 	uint32_t path;        /* pool offset of the rule path */
 	/* The backend, copied in so that the answer needs no other line;
 	 * strings are pool offsets, IG_NONE when absent. */
@@ -134,12 +136,14 @@ typedef struct ig_sentry {
 			uint32_t api_group;
 		} res;
 	} be;
+	uint16_t key_off;     /* key bytes: offset from the region's start */
 	uint16_t key_len;
+	uint16_t path_len;
 	uint8_t match;        /* enum ig_cand_match */
 	uint8_t type;         /* enum ig_path_type | IG_SENTRY_RESOURCE */
 } ig_sentry;
 
-_Static_assert(sizeof(ig_sentry) == 40, "a small host's rule is 40 bytes");
+_Static_assert(sizeof(ig_sentry) == 32, "a small host's rule is 32 bytes");
 
 typedef struct ig_vhost {
 	uint32_t host;        /* pool offset: "a.b.c", "*.b.c", or "" */
@@ -252,13 +256,32 @@ static inline const char *ig_str_at(const ingroute_router *r, uint32_t off)
 	return off == IG_NONE ? NULL : r->pool + off;
 }
 
+static inline const ig_region *ig_region_at(const ingroute_router *r,
+                                            uint32_t region)
+{
+	return (const ig_region *)(const void *)(r->blob + region);
+}
+
+/* A region's fingerprints; its masks follow them, n4 further on. */
+static inline const uint32_t *ig_region_fps(const ingroute_router *r,
+                                            uint32_t region)
+{
+	const ig_region *g = ig_region_at(r, region);
+	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
+
+	return (const uint32_t *)(const void *)((const char *)(g + 1) + host);
+}
+
+static inline size_t ig_region_n4(const ig_region *g)
+{
+	return ((size_t)g->ncands + 3) & ~(size_t)3;
+}
+
 static inline const ig_sentry *ig_region_rules(const ingroute_router *r,
                                                uint32_t region)
 {
-	const ig_region *g = (const ig_region *)(const void *)(r->blob + region);
-	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
-
-	return (const ig_sentry *)(const void *)((const char *)(g + 1) + host);
+	return (const ig_sentry *)(const void *)
+	       (ig_region_fps(r, region) + 2 * ig_region_n4(ig_region_at(r, region)));
 }
 
 /* The virtual host of candidate ci: hosts hold consecutive candidate
@@ -336,6 +359,9 @@ int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_le
  * scalar form is the vector one's reference in the tests. */
 int ingroute__host_is_normal(const char *h, size_t n);
 int ingroute__host_is_normal_scalar(const char *h, size_t n);
+/* The same for a path (normal.h holds the inline forms a lookup uses). */
+int ingroute__path_is_normal(const char *p, size_t n);
+int ingroute__path_is_normal_scalar(const char *p, size_t n);
 /* Sets *res to in itself when the path is already normal, else to out. */
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len);

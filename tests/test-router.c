@@ -394,6 +394,44 @@ static void test_host_fast_path(void **state)
 	assert_true(normal > 10000 && normal < 290000);
 }
 
+/* The same for paths: ingroute__path_is_normal() (vector) against the
+ * scalar form and against "normalising gives it back in place". Lengths
+ * around 16 and 32 cross the piece boundaries of the vector form. */
+static void test_path_fast_path(void **state)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+	                               "//..//..-_~%?#\x00\x80\xff";
+	static char out[IG_MAX_PATH + 2];
+	size_t i, k, normal = 0;
+
+	(void)state;
+	rng_state = 0x2545f4914f6cdd1dull;
+	for (i = 0; i < 300000; i++) {
+		size_t n = pick(8) == 0 ? pick(100) : pick(40);
+		char *p = malloc(n ? n : 1);
+		const char *res = NULL;
+		size_t on = 0;
+		int fast, scalar, full;
+
+		assert_non_null(p);
+		for (k = 0; k < n; k++)
+			p[k] = pick(3) ? alphabet[pick(26)]
+			               : alphabet[pick(sizeof(alphabet) - 1)];
+		if (n && pick(8))
+			p[0] = '/';
+		fast = ingroute__path_is_normal(p, n);
+		scalar = ingroute__path_is_normal_scalar(p, n);
+		full = ingroute__normalize_path(p, n, out, &res, &on) == 0 &&
+		       res == p && on == n;
+		if (fast != scalar || fast != full)
+			fail_msg("path \"%.*s\" (%zu bytes): vector %d, scalar %d, "
+			         "in place %d", (int)n, p, n, fast, scalar, full);
+		normal += (size_t)fast;
+		free(p);
+	}
+	assert_true(normal > 10000 && normal < 290000);
+}
+
 static void test_no_allocation_per_lookup(void **state)
 {
 	ingroute_options o = INGROUTE_OPTIONS_INIT;
@@ -750,6 +788,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_host_fast_path),
+		cmocka_unit_test(test_path_fast_path),
 		cmocka_unit_test(test_no_allocation_per_lookup),
 		cmocka_unit_test(test_match_fields),
 		cmocka_unit_test(test_refcount),
