@@ -502,7 +502,9 @@ static void build_tries(cc *c)
 	if (c->oom)
 		return;
 	r->nodes = cc_array(c, c->ntnodes, sizeof(ig_rnode));
-	r->firsts = cc_array(c, c->ntnodes, 1);
+	/* 16 bytes of slack: a lookup reads the first bytes of up to 16
+	 * children at once, from any node on. */
+	r->firsts = cc_array(c, c->ntnodes + 16, 1);
 	queue = ingroute__malloc(c->a, (c->ntnodes ? c->ntnodes : 1) * sizeof(uint32_t));
 	/* A node has at most 256 children, one per first byte. */
 	kids = ingroute__malloc(c->a, 256 * sizeof(*kids));

@@ -180,17 +180,50 @@ STEP const ig_sentry *best_in_region(const ingroute_router *r,
 	return NULL;
 }
 
+/* The child of a trie node whose label starts with byte b, or IG_NONE:
+ * children are sorted by first byte, and their first bytes sit side by
+ * side in firsts (with 16 bytes of slack at its end), so 16 are compared
+ * at once. */
+static inline uint32_t child_with(const ingroute_router *r,
+                                  const ig_rnode *nd, unsigned char b)
+{
+	uint32_t k = nd->kids, end = nd->kids + nd->nkids;
+
+#if defined(__SSE2__)
+	const __m128i want = _mm_set1_epi8((char)b);
+
+	for (; k < end; k += 16) {
+		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(want,
+			_mm_loadu_si128((const __m128i *)(const void *)(r->firsts + k))));
+
+		if (end - k < 16)
+			hit &= (1u << (end - k)) - 1;
+		if (hit)
+			return k + lowest_bit(hit);
+	}
+#else
+	for (; k < end; k++)
+		if (r->firsts[k] == b)
+			return k;
+#endif
+	return IG_NONE;
+}
+
 /* A large host's winning candidate for a path, or IG_NONE: the lowest
  * candidate index among the exact-table hit and every trie node the path
- * walks through whose rules accept it there. */
-static uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
-                              const char *path, size_t n)
+ * walks through whose rules accept it there. An Exact rule that accepts
+ * the path wins outright (§6 step 2: no rule accepting it is longer, and
+ * at the same length Exact comes first), so its hit ends the search; one
+ * that is ImplementationSpecific read as Exact may still lose to a Prefix
+ * of the same length, in the trie. */
+STEP uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
+                            const char *path, size_t n)
 {
 	const ig_vhost *v = &r->vhosts[vh];
 	uint32_t best = IG_NONE, node, i = 0;
 
 	if (v->has_exact) {
-		uint64_t h = ingroute__hash(path, n, ig_path_seed(r->seed, vh));
+		uint64_t h = ig_hash(path, n, ig_path_seed(r->seed, vh));
 		uint32_t s = (uint32_t)h & r->exact_mask;
 
 		for (; r->exact[s].vhost != IG_NONE; s = (s + 1) & r->exact_mask) {
@@ -198,8 +231,10 @@ static uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
 			                             (r->exact[s].cand - v->first_cand)];
 
 			if (r->exact[s].hash == h && r->exact[s].vhost == vh &&
-			    c->path_len == n && memcmp(r->pool + c->path, path, n) == 0) {
+			    c->path_len == n && same_bytes(r->pool + c->path, path, n)) {
 				best = r->exact[s].cand;
+				if (IG_CAND_TYPE(c) == IG_PT_EXACT)
+					return best;
 				break;
 			}
 		}
@@ -211,26 +246,19 @@ static uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
 		const ig_rnode *nd = &r->nodes[node];
 		uint32_t win = (i == 0 || i == n || path[i] == '/') ? nd->at_boundary
 		                                                    : nd->anywhere;
-		uint32_t k, end;
 
 		if (win < best)
 			best = win;
 		if (i == n || nd->nkids == 0)
 			break;
-		/* Children are sorted by first byte; a short scan beats a binary
-		 * search at the fan-outs paths have. */
-		end = nd->kids + nd->nkids;
-		for (k = nd->kids; k < end; k++)
-			if (r->firsts[k] >= (uint8_t)path[i])
-				break;
-		if (k == end || r->firsts[k] != (uint8_t)path[i])
+		node = child_with(r, nd, (unsigned char)path[i]);
+		if (node == IG_NONE)
 			break;
-		nd = &r->nodes[k];
+		nd = &r->nodes[node];
 		if (nd->key_len > n - i ||
-		    memcmp(r->pool + nd->key, path + i, nd->key_len) != 0)
+		    !same_bytes(r->pool + nd->key, path + i, nd->key_len))
 			break;
 		i += nd->key_len;
-		node = k;
 	}
 	return best;
 }
