@@ -226,6 +226,8 @@ static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
 	hd.host_len = (uint16_t)v->host_len;
 	hd.ncands = (uint16_t)v->ncands;
 	hd.kind = v->kind;
+	hd.fps = (uint16_t)p.fps;
+	hd.quads = (uint8_t)(p.n4 / 4);
 	ingroute__buf_put(blob, (const char *)&hd, sizeof(hd));
 	ingroute__buf_put(blob, r->pool + v->host, v->host_len);
 	blob_align(blob);

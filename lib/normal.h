@@ -111,10 +111,14 @@ static inline unsigned ig_path_piece(__m128i v, unsigned *carry,
 {
 	unsigned s = ig_eq(v, '/');
 	unsigned after = (s << 1) | *carry;   /* bytes that follow a '/' */
+	unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		_mm_cmpeq_epi8(v, _mm_set1_epi8('%')),
+		_mm_cmpeq_epi8(v, _mm_set1_epi8('?'))),
+		_mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
 
 	*look |= ig_eq(v, '.') & after;
 	*carry = s >> 15;
-	return ig_eq(v, '%') | ig_eq(v, '?') | ig_eq(v, '#') | (s & after);
+	return bad | (s & after);
 }
 
 /* 1 when a path needs no normalising: it starts with '/' and holds no

@@ -108,8 +108,9 @@ typedef struct ig_region {
 	uint32_t vhost;
 	uint16_t host_len;
 	uint16_t ncands;
+	uint16_t fps;         /* where the fingerprints start, from here */
 	uint8_t kind;         /* enum ig_vhost_kind */
-	uint8_t pad[3];
+	uint8_t quads;        /* n4 / 4 */
 } ig_region;
 
 /* ig_sentry.type's top bit: the rule's backend is a resource (be.res),
@@ -267,14 +268,13 @@ static inline const uint32_t *ig_region_fps(const ingroute_router *r,
                                             uint32_t region)
 {
 	const ig_region *g = ig_region_at(r, region);
-	size_t host = ((size_t)g->host_len + 7) & ~(size_t)7;
 
-	return (const uint32_t *)(const void *)((const char *)(g + 1) + host);
+	return (const uint32_t *)(const void *)((const char *)g + g->fps);
 }
 
 static inline size_t ig_region_n4(const ig_region *g)
 {
-	return ((size_t)g->ncands + 3) & ~(size_t)3;
+	return (size_t)g->quads * 4;
 }
 
 static inline const ig_sentry *ig_region_rules(const ingroute_router *r,
