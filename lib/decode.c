@@ -16,56 +16,85 @@
 
 #include "decode.h"
 
+/* One element of a field path: a field name, or (name NULL) a list index. */
+typedef struct path_seg {
+	const char *name;
+	size_t index;
+} path_seg;
+
+#define DEC_SEGS 32
+
 typedef struct dec {
 	const ig_decode_opts *o;
 	const ig_diag_ctx *dc;
 	ig_object *obj;
-	ig_buf path;        /* the field path being decoded */
+	/* The field path being decoded, as pushed: written out into path
+	 * only for a diagnostic. The schema nests far less deep than
+	 * DEC_SEGS; a deeper push is counted and left out. */
+	path_seg segs[DEC_SEGS];
+	size_t nsegs;
+	ig_buf path;
 	ig_str ts;          /* metadata.creationTimestamp as written */
 	size_t errors;
 	int oom;
 } dec;
 
-/* ---- field paths: pushed and popped around each nested field */
+/* ---- field paths: pushed and popped around each nested field, and
+ * written out only when a diagnostic needs one (most objects need none,
+ * and writing every field's path cost a tenth of a load) */
 
+static size_t push_seg(dec *d, const char *name, size_t index)
+{
+	if (d->nsegs < DEC_SEGS) {
+		d->segs[d->nsegs].name = name;
+		d->segs[d->nsegs].index = index;
+	}
+	return d->nsegs++;
+}
+
+/* name must outlive the push: a literal, or a caller's buffer it pops
+ * before leaving. */
 static size_t push_field(dec *d, const char *name)
 {
-	size_t mark = d->path.len;
-
-	if (d->path.len)
-		ingroute__buf_put(&d->path, ".", 1);
-	ingroute__buf_puts(&d->path, name);
-	return mark;
+	return push_seg(d, name, 0);
 }
 
 static size_t push_index(dec *d, size_t i)
 {
-	size_t mark = d->path.len;
-	char tmp[24], *p = tmp + sizeof(tmp);
-
-	/* Once per list item of every object: no printf. */
-	*--p = ']';
-	do
-		*--p = (char)('0' + i % 10);
-	while ((i /= 10) != 0);
-	*--p = '[';
-	ingroute__buf_put(&d->path, p, (size_t)(tmp + sizeof(tmp) - p));
-	return mark;
+	return push_seg(d, NULL, i);
 }
 
 static void pop(dec *d, size_t mark)
 {
-	if (d->path.failed)
-		return;
-	d->path.len = mark;
-	if (d->path.data)
-		d->path.data[mark] = '\0';
+	d->nsegs = mark;
 }
 
 static const char *cur_path(dec *d)
 {
-	const char *p = ingroute__buf_cstr(&d->path);
+	size_t k, n = d->nsegs < DEC_SEGS ? d->nsegs : DEC_SEGS;
+	const char *p;
 
+	d->path.len = 0;
+	for (k = 0; k < n; k++) {
+		const path_seg *g = &d->segs[k];
+
+		if (g->name) {
+			if (d->path.len)
+				ingroute__buf_put(&d->path, ".", 1);
+			ingroute__buf_puts(&d->path, g->name);
+		} else {
+			char tmp[24], *q = tmp + sizeof(tmp);
+			size_t i = g->index;
+
+			*--q = ']';
+			do
+				*--q = (char)('0' + i % 10);
+			while ((i /= 10) != 0);
+			*--q = '[';
+			ingroute__buf_put(&d->path, q, (size_t)(tmp + sizeof(tmp) - q));
+		}
+	}
+	p = ingroute__buf_cstr(&d->path);
 	if (!p)
 		d->oom = 1;
 	return p && *p ? p : NULL;
