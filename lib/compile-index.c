@@ -210,10 +210,10 @@ static region_plan plan_region(const cc *c, const ig_vhost *v)
 
 /* Lays out a small host (router.h): the header, host bytes, fingerprints
  * and masks, ig_sentry x n, keys. */
-static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh)
+static void build_region(cc *c, ig_buf *blob, ig_vhost *v, uint32_t vh,
+                         region_plan p)
 {
 	ingroute_router *r = c->r;
-	region_plan p = plan_region(c, v);
 	size_t at, k;
 	ig_region hd;
 	uint32_t i;
@@ -411,16 +411,21 @@ static size_t build_regions(cc *c)
 	for (i = 0; i < r->nvhosts && !blob.failed; i++) {
 		ig_vhost *v = &r->vhosts[i];
 
+		region_plan p;
+
 		/* Keys whose offsets fit the region's 16 bits, and so do the
 		 * host's and each path's length. */
 		v->small = v->ncands > 0 && v->ncands <= IG_SMALL_VHOST &&
-		           v->host_len <= IG_MAX_REGION &&
-		           plan_region(c, v).end <= IG_MAX_REGION;
+		           v->host_len <= IG_MAX_REGION;
+		if (v->small) {
+			p = plan_region(c, v);
+			v->small = p.end <= IG_MAX_REGION;
+		}
 		for (k = v->first_cand; v->small && k < v->first_cand + v->ncands; k++)
 			if (c->r->cands[k].path_len > 0xffff)
 				v->small = 0;
 		if (v->small)
-			build_region(c, &blob, v, i);
+			build_region(c, &blob, v, i, p);
 		else
 			for (k = v->first_cand; k < v->first_cand + v->ncands; k++)
 				nexact += c->cands[k].match == IG_M_EXACT;
@@ -553,10 +558,8 @@ static void build_host_tables(cc *c)
 	}
 }
 
-void ingroute__compile_tables(cc *c)
+void ingroute__compile_records(cc *c)
 {
-	size_t nexact;
-
 	if (c->nvhosts >= IG_MAX_VHOSTS) {
 		c->limit = 1;
 		return;
@@ -567,6 +570,12 @@ void ingroute__compile_tables(cc *c)
 	/* No more strings until the tables are built: hash from the pool as
 	 * it stands (it is handed to the router, moved or not, at the end). */
 	c->r->pool = c->pool.data;
+}
+
+void ingroute__compile_tables(cc *c)
+{
+	size_t nexact;
+
 	nexact = build_regions(c);
 	if (c->oom)
 		return;

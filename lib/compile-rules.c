@@ -361,74 +361,106 @@ int ingroute__compile_rank(cc *c)
 	return 0;
 }
 
-/* A hash set of candidates by (virtual host, kind, bytes): for finding,
- * in one pass in rank order, rules that match exactly the same requests
- * as an earlier one. */
-typedef struct cset {
-	uint32_t *slot;       /* candidate index + 1 */
+/* Rules that match exactly the same requests: same virtual host, same
+ * match kind and key (the rule path, for element-wise rules without one
+ * trailing '/'). A hash set of each group's first candidate, in rank
+ * order; each group's later members are chained to it. Paths are read
+ * from the router's pool, where the records put them in rank order, not
+ * from the objects, which lie scattered. */
+typedef struct groups {
+	uint32_t *slot;       /* a group's first candidate + 1 */
 	size_t mask;
-} cset;
+	uint32_t *next;       /* the next member of a candidate's group */
+	uint32_t *last;       /* of a group's first: its last member */
+} groups;
 
-/* by_type: key on (type, whole path); else on (match kind, index key). */
-static uint64_t cset_hash(const tcand *t, int by_type)
+static const char *rc_path(const cc *c, uint32_t i)
 {
-	size_t n = by_type ? t->path->path.len : cc_key_len(t);
-	uint64_t salt = ((uint64_t)t->vhost << 8) | (by_type ? 0x80u | t->type : t->match);
-
-	return ingroute__hash(cc_path(t), n, salt * IG_SEED_MIX);
+	return c->r->pool + c->r->cands[i].path;
 }
 
-static int cset_same(const tcand *a, const tcand *b, int by_type)
+static size_t key_len(const cc *c, uint32_t i)
 {
-	size_t an = by_type ? a->path->path.len : cc_key_len(a);
-	size_t bn = by_type ? b->path->path.len : cc_key_len(b);
+	const tcand *t = &c->cands[i];
 
-	return a->vhost == b->vhost &&
-	       (by_type ? a->type == b->type : a->match == b->match) &&
-	       an == bn && memcmp(cc_path(a), cc_path(b), an) == 0;
+	return t->match == IG_M_ELEMENT ? t->measure : c->r->cands[i].path_len;
 }
 
-/* The earlier member of t's group, or NULL after adding t as the first. */
-static const tcand *cset_first(cc *c, cset *set, const tcand *t, int by_type)
+static uint64_t group_hash(const cc *c, uint32_t i)
 {
-	size_t i = (size_t)cset_hash(t, by_type) & set->mask;
+	const tcand *t = &c->cands[i];
+	uint64_t salt = ((uint64_t)t->vhost << 8) | t->match;
 
-	for (; set->slot[i]; i = (i + 1) & set->mask) {
-		const tcand *o = &c->cands[set->slot[i] - 1];
+	return ingroute__hash(rc_path(c, i), key_len(c, i), salt * IG_SEED_MIX);
+}
 
-		if (cset_same(o, t, by_type))
-			return o;
+static int same_group(const cc *c, uint32_t a, uint32_t b)
+{
+	const tcand *x = &c->cands[a], *y = &c->cands[b];
+	size_t n = key_len(c, a);
+
+	return x->vhost == y->vhost && x->match == y->match &&
+	       n == key_len(c, b) && memcmp(rc_path(c, a), rc_path(c, b), n) == 0;
+}
+
+/* The first member of i's group, i itself when it is the first. */
+static uint32_t group_first(const cc *c, groups *g, uint32_t i)
+{
+	size_t k = (size_t)group_hash(c, i) & g->mask;
+
+	for (; g->slot[k]; k = (k + 1) & g->mask) {
+		uint32_t f = g->slot[k] - 1;
+
+		if (same_group(c, f, i)) {
+			g->next[g->last[f]] = i;
+			g->last[f] = i;
+			return f;
+		}
 	}
-	set->slot[i] = t->index + 1;
-	return NULL;
+	g->slot[k] = i + 1;
+	g->last[i] = i;
+	return i;
 }
 
 /* Two rules that match exactly the same requests: only the first (by
  * index) can ever win. Reports each other one as a conflict (same path
- * and type as an earlier rule of another Ingress) or as shadowed. */
+ * and type as an earlier rule of another Ingress: the first such is
+ * named) or as shadowed. */
 void ingroute__compile_report(cc *c)
 {
-	cset group = { NULL, 0 }, twins = { NULL, 0 };
-	size_t size = 16, i;
+	groups g = { NULL, 0, NULL, NULL };
+	size_t size = 16;
+	uint32_t i;
 
 	while (size < c->ncands * 2)
 		size *= 2;
-	group.slot = ingroute__calloc(c->a, size, sizeof(uint32_t));
-	twins.slot = ingroute__calloc(c->a, size, sizeof(uint32_t));
-	group.mask = twins.mask = size - 1;
-	if (!group.slot || !twins.slot) {
+	g.slot = ingroute__calloc(c->a, size, sizeof(uint32_t));
+	g.next = ingroute__malloc(c->a, (c->ncands ? c->ncands : 1) * sizeof(uint32_t));
+	g.last = ingroute__malloc(c->a, (c->ncands ? c->ncands : 1) * sizeof(uint32_t));
+	g.mask = size - 1;
+	if (!g.slot || !g.next || !g.last) {
 		c->oom = 1;
 		goto out;
 	}
 	for (i = 0; i < c->ncands; i++) {
-		const tcand *t = &c->cands[i], *w, *twin;
+		const tcand *t = &c->cands[i], *w, *twin = NULL;
 		const tvhost *v;
+		uint32_t f = group_first(c, &g, i), m;
 		char field[96];
 
-		w = cset_first(c, &group, t, 0);
-		twin = cset_first(c, &twins, t, 1);
-		if (!w)
+		g.next[i] = IG_NONE;
+		if (f == i)
 			continue;
+		w = &c->cands[f];
+		/* The twin: the group's first member with t's type and whole
+		 * path. */
+		for (m = f; m != i; m = g.next[m])
+			if (c->cands[m].type == t->type &&
+			    c->r->cands[m].path_len == c->r->cands[i].path_len &&
+			    memcmp(rc_path(c, m), rc_path(c, i), c->r->cands[i].path_len) == 0) {
+				twin = &c->cands[m];
+				break;
+			}
 		v = &c->vhosts[t->vhost];
 		snprintf(field, sizeof(field), "spec.rules[%u].http.paths[%u]",
 		         t->rule, t->pathidx);
@@ -446,8 +478,9 @@ void ingroute__compile_report(cc *c)
 			        w->ing->ns.s, w->ing->name.s);
 	}
 out:
-	ingroute__free(c->a, group.slot);
-	ingroute__free(c->a, twins.slot);
+	ingroute__free(c->a, g.slot);
+	ingroute__free(c->a, g.next);
+	ingroute__free(c->a, g.last);
 }
 
 /* docs/semantics.md §6 step 3's global default: the option, else the

@@ -222,8 +222,10 @@ int ingroute_router_compile_with(ingroute_router **out,
 	if (!c.oom && ingroute__compile_rank(&c) < 0)
 		c.oom = 1;
 	if (!c.oom)
+		ingroute__compile_records(&c);
+	if (!c.oom && !c.limit)
 		ingroute__compile_report(&c);
-	if (!c.oom)
+	if (!c.oom && !c.limit)
 		ingroute__compile_tables(&c);
 	if (!c.oom && !c.limit)
 		ingroute__compile_global_default(&c);

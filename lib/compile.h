@@ -158,7 +158,9 @@ void ingroute__compile_order(cc *c, const ingroute_ruleset *rs);
 void ingroute__compile_gather(cc *c);
 /* Sorts the candidates into rank order (§6 step 2) and numbers them. */
 int ingroute__compile_rank(cc *c);
-/* Warns about rules that can never match, and conflicts. */
+/* Warns about rules that can never match, and conflicts; after
+ * ingroute__compile_records(), whose pool copies of the paths it reads in
+ * rank order. */
 void ingroute__compile_report(cc *c);
 /* The global default backend (§6 step 3). */
 void ingroute__compile_global_default(cc *c);
@@ -167,7 +169,10 @@ uint32_t ingroute__compile_backend(cc *c, const ig_backend *b, uint32_t prec);
 
 /* ---- compile-index.c */
 
-/* Every table a lookup walks, from the ranked candidates. */
+/* The virtual host and candidate records, in rank order, their paths
+ * and backends pooled. */
+void ingroute__compile_records(cc *c);
+/* Every table a lookup walks, from the records. */
 void ingroute__compile_tables(cc *c);
 /* The TLS table (§8). */
 void ingroute__compile_tls(cc *c);
