@@ -315,6 +315,16 @@ static void fill_backend(const ingroute_router *r, uint32_t b, ingroute_match *m
 	}
 }
 
+/* The request, and the buffers a Host or path that needs normalising is
+ * written to (IG_MAX_HOST + 1 and IG_MAX_PATH + 2 bytes). Apart from the
+ * record, whose address a call would otherwise see escape with its
+ * buffers, so that every field had to be read back from memory. */
+typedef struct req {
+	const char *host, *path;
+	size_t hlen, plen;
+	char *hostbuf, *pathbuf;
+} req;
+
 /* What one lookup works with, kept apart from the record it may write
  * so that it never escapes and stays in registers: the record (ig_lookup)
  * is the caller's, and every call into another file would oblige the
@@ -336,11 +346,11 @@ typedef struct search {
  * check, and only a Host that needs normalising a second probe. A path
  * that is already normal is matched in place; a raw router takes both as
  * given. */
-STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
+STEP void normalize_request(const ingroute_router *r, const req *q,
                             search *s)
 {
-	const char *host = lk->host, *path = lk->path;
-	size_t hlen = lk->host_len, plen = lk->path_len;
+	const char *host = q->host, *path = q->path;
+	size_t hlen = q->hlen, plen = q->plen;
 	int host_name, path_ok;
 
 	s->exact = NULL;
@@ -365,18 +375,18 @@ STEP void normalize_request(const ingroute_router *r, ig_lookup *lk,
 			s->h = host;
 			hn = hlen;
 		} else {
-			host_name = ingroute__normalize_host(host, hlen, lk->hostbuf,
+			host_name = ingroute__normalize_host(host, hlen, q->hostbuf,
 			                                     &hn) == IG_HOST_NAME;
-			s->h = lk->hostbuf;
+			s->h = q->hostbuf;
 			if (host_name)
-				s->exact = find_slot(r, lk->hostbuf, hn, 0);
+				s->exact = find_slot(r, q->hostbuf, hn, 0);
 		}
 		if (plen <= IG_MAX_PATH && ig_path_is_normal(path, plen)) {
 			path_ok = 1;
 			np = path;
 			pn = plen;
 		} else {
-			path_ok = ingroute__normalize_path(path, plen, lk->pathbuf,
+			path_ok = ingroute__normalize_path(path, plen, q->pathbuf,
 			                                   &np, &pn) == 0;
 		}
 		s->hn = hn;
@@ -579,19 +589,18 @@ STEP void zero_answer(ingroute_match *m)
 /* The lookup, in two instances: ingroute_router_match() runs it with
  * record 0, so the record costs the hot path nothing (the compiler drops
  * every line of it), and explain with record 1. */
-STEP void lookup(const ingroute_router *r, ig_lookup *lk, const int record)
+STEP void lookup(const ingroute_router *r, const req *q, ingroute_match *m,
+                 ig_lookup *lk, const int record, int probe_all)
 {
 	int fall = (r->flags & INGROUTE_OPT_FALLTHROUGH) != 0;
-	ingroute_match *m = lk->m;
 	size_t size = m->size;
 	uint32_t k, tries, rank, vh;
 	search s;
 
 	zero_answer(m);
 	m->size = size;
-	normalize_request(r, lk, &s);
-	find_vhosts(r, lk, &s, fall, record,
-	            record && (lk->flags & IG_LOOKUP_PROBE_ALL));
+	normalize_request(r, q, &s);
+	find_vhosts(r, lk, &s, fall, record, probe_all);
 	if (s.how & IG_LOOKUP_PATH_OK) {
 		/* Without fall-through only the first virtual host is asked. */
 		tries = fall ? s.norder : (s.norder ? 1 : 0);
@@ -612,36 +621,44 @@ STEP void lookup(const ingroute_router *r, ig_lookup *lk, const int record)
 
 void ingroute__lookup(const ingroute_router *r, ig_lookup *lk)
 {
-	lookup(r, lk, 1);
+	req q;
+
+	q.host = lk->host;
+	q.hlen = lk->host_len;
+	q.path = lk->path;
+	q.plen = lk->path_len;
+	q.hostbuf = lk->hostbuf;
+	q.pathbuf = lk->pathbuf;
+	lookup(r, &q, lk->m, lk, 1, (lk->flags & IG_LOOKUP_PROBE_ALL) != 0);
 }
 
 int ingroute_router_match(const ingroute_router *r, const char *host,
                           size_t host_len, const char *path, size_t path_len,
                           ingroute_match *out)
 {
-	ig_lookup lk;
+	char hostbuf[IG_MAX_HOST + 1], pathbuf[IG_MAX_PATH + 2];
 	ingroute_match m;
+	req q;
 
 	if (!r || !out || out->size < MATCH_V1_SIZE || (!host && host_len) ||
 	    (!path && path_len))
 		return INGROUTE_EINVAL;
-	lk.host = host ? host : "";
-	lk.host_len = host_len;
-	lk.path = path ? path : "";
-	lk.path_len = path_len;
-	lk.flags = 0;
+	q.host = host ? host : "";
+	q.hlen = host_len;
+	q.path = path ? path : "";
+	q.plen = path_len;
+	q.hostbuf = hostbuf;
+	q.pathbuf = pathbuf;
 	/* A caller with this header's struct (or a newer one) gets the answer
 	 * written in place; an older, smaller struct through a copy. */
 	if (out->size >= sizeof(m)) {
-		lk.m = out;
-		lookup(r, &lk, 0);
+		lookup(r, &q, out, NULL, 0, 0);
 		/* A newer caller learns which of its fields were filled. */
 		out->size = sizeof(m);
 		return 0;
 	}
 	m.size = out->size;
-	lk.m = &m;
-	lookup(r, &lk, 0);
+	lookup(r, &q, &m, NULL, 0, 0);
 	memcpy(out, &m, m.size);
 	return 0;
 }
