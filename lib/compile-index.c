@@ -123,6 +123,11 @@ static uint32_t flatten(cc *c, uint32_t root, uint32_t *queue, kid *kids)
 
 		rn->key = tn->key;
 		rn->key_len = tn->key_len;
+		rn->head = 0;
+		for (k = 1; k < tn->key_len && k < 5; k++)
+			rn->head |= (uint32_t)(unsigned char)c->pool.data[tn->key + k]
+			            << (8 * (k - 1));
+		k = 0;
 		rn->at_boundary = tn->at_boundary;
 		rn->anywhere = tn->anywhere;
 		rn->nkids = tn->nkids;

@@ -282,12 +282,27 @@ STEP uint32_t best_in_vhost(const ingroute_router *r, uint32_t vh,
 		node = child_with(r, nd, (unsigned char)path[i]);
 		if (node == IG_NONE)
 			break;
-		/* Its label's first byte is the one just found. */
+		/* Its label's first byte is the one just found; the next four
+		 * are in the node; only a longer label needs the pool. */
 		nd = &r->nodes[node];
-		if (nd->key_len > n - i ||
-		    (nd->key_len > 1 && !same_bytes(r->pool + nd->key + 1, path + i + 1,
-		                                    nd->key_len - 1)))
+		if (nd->key_len > n - i)
 			break;
+		if (nd->key_len > 1) {
+			size_t m = nd->key_len - 1 < 4 ? nd->key_len - 1 : 4, k;
+			uint32_t got = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			if (m == 4)
+				memcpy(&got, path + i + 1, 4);
+			else
+#endif
+			for (k = 0; k < m; k++)
+				got |= (uint32_t)(unsigned char)path[i + 1 + k] << (8 * k);
+			if (got != nd->head ||
+			    (nd->key_len > 5 && !same_bytes(r->pool + nd->key + 5, path + i + 5,
+			                                     nd->key_len - 5)))
+				break;
+		}
 		i += nd->key_len;
 	}
 	return best;

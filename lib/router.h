@@ -79,6 +79,9 @@ typedef struct ig_rnode {
 	uint32_t at_boundary; /* best candidate when the request path has a
 	                       * segment boundary here, else IG_NONE */
 	uint32_t anywhere;    /* best string-prefix candidate here */
+	uint32_t head;        /* label bytes 1 to 4 (byte 0 is in firsts),
+	                       * little-endian, zeros past the label: most
+	                       * labels are compared without the pool */
 } ig_rnode;
 
 enum ig_vhost_kind {
