@@ -389,8 +389,8 @@ static void build_records(cc *c)
 		if (v->ncands == 0)
 			v->first_cand = i;
 		v->ncands++;
-		rc->path = cc_pool_add(c, cc_path(t), t->path->path.len);
-		rc->path_len = t->path->path.len;
+		rc->path = cc_pool_add(c, cc_path(t), t->plen);
+		rc->path_len = t->plen;
 		rc->backend = ingroute__compile_backend(c, &t->path->backend, t->prec);
 		rc->vt = t->vhost << 8 | (uint32_t)t->type << 2 | t->match;
 	}

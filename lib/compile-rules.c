@@ -264,6 +264,7 @@ static void gather_ingress(cc *c, uint32_t prec)
 			t->measure = (uint32_t)(len - t->trailing);
 			t->rule = ri;
 			t->pathidx = pi;
+			t->plen = (uint32_t)len;
 		}
 	}
 }

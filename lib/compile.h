@@ -29,6 +29,8 @@ typedef struct tcand {
 	uint32_t measure;      /* path length ignoring one trailing '/' */
 	uint32_t rule, pathidx;
 	uint32_t index;        /* final position */
+	uint32_t plen;         /* path length, so that sizing a region need
+	                        * not read the object again */
 	uint8_t type;
 	uint8_t match;
 	uint8_t trailing;
@@ -141,7 +143,7 @@ static inline int cc_bytes_cmp(const char *a, size_t an, const char *b,
  * by their whole path, element-wise ones without the trailing '/'. */
 static inline size_t cc_key_len(const tcand *t)
 {
-	return t->match == IG_M_ELEMENT ? t->measure : t->path->path.len;
+	return t->match == IG_M_ELEMENT ? t->measure : t->plen;
 }
 
 static inline const char *cc_path(const tcand *t)
