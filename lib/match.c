@@ -149,20 +149,34 @@ static inline unsigned fp_hits(const uint32_t *fps, size_t n4, uint32_t p)
 {
 	const uint32_t *masks = fps + n4;
 	unsigned hits = 0;
-	size_t i;
-
 #if defined(__SSE2__)
 	const __m128i want = _mm_set1_epi32((int)p);
 
-	for (i = 0; i < n4; i += 4) {
-		__m128i f = _mm_loadu_si128((const __m128i *)(const void *)(fps + i));
-		__m128i m = _mm_loadu_si128((const __m128i *)(const void *)(masks + i));
-		__m128i x = _mm_and_si128(_mm_xor_si128(f, want), m);
-
-		hits |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(
-			_mm_cmpeq_epi32(x, _mm_setzero_si128()))) << i;
+	/* At most four groups (IG_SMALL_VHOST rules), unrolled: no loop to
+	 * count. */
+#define QUAD(q) ((unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32( \
+	_mm_and_si128(_mm_xor_si128(want, _mm_loadu_si128( \
+		(const __m128i *)(const void *)(fps + 4 * (q)))), \
+		_mm_loadu_si128((const __m128i *)(const void *)(masks + 4 * (q)))), \
+	_mm_setzero_si128()))) << (4 * (q)))
+	_Static_assert(IG_SMALL_VHOST <= 16, "fp_hits() reads four groups");
+	switch (n4 / 4) {
+	case 4:
+		hits |= QUAD(3);
+		/* fall through */
+	case 3:
+		hits |= QUAD(2);
+		/* fall through */
+	case 2:
+		hits |= QUAD(1);
+		/* fall through */
+	default:
+		hits |= QUAD(0);
 	}
+#undef QUAD
 #else
+	size_t i;
+
 	for (i = 0; i < n4; i++)
 		if (((fps[i] ^ p) & masks[i]) == 0)
 			hits |= 1u << i;
