@@ -366,6 +366,8 @@ typedef struct search {
 	uint32_t region[3];   /* ... and their regions, when known */
 	uint32_t norder;
 	const ig_host_slot *exact;   /* the host's slot in the exact table */
+	size_t dot;           /* where h's first '.' is (hn: none), or
+	                       * SIZE_MAX when not looked for yet */
 } search;
 
 /* §4: the request as the tables are keyed, and the host's slot in the
@@ -383,6 +385,7 @@ STEP void normalize_request(const ingroute_router *r, const req *q,
 	int host_name, path_ok;
 
 	s->exact = NULL;
+	s->dot = SIZE_MAX;
 	if (r->flags & INGROUTE_OPT_NO_NORMALIZE) {
 		host_name = hlen > 0 && hlen <= IG_MAX_HOST;
 		path_ok = plen <= IG_MAX_PATH;
@@ -395,14 +398,15 @@ STEP void normalize_request(const ingroute_router *r, const req *q,
 	} else {
 		/* Out parameters of their own: s's address must not escape. */
 		const char *np;
-		size_t hn, pn;
+		size_t hn, pn, dot = SIZE_MAX;
 
 		if (hlen > 0 && hlen <= IG_MAX_HOST)
 			s->exact = find_slot(r, host, hlen, 0);
-		if (s->exact || ig_host_is_normal(host, hlen)) {
+		if (s->exact || ig_host_is_normal_dot(host, hlen, &dot)) {
 			host_name = 1;
 			s->h = host;
 			hn = hlen;
+			s->dot = dot;
 		} else {
 			host_name = ingroute__normalize_host(host, hlen, q->hostbuf,
 			                                     &hn) == IG_HOST_NAME;
@@ -464,7 +468,12 @@ STEP void find_vhosts(const ingroute_router *r, ig_lookup *lk,
 		if (t)
 			join(s, t->vhost, t->region);
 		/* The wildcard is looked for only when it may be asked. */
-		dot = s->norder == 0 || fall || probe_all ? memchr(h, '.', n) : NULL;
+		if (s->norder != 0 && !fall && !probe_all)
+			dot = NULL;
+		else if (s->dot != SIZE_MAX)
+			dot = s->dot < n ? h + s->dot : NULL;
+		else
+			dot = memchr(h, '.', n);
 		if (dot && dot + 1 < h + n) {
 			size_t sn = (size_t)(h + n - dot - 1);
 

@@ -66,41 +66,78 @@ static inline unsigned ig_eq(__m128i v, char c)
  * piece's check returns nonzero for a byte that needs normalising. */
 
 /* Host: valid marks the real bytes (a padding zero is no host byte);
- * *name collects letters and '-'; *carry is 1 after a '.'. */
+ * *name collects letters and '-'; *carry is 1 after a '.'; *dots gets
+ * the piece's dots. */
 static inline unsigned ig_host_piece(__m128i v, unsigned valid,
-                                     unsigned *carry, unsigned *name)
+                                     unsigned *carry, unsigned *name,
+                                     unsigned *dots)
 {
 	unsigned letters = ig_in_range(v, 'a', 25) | ig_eq(v, '-');
-	unsigned dots = ig_eq(v, '.');
-	unsigned ok = letters | dots | ig_in_range(v, '0', 9);
-	unsigned bad = (~ok & valid) | (dots & ((dots << 1) | *carry));
+	unsigned d = ig_eq(v, '.');
+	unsigned ok = letters | d | ig_in_range(v, '0', 9);
+	unsigned bad = (~ok & valid) | (d & ((d << 1) | *carry));
 
 	*name |= letters & valid;
-	*carry = dots >> 15;
+	*carry = d >> 15;
+	*dots = d;
 	return bad;
+}
+
+static inline size_t ig_low_bit(unsigned x)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctz(x);
+#else
+	size_t i = 0;
+
+	while (!(x & 1u)) {
+		x >>= 1;
+		i++;
+	}
+	return i;
+#endif
 }
 
 /* 1 when normalising would return the host as it is: 1 to IG_MAX_HOST
  * bytes of [a-z0-9.-], a letter or '-' among them (else it is an IPv4
- * literal), no dot first, last or next to another. */
-static inline int ig_host_is_normal(const char *h, size_t n)
+ * literal), no dot first, last or next to another. Sets *dot to where
+ * its first '.' is, n for none: the wildcard's suffix starts after it,
+ * found here for free instead of by a memchr. */
+static inline int ig_host_is_normal_dot(const char *h, size_t n, size_t *dot)
 {
-	unsigned name = 0, carry = 0, bad = 0;
-	size_t i;
+	unsigned name = 0, carry = 0, bad = 0, d;
+	size_t i, first = n;
 
 	if (n == 0 || n > IG_MAX_HOST || h[0] == '.' || h[n - 1] == '.')
 		return 0;
-	if (n < 16)
-		return !ig_host_piece(ig_load_short(h, n), (1u << n) - 1, &carry,
-		                      &name) && name;
-	for (i = 0; i + 16 < n; i += 16)
+	if (n < 16) {
+		bad = ig_host_piece(ig_load_short(h, n), (1u << n) - 1, &carry,
+		                    &name, &d);
+		*dot = d ? ig_low_bit(d) : n;
+		return !bad && name;
+	}
+	for (i = 0; i + 16 < n; i += 16) {
 		bad |= ig_host_piece(_mm_loadu_si128((const __m128i *)(const void *)
-		                                     (h + i)), 0xffffu, &carry, &name);
+		                                     (h + i)), 0xffffu, &carry, &name, &d);
+		if (d && first == n)
+			first = i + ig_low_bit(d);
+	}
 	if (i != n - 16)
 		carry = 0;
 	bad |= ig_host_piece(_mm_loadu_si128((const __m128i *)(const void *)
-	                                     (h + n - 16)), 0xffffu, &carry, &name);
+	                                     (h + n - 16)), 0xffffu, &carry, &name, &d);
+	/* A dot among the bytes checked again was found before. */
+	if (d && first == n)
+		first = n - 16 + ig_low_bit(d);
+	*dot = first;
 	return !bad && name;
+}
+
+static inline int ig_host_is_normal(const char *h, size_t n)
+{
+	size_t dot;
+
+	return ig_host_is_normal_dot(h, n, &dot);
 }
 
 /* Path: '%', '?', '#' and "//" need normalising; a '.' after a '/' is
@@ -150,6 +187,14 @@ static inline int ig_path_is_normal(const char *p, size_t n)
 #else
 #define ig_host_is_normal ingroute__host_is_normal_scalar
 #define ig_path_is_normal ingroute__path_is_normal_scalar
+
+static inline int ig_host_is_normal_dot(const char *h, size_t n, size_t *dot)
+{
+	const char *d = memchr(h, '.', n);
+
+	*dot = d ? (size_t)(d - h) : n;
+	return ingroute__host_is_normal_scalar(h, n);
+}
 #endif
 
 #endif

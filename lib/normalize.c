@@ -127,6 +127,11 @@ int ingroute__host_is_normal(const char *h, size_t n)
 	return ig_host_is_normal(h, n);
 }
 
+int ingroute__host_is_normal_dot(const char *h, size_t n, size_t *dot)
+{
+	return ig_host_is_normal_dot(h, n, dot);
+}
+
 static int unreserved(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -362,6 +362,8 @@ int ingroute__normalize_host(const char *in, size_t n, char *out, size_t *out_le
  * scalar form is the vector one's reference in the tests. */
 int ingroute__host_is_normal(const char *h, size_t n);
 int ingroute__host_is_normal_scalar(const char *h, size_t n);
+/* The same, and where the host's first '.' is (n: none) when normal. */
+int ingroute__host_is_normal_dot(const char *h, size_t n, size_t *dot);
 /* The same for a path (normal.h holds the inline forms a lookup uses). */
 int ingroute__path_is_normal(const char *p, size_t n);
 int ingroute__path_is_normal_scalar(const char *p, size_t n);

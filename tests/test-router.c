@@ -381,6 +381,14 @@ static void test_host_fast_path(void **state)
 			               : alphabet[pick(sizeof(alphabet) - 1)];
 		fast = ingroute__host_is_normal(h, n);
 		scalar = ingroute__host_is_normal_scalar(h, n);
+		if (fast) {
+			/* The first dot, as the wildcard's suffix needs it. */
+			const char *d = memchr(h, '.', n);
+			size_t dot = 0;
+
+			assert_int_equal(ingroute__host_is_normal_dot(h, n, &dot), 1);
+			assert_int_equal(dot, d ? (size_t)(d - h) : n);
+		}
 		full = ingroute__normalize_host(h, n, out, &on) == IG_HOST_NAME &&
 		       on == n && memcmp(out, h, n) == 0;
 		if (fast != scalar || fast != full)
