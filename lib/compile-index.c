@@ -130,7 +130,9 @@ static uint32_t flatten(cc *c, uint32_t root, uint32_t *queue, kid *kids)
 		k = 0;
 		rn->at_boundary = tn->at_boundary;
 		rn->anywhere = tn->anywhere;
-		rn->nkids = tn->nkids;
+		rn->nkids = (uint16_t)tn->nkids;
+		rn->pad = 0;
+		memset(rn->kidfirst, 0, sizeof(rn->kidfirst));
 		rn->kids = tn->nkids ? first : IG_NONE;
 		r->firsts[tn->final] = tn->key_len ? (uint8_t)c->pool.data[tn->key] : 0;
 		for (ch = tn->child; ch != IG_NONE; ch = c->tnodes[ch].next, k++) {
@@ -138,6 +140,8 @@ static uint32_t flatten(cc *c, uint32_t root, uint32_t *queue, kid *kids)
 			kids[k].node = ch;
 		}
 		ig_sort(kids, k, sizeof(*kids), kid_cmp);
+		for (ch = 0; ch < k && ch < IG_NODE_KIDFIRST; ch++)
+			rn->kidfirst[ch] = kids[ch].first;
 		for (ch = 0; ch < k; ch++) {
 			queue[tail++] = kids[ch].node;
 			c->tnodes[kids[ch].node].final = r->nnodes++;

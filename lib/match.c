@@ -234,6 +234,13 @@ static inline uint32_t child_with(const ingroute_router *r,
 #if defined(__SSE2__)
 	const __m128i want = _mm_set1_epi8((char)b);
 
+	if (nd->nkids <= IG_NODE_KIDFIRST) {
+		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(want,
+			_mm_loadl_epi64((const __m128i *)(const void *)nd->kidfirst)));
+
+		hit &= (1u << nd->nkids) - 1;
+		return hit ? k + lowest_bit(hit) : IG_NONE;
+	}
 	for (; k < end; k += 16) {
 		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(want,
 			_mm_loadu_si128((const __m128i *)(const void *)(r->firsts + k))));

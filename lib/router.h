@@ -71,17 +71,24 @@ typedef struct ig_cand {
 #define IG_CAND_MATCH(c) ((int)((c)->vt & 3u))
 #define IG_MAX_VHOSTS (1u << 24)
 
+#define IG_NODE_KIDFIRST 8u
+
 typedef struct ig_rnode {
 	uint32_t key;         /* pool offset of the edge label */
 	uint32_t key_len;
 	uint32_t kids;        /* first child in nodes[], IG_NONE if leaf */
-	uint32_t nkids;
 	uint32_t at_boundary; /* best candidate when the request path has a
 	                       * segment boundary here, else IG_NONE */
 	uint32_t anywhere;    /* best string-prefix candidate here */
 	uint32_t head;        /* label bytes 1 to 4 (byte 0 is in firsts),
 	                       * little-endian, zeros past the label: most
 	                       * labels are compared without the pool */
+	uint16_t nkids;       /* at most 256, one per first byte */
+	uint16_t pad;
+	/* The first bytes of the first IG_NODE_KIDFIRST children, as in
+	 * firsts: a node with that few children is searched without
+	 * another load. */
+	uint8_t kidfirst[IG_NODE_KIDFIRST];
 } ig_rnode;
 
 enum ig_vhost_kind {
