@@ -79,21 +79,6 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 	                  a[n - 1] == b[n - 1]);
 }
 
-static inline unsigned lowest_bit(unsigned x)
-{
-#if defined(__GNUC__)
-	return (unsigned)__builtin_ctz(x);
-#else
-	unsigned i = 0;
-
-	while (!(x & 1u)) {
-		x >>= 1;
-		i++;
-	}
-	return i;
-#endif
-}
-
 /* The host-table slot of a host (of its suffix after "*." in the wildcard
  * table), or NULL. A hash hit is confirmed against the host bytes, kept
  * at the start of a small host's region, else in the pool. */
@@ -207,7 +192,7 @@ STEP const ig_sentry *best_in_region(const ingroute_router *r,
 	/* Padding rules past ncands have mask 0 and always "agree". */
 	hits = fp_hits(fps, n4, fp) & ((1u << g->ncands) - 1);
 	for (; hits; hits &= hits - 1) {
-		const ig_sentry *e = ents + lowest_bit(hits);
+		const ig_sentry *e = ents + ig_low_bit(hits);
 		size_t kl = e->key_len;
 
 		if (kl > n)
@@ -239,7 +224,7 @@ static inline uint32_t child_with(const ingroute_router *r,
 			_mm_loadl_epi64((const __m128i *)(const void *)nd->kidfirst)));
 
 		hit &= (1u << nd->nkids) - 1;
-		return hit ? k + lowest_bit(hit) : IG_NONE;
+		return hit ? k + ig_low_bit(hit) : IG_NONE;
 	}
 	for (; k < end; k += 16) {
 		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(want,
@@ -248,7 +233,7 @@ static inline uint32_t child_with(const ingroute_router *r,
 		if (end - k < 16)
 			hit &= (1u << (end - k)) - 1;
 		if (hit)
-			return k + lowest_bit(hit);
+			return k + ig_low_bit(hit);
 	}
 #else
 	for (; k < end; k++)

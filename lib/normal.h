@@ -14,6 +14,22 @@
 
 #include "router.h"
 
+/* The index of x's lowest set bit; x is not 0. */
+static inline size_t ig_low_bit(unsigned x)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctz(x);
+#else
+	size_t i = 0;
+
+	while (!(x & 1u)) {
+		x >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -81,21 +97,6 @@ static inline unsigned ig_host_piece(__m128i v, unsigned valid,
 	*carry = d >> 15;
 	*dots = d;
 	return bad;
-}
-
-static inline size_t ig_low_bit(unsigned x)
-{
-#if defined(__GNUC__)
-	return (size_t)__builtin_ctz(x);
-#else
-	size_t i = 0;
-
-	while (!(x & 1u)) {
-		x >>= 1;
-		i++;
-	}
-	return i;
-#endif
 }
 
 /* 1 when normalising would return the host as it is: 1 to IG_MAX_HOST
