@@ -118,6 +118,8 @@ typedef struct ig_region {
 	uint32_t vhost;
 	uint16_t host_len;
 	uint16_t ncands;
+	/* Both follow from host_len and ncands; stored so that a lookup
+	 * reads them instead of working them out. */
 	uint16_t fps;         /* where the fingerprints start, from here */
 	uint8_t kind;         /* enum ig_vhost_kind */
 	uint8_t quads;        /* n4 / 4 */
@@ -377,6 +379,10 @@ int ingroute__path_is_normal_scalar(const char *p, size_t n);
 /* Sets *res to in itself when the path is already normal, else to out. */
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len);
+/* The rewrite alone, into out, for a path the check found not normal (or
+ * too long): what a lookup calls once it has checked. */
+int ingroute__rewrite_path(const char *in, size_t n, char *out,
+                           size_t *out_len);
 
 /* match.c: the lookup, shared by match and explain. */
 
