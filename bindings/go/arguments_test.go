@@ -8,20 +8,31 @@ import (
 	"ingroute.dev/ingroute"
 )
 
-// wantRefused checks that err is the package's refusal of an argument:
-// ErrInvalidArgument, with a message that names the argument.
-func wantRefused(t *testing.T, what string, err error, msg string) {
+// wantInvalid checks that err is a refusal, ErrInvalidArgument, and
+// whether it is the package's own (*ArgumentError) or the library's.
+// It returns false when there is no error to look at further.
+func wantInvalid(t *testing.T, what string, err error, own bool) bool {
 	t.Helper()
 	if err == nil {
 		t.Errorf("%s: accepted", what)
-		return
+		return false
 	}
 	if !errors.Is(err, ingroute.ErrInvalidArgument) {
 		t.Errorf("%s: %v, want ErrInvalidArgument", what, err)
 	}
 	var ae *ingroute.ArgumentError
-	if !errors.As(err, &ae) {
-		t.Errorf("%s: %T, want *ArgumentError", what, err)
+	if errors.As(err, &ae) != own {
+		t.Errorf("%s: %T (%v): *ArgumentError %v, want %v", what, err, err, !own, own)
+	}
+	return true
+}
+
+// wantRefused checks that err is the package's refusal of an argument:
+// ErrInvalidArgument, with a message that names the argument.
+func wantRefused(t *testing.T, what string, err error, msg string) {
+	t.Helper()
+	if !wantInvalid(t, what, err, true) {
+		return
 	}
 	if err.Error() != msg {
 		t.Errorf("%s:\n got  %s\n want %s", what, err, msg)
@@ -137,16 +148,8 @@ func TestNULBytesRefused(t *testing.T) {
 // names each as Go spells it, with the library's reason.
 func wantOptionRefused(t *testing.T, what string, err error, op string, names, fields []string, msg string) {
 	t.Helper()
-	if err == nil {
-		t.Errorf("%s: accepted", what)
+	if !wantInvalid(t, what, err, false) {
 		return
-	}
-	if !errors.Is(err, ingroute.ErrInvalidArgument) {
-		t.Errorf("%s: %v, want ErrInvalidArgument", what, err)
-	}
-	var ae *ingroute.ArgumentError
-	if errors.As(err, &ae) {
-		t.Errorf("%s: %v is an *ArgumentError", what, err)
 	}
 	var e *ingroute.Error
 	if !errors.As(err, &e) {
