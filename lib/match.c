@@ -416,9 +416,8 @@ STEP void normalize_request(const ingroute_router *r, const req *q,
 			np = path;
 			pn = plen;
 		} else {
-			path_ok = ingroute__rewrite_path(path, plen, q->pathbuf,
-			                                 &pn) == 0;
-			np = q->pathbuf;
+			path_ok = ingroute__normalize_path(path, plen, q->pathbuf,
+			                                   &np, &pn) == 0;
 		}
 		s->hn = hn;
 		s->p = path_ok ? np : path;

@@ -213,6 +213,8 @@ int ingroute__path_is_normal(const char *p, size_t n)
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len)
 {
+	size_t i, w = 0, m;
+
 	if (ig_path_is_normal(in, n)) {
 		if (n > IG_MAX_PATH)
 			return -1;
@@ -221,13 +223,6 @@ int ingroute__normalize_path(const char *in, size_t n, char *out,
 		return 0;
 	}
 	*res = out;
-	return ingroute__rewrite_path(in, n, out, out_len);
-}
-
-int ingroute__rewrite_path(const char *in, size_t n, char *out,
-                           size_t *out_len)
-{
-	size_t i, w = 0, m;
 
 	for (i = 0; i < n; i++)
 		if (in[i] == '?' || in[i] == '#')

@@ -379,10 +379,6 @@ int ingroute__path_is_normal_scalar(const char *p, size_t n);
 /* Sets *res to in itself when the path is already normal, else to out. */
 int ingroute__normalize_path(const char *in, size_t n, char *out,
                              const char **res, size_t *out_len);
-/* The rewrite alone, into out, for a path the check found not normal (or
- * too long): what a lookup calls once it has checked. */
-int ingroute__rewrite_path(const char *in, size_t n, char *out,
-                           size_t *out_len);
 
 /* match.c: the lookup, shared by match and explain. */
 
