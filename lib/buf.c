@@ -79,6 +79,44 @@ void ingroute__buf_printf(ig_buf *b, const char *fmt, ...)
  * names a value, it need not carry a megabyte of it. */
 #define QUOTE_MAX 1024u
 
+/* Code points from U+00A0 up that Go's unicode.IsPrint rejects, so %q
+ * escapes them: the spaces other than ' ' (Zs, Zl, Zp), the format
+ * characters (Cf), private use (Co) and the noncharacters. Unassigned
+ * code points, which Go escapes too, are left as they are. */
+static const struct { uint32_t lo, hi; } not_printable[] = {
+	{ 0xa0, 0xa0 }, { 0xad, 0xad }, { 0x600, 0x605 }, { 0x61c, 0x61c },
+	{ 0x6dd, 0x6dd }, { 0x70f, 0x70f }, { 0x890, 0x891 }, { 0x8e2, 0x8e2 },
+	{ 0x1680, 0x1680 }, { 0x180e, 0x180e }, { 0x2000, 0x200f },
+	{ 0x2028, 0x202f }, { 0x205f, 0x2064 }, { 0x2066, 0x206f },
+	{ 0x3000, 0x3000 }, { 0xe000, 0xf8ff }, { 0xfdd0, 0xfdef },
+	{ 0xfeff, 0xfeff }, { 0xfff9, 0xfffb }, { 0xfffe, 0xffff },
+	{ 0x110bd, 0x110bd }, { 0x110cd, 0x110cd }, { 0x13430, 0x1343f },
+	{ 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a }, { 0xe0001, 0xe0001 },
+	{ 0xe0020, 0xe007f }, { 0xf0000, 0x10ffff },
+};
+
+static int printable(uint32_t cp)
+{
+	size_t i;
+
+	if ((cp & 0xfffe) == 0xfffe)
+		return 0;
+	for (i = 0; i < IG_ARRAY_LEN(not_printable); i++)
+		if (cp >= not_printable[i].lo && cp <= not_printable[i].hi)
+			return 0;
+	return 1;
+}
+
+static uint32_t utf8_cp(const unsigned char *s, size_t k)
+{
+	uint32_t cp = k == 2 ? s[0] & 0x1fu : k == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+	size_t i;
+
+	for (i = 1; i < k; i++)
+		cp = cp << 6 | (s[i] & 0x3fu);
+	return cp;
+}
+
 void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -115,6 +153,12 @@ void ingroute__buf_quote(ig_buf *b, const char *str, size_t n)
 			/* C1 controls print as Go prints them. */
 			ingroute__buf_printf(b, "\\u%04x", s[i + 1]);
 			i += 2;
+		} else if (!printable(utf8_cp(s + i, k))) {
+			uint32_t cp = utf8_cp(s + i, k);
+
+			ingroute__buf_printf(b, cp > 0xffff ? "\\U%08lx" : "\\u%04lx",
+			                     (unsigned long)cp);
+			i += k;
 		} else {
 			ingroute__buf_put(b, (const char *)&s[i], k);
 			i += k;

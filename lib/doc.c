@@ -59,22 +59,31 @@ typedef struct builder {
 	ig_arena_mark item_mark;   /* the arena as the current item began */
 	size_t item_nodes;      /* nodes, likewise */
 	size_t item_anchors;    /* anchors_set, likewise */
+	size_t line0, col0;     /* where data starts in the caller's buffer */
 } builder;
 
-static ig_pos mark_pos(yaml_mark_t m)
+/* A libyaml mark as a position in the whole buffer: a JSON stream is
+ * parsed one value at a time, from (line0, col0) on. */
+static ig_pos mark_pos(const builder *b, yaml_mark_t m)
 {
+	size_t line = m.line + b->line0 + 1;
+	size_t col = m.column + (m.line == 0 ? b->col0 : 0) + 1;
 	ig_pos p;
 
-	p.line = m.line + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(m.line + 1);
-	p.col = m.column + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(m.column + 1);
+	p.line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	p.col = col > UINT32_MAX ? UINT32_MAX : (uint32_t)col;
 	return p;
 }
 
 /* libyaml's reader errors carry a byte offset, not a mark. */
-static ig_pos offset_pos(const char *data, size_t len, size_t off)
+static ig_pos offset_pos(const builder *b, size_t off)
 {
-	ig_pos p = { 1, 1 };
-	size_t i;
+	const char *data = b->data;
+	size_t len = b->len, i;
+	ig_pos p;
+
+	p.line = (uint32_t)(b->line0 + 1);
+	p.col = (uint32_t)(b->col0 + 1);
 
 	if (off > len)
 		off = len;
@@ -349,7 +358,7 @@ static ig_node *new_node(builder *b, int type, yaml_mark_t m)
 	ig_node *n;
 
 	if (b->nodes >= b->lim->nodes) {
-		limit(b, mark_pos(m), "nodes in a document", b->lim->nodes);
+		limit(b, mark_pos(b, m), "nodes in a document", b->lim->nodes);
 		return NULL;
 	}
 	n = ingroute__arena_zalloc(&b->arena, sizeof(*n));
@@ -357,7 +366,7 @@ static ig_node *new_node(builder *b, int type, yaml_mark_t m)
 		return NULL;
 	b->nodes++;
 	n->type = (uint8_t)type;
-	n->pos = mark_pos(m);
+	n->pos = mark_pos(b, m);
 	n->weight = 1;
 	n->bytes = NODE_COST;
 	return n;
@@ -594,7 +603,7 @@ static int open_collection(builder *b, int type, yaml_mark_t m,
 	frame *f;
 
 	if (b->depth >= b->lim->depth)
-		return limit(b, mark_pos(m), "levels of nesting", b->lim->depth);
+		return limit(b, mark_pos(b, m), "levels of nesting", b->lim->depth);
 	if (b->items == 1 && b->depth == 2 && type == IG_MAP) {
 		b->item_mark = ingroute__arena_mark(&b->arena);
 		b->item_nodes = b->nodes;
@@ -684,6 +693,45 @@ static int close_collection(builder *b)
 	return 0;
 }
 
+/* Standard base64 with padding, white space ignored; decodes s in place
+ * and returns the length, or (size_t)-1 when s is no such text. */
+static size_t base64_decode(char *s, size_t n)
+{
+	static const char abc[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, k = 0, got = 0, pad = 0;
+	unsigned long acc = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *p;
+
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			continue;
+		if (s[i] == '=') {
+			pad++;
+			acc <<= 6;
+		} else if (pad || !s[i] || !(p = strchr(abc, s[i]))) {
+			return (size_t)-1;
+		} else {
+			acc = acc << 6 | (unsigned long)(p - abc);
+		}
+		if (++got % 4 == 0) {
+			if (pad > 2)
+				return (size_t)-1;
+			s[k++] = (char)(acc >> 16 & 0xff);
+			if (pad < 2)
+				s[k++] = (char)(acc >> 8 & 0xff);
+			if (pad < 1)
+				s[k++] = (char)(acc & 0xff);
+			acc = 0;
+		}
+	}
+	if (got % 4)
+		return (size_t)-1;
+	s[k] = '\0';
+	return k;
+}
+
 static int on_scalar(builder *b, const yaml_event_t *ev)
 {
 	size_t len = ev->data.scalar.length;
@@ -691,7 +739,7 @@ static int on_scalar(builder *b, const yaml_event_t *ev)
 	ig_node *n;
 
 	if (len > b->lim->scalar_bytes)
-		return limit(b, mark_pos(ev->start_mark), "bytes in a scalar",
+		return limit(b, mark_pos(b, ev->start_mark), "bytes in a scalar",
 		             b->lim->scalar_bytes);
 	n = new_node(b, IG_SCALAR, ev->start_mark);
 	if (!n)
@@ -703,6 +751,19 @@ static int on_scalar(builder *b, const yaml_event_t *ev)
 	n->n = (uint32_t)len;
 	n->bytes += len;
 	if (ev->data.scalar.tag &&
+	    strcmp((const char *)ev->data.scalar.tag, "tag:yaml.org,2002:binary") == 0) {
+		/* go-yaml decodes !!binary, and JSON carries the bytes on as
+		 * a string: decoded in place (base64 never grows). */
+		size_t k = base64_decode((char *)n->u.str, len);
+
+		if (k == (size_t)-1) {
+			ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX,
+			               n->pos, NULL, "!!binary value contains invalid "
+			               "base64 data");
+			return INGROUTE_ESYNTAX;
+		}
+		n->n = (uint32_t)k;
+	} else if (ev->data.scalar.tag &&
 	    resolve_tag((const char *)ev->data.scalar.tag) >= 0)
 		kind = resolve_tag((const char *)ev->data.scalar.tag);
 	else if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -723,7 +784,7 @@ static int on_alias(builder *b, const yaml_event_t *ev)
 
 	if (!target) {
 		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX,
-		               mark_pos(ev->start_mark), NULL,
+		               mark_pos(b, ev->start_mark), NULL,
 		               "unknown anchor '%s' referenced",
 		               (const char *)ev->data.alias.anchor);
 		return INGROUTE_ESYNTAX;
@@ -733,10 +794,10 @@ static int on_alias(builder *b, const yaml_event_t *ev)
 	b->alias_nodes += target->weight;
 	b->alias_bytes += target->bytes;
 	if (b->alias_nodes > b->lim->alias_nodes)
-		return limit(b, mark_pos(ev->start_mark),
+		return limit(b, mark_pos(b, ev->start_mark),
 		             "nodes reached through aliases", b->lim->alias_nodes);
 	if (b->alias_bytes > b->lim->alias_bytes)
-		return limit(b, mark_pos(ev->start_mark),
+		return limit(b, mark_pos(b, ev->start_mark),
 		             "bytes reached through aliases", b->lim->alias_bytes);
 	return add_child(b, target);
 }
@@ -765,14 +826,15 @@ static int syntax_error(builder *b, const yaml_parser_t *p)
 	if (p->error == YAML_MEMORY_ERROR)
 		return INGROUTE_ENOMEM;
 	if (p->error == YAML_READER_ERROR)
-		pos = offset_pos(b->data, b->len, p->problem_offset);
+		pos = offset_pos(b, p->problem_offset);
 	else
-		pos = mark_pos(p->problem_mark);
+		pos = mark_pos(b, p->problem_mark);
 	if (p->context)
 		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, pos, NULL,
 		               "%s (%s at line %zu, column %zu)",
 		               p->problem ? p->problem : "syntax error", p->context,
-		               p->context_mark.line + 1, p->context_mark.column + 1);
+		               (size_t)mark_pos(b, p->context_mark).line,
+		               (size_t)mark_pos(b, p->context_mark).col);
 	else
 		ingroute__diag(b->dc, INGROUTE_ERROR, INGROUTE_D_SYNTAX, pos, NULL,
 		               "%s", p->problem ? p->problem : "syntax error");
@@ -805,14 +867,74 @@ static int on_event(builder *b, const yaml_event_t *ev)
 	}
 }
 
+/* Parses data[0..len) as a YAML stream, into the hooks. */
+static int parse_yaml(builder *b, const char *data, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int rc = 0, done = 0;
+
+	b->data = data;
+	b->len = len;
+	if (!yaml_parser_initialize(&parser))
+		return INGROUTE_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	while (!done && rc == 0) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = syntax_error(b, &parser);
+			break;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		rc = on_event(b, &ev);
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static size_t skip_space(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' ||
+	                   s[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* The end of the JSON object or array at s[i], or 0 when it has none
+ * (a YAML flow collection, or unbalanced): brackets counted outside
+ * double-quoted strings. */
+static size_t json_end(const char *s, size_t len, size_t i)
+{
+	size_t depth = 0;
+	int in_str = 0;
+
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return i + 1;
+		}
+	}
+	return 0;
+}
+
 int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
                         const char *data, size_t len, const ig_diag_ctx *dc,
                         const ig_doc_hooks *hooks)
 {
-	yaml_parser_t parser;
-	yaml_event_t ev;
 	builder b;
-	int rc = 0, done = 0;
+	size_t start, end, i;
+	int rc;
 
 	if (len > lim->input_bytes) {
 		ig_pos none = { 0, 0 };
@@ -826,23 +948,40 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
 	b.alloc = a;
 	b.lim = lim;
 	b.dc = dc;
-	b.data = data;
-	b.len = len;
 	b.hooks = hooks;
 	ingroute__arena_init(&b.arena, a);
-	if (!yaml_parser_initialize(&parser))
-		return INGROUTE_ENOMEM;
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	while (!done && rc == 0) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = syntax_error(&b, &parser);
-			break;
+
+	/* JSON objects one after another (`kubectl get -o json` run twice
+	 * into one file) are a stream to kubectl, and no YAML: each is
+	 * parsed as a document of its own. */
+	start = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	start = skip_space(data, len, start);
+	end = start < len && (data[start] == '{' || data[start] == '[')
+		? json_end(data, len, start) : 0;
+	if (!end || skip_space(data, len, end) == len ||
+	    (data[skip_space(data, len, end)] != '{' &&
+	     data[skip_space(data, len, end)] != '[')) {
+		rc = parse_yaml(&b, data, len);
+	} else {
+		/* libyaml counts no column for a byte order mark */
+		i = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+		for (rc = 0; rc == 0 && start < len;) {
+			/* line0 and col0 follow the text up to start */
+			for (; i < start; i++) {
+				if (data[i] == '\n') {
+					b.line0++;
+					b.col0 = 0;
+				} else if (((unsigned char)data[i] & 0xc0) != 0x80) {
+					b.col0++;
+				}
+			}
+			end = json_end(data, len, start);
+			if (!end)
+				end = len;
+			rc = parse_yaml(&b, data + start, end - start);
+			start = skip_space(data, len, end);
 		}
-		done = ev.type == YAML_STREAM_END_EVENT;
-		rc = on_event(&b, &ev);
-		yaml_event_delete(&ev);
 	}
-	yaml_parser_delete(&parser);
 	reset_document(&b);
 	ingroute__arena_free(&b.arena);
 	ingroute__free(a, b.pending);
@@ -853,6 +992,7 @@ int ingroute__doc_parse(const ig_alloc *a, const ig_limits *lim,
 const ig_node *ingroute__map_getn(const ig_node *map, const char *key,
                                   size_t klen)
 {
+	const ig_node *found = NULL;
 	size_t i;
 
 	if (!map || map->type != IG_MAP)
@@ -861,10 +1001,15 @@ const ig_node *ingroute__map_getn(const ig_node *map, const char *key,
 		const ig_node *k = map->u.kids[i];
 
 		if (k->type == IG_SCALAR && k->n == klen &&
-		    memcmp(k->u.str, key, klen) == 0)
-			return map->u.kids[i + 1];
+		    memcmp(k->u.str, key, klen) == 0) {
+			found = map->u.kids[i + 1];
+			/* A key given twice: the last one wins, as it does when
+			 * kubectl turns the YAML into JSON. */
+			if (!map->dup)
+				break;
+		}
 	}
-	return NULL;
+	return found;
 }
 
 int ingroute__scalar_is(const ig_node *n, const char *s)
