@@ -234,7 +234,19 @@ enum ingroute_diag_code {
 	INGROUTE_D_KEPT = 15,
 	/** An option cannot be used; field is the option's name
 	 * (ingroute_options_check()). @since 0.4 */
-	INGROUTE_D_OPTION = 16
+	INGROUTE_D_OPTION = 16,
+	/** An Ingress or IngressClass of a kind or apiVersion the API server
+	 * does not serve (`networking.k8s.io/v1beta1`, `kind: ingress`):
+	 * an error, as kubectl's "no matches for kind". @since 0.5 */
+	INGROUTE_D_UNSERVED = 17,
+	/** A warning the API server sends when it creates the object (the
+	 * deprecated `kubernetes.io/ingress.class` annotation). @since 0.5 */
+	INGROUTE_D_DEPRECATED = 18,
+	/** A note: annotations of an ingress controller that change routing
+	 * (`nginx.ingress.kubernetes.io/rewrite-target`, ...) and that
+	 * ingroute does not apply; the message names the keys
+	 * (docs/semantics.md §2.4). @since 0.5 */
+	INGROUTE_D_CONTROLLER = 19
 };
 
 /**
@@ -324,7 +336,7 @@ INGROUTE_API size_t ingroute_diags_format(const ingroute_diags *diags,
  * NAMESPACE/SERVICE:PORT (no ':PORT')`. Refused are: flags outside enum
  * ingroute_flag; an empty ingress_class (NULL serves every class); a
  * default_namespace that is no DNS-1123 label; an unknown impl_specific;
- * a default_backend whose namespace, Service name (DNS-1035 label) or port
+ * a default_backend whose namespace, Service name (DNS-1123 labels) or port
  * (1-65535 or a port name) the API server would refuse; an allocator
  * without all three functions; a size below the first layout. Every limit
  * is valid (0 is the default). Returns 0 when ingroute_ruleset_new()

@@ -156,40 +156,26 @@ static int is_null(const ig_node *n)
 	return !n || (n->type == IG_SCALAR && n->skind == IG_S_NULL);
 }
 
+/* A key given twice in one mapping: kubectl turns YAML into JSON before
+ * the API server sees it, and that keeps the last value; the server
+ * decodes a JSON object the same way, with a warning. So does ingroute
+ * (ingroute__map_getn() returns the last). */
 static void check_duplicates(dec *d, const ig_node *map)
 {
-	const ig_node *first;
+	const char *field;
 	size_t mark;
 	char key[256];
 
 	if (!map->dup)
 		return;
-	first = NULL;
-	{
-		size_t i;
-
-		for (i = 0; i + 1 < map->n; i += 2)
-			if (map->u.kids[i] != map->dup &&
-			    map->u.kids[i]->type == IG_SCALAR &&
-			    map->u.kids[i]->n == map->dup->n &&
-			    memcmp(map->u.kids[i]->u.str, map->dup->u.str,
-			           map->dup->n) == 0) {
-				first = map->u.kids[i];
-				break;
-			}
-	}
 	snprintf(key, sizeof(key), "%.*s",
 	         map->dup->n > 200 ? 200 : (int)map->dup->n, map->dup->u.str);
 	mark = push_field(d, key);
-	d->errors++;
-	if (first)
-		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_DUPLICATE_KEY,
-		               map->dup->pos, cur_path(d),
-		               "duplicate key: already set at line %u, column %u",
-		               first->pos.line, first->pos.col);
-	else
-		ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_DUPLICATE_KEY,
-		               map->dup->pos, cur_path(d), "duplicate key");
+	field = cur_path(d);
+	ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_DUPLICATE_KEY,
+	               map->dup->pos, field,
+	               "duplicate field \"%s\": the last value is used",
+	               field ? field : key);
 	pop(d, mark);
 }
 
@@ -235,18 +221,18 @@ static int read_str(dec *d, const ig_node *n, ig_str *out)
 	return 1;
 }
 
-static void out_of_range(dec *d, const ig_node *n)
+static void out_of_range(dec *d, const ig_node *n, int bits)
 {
 	d->errors++;
 	ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, n->pos, cur_path(d),
-	               "Invalid value: %.*s: out of range for a 32-bit integer",
-	               n->n > 64 ? 64 : (int)n->n, n->u.str);
+	               "Invalid value: %.*s: out of range for a %d-bit integer",
+	               n->n > 64 ? 64 : (int)n->n, n->u.str, bits);
 }
 
-/* Kubernetes reads YAML by turning it into JSON, so a port number is
- * whatever survives that trip into an int32: YAML 1.1 integers (0x50,
+/* Kubernetes reads YAML by turning it into JSON, so a number is whatever
+ * survives that trip into an int32 or int64: YAML 1.1 integers (0x50,
  * 0120 octal, 1_000), and floats with no fraction (80.0 becomes 80). */
-static int read_int32(dec *d, const ig_node *n, int32_t *out)
+static int read_int(dec *d, const ig_node *n, int bits, int64_t *out)
 {
 	char buf[400];
 	size_t i, k = 0;
@@ -269,21 +255,45 @@ static int read_int32(dec *d, const ig_node *n, int32_t *out)
 		double f = strtod(buf, &end);
 
 		/* range first: converting an out-of-range double is undefined */
-		if (end != buf + k || !(f >= -1e18 && f <= 1e18) ||
+		if (end != buf + k || !(f >= -9e18 && f <= 9e18) ||
 		    f != (double)(int64_t)f) {
 			type_error(d, n, "an integer");
 			return -1;
 		}
 		v = (int64_t)f;
 	} else if (ingroute__parse_int(buf, k, &v) != 0) {
-		out_of_range(d, n);
+		out_of_range(d, n, bits);
 		return -1;
 	}
-	if (v < INT32_MIN || v > INT32_MAX) {
-		out_of_range(d, n);
+	if (bits == 32 && (v < INT32_MIN || v > INT32_MAX)) {
+		out_of_range(d, n, bits);
 		return -1;
 	}
+	*out = v;
+	return 1;
+}
+
+static int read_int32(dec *d, const ig_node *n, int32_t *out)
+{
+	int64_t v;
+	int r = read_int(d, n, 32, &v);
+
 	*out = (int32_t)v;
+	return r;
+}
+
+/* A JSON boolean: YAML 1.1's spellings (yes, on, ...) become one. */
+static int read_bool(dec *d, const ig_node *n, uint8_t *out)
+{
+	*out = 0;
+	if (is_null(n))
+		return 0;
+	if (n->type != IG_SCALAR || n->skind != IG_S_BOOL) {
+		type_error(d, n, "a boolean");
+		return -1;
+	}
+	*out = strchr("yYtT", n->u.str[0]) != NULL ||
+	       (n->n >= 2 && (n->u.str[1] | 0x20) == 'n');
 	return 1;
 }
 
@@ -295,7 +305,7 @@ static void check_fields(dec *d, const ig_node *map, const char *const *known)
 	for (i = 0; i + 1 < map->n; i += 2) {
 		const ig_node *k = map->u.kids[i];
 		const char *const *f;
-		const char *hint = NULL;
+		const char *hint = NULL, *field;
 		char key[256];
 		size_t mark;
 
@@ -320,14 +330,17 @@ static void check_fields(dec *d, const ig_node *map, const char *const *known)
 		snprintf(key, sizeof(key), "%.*s", k->n > 200 ? 200 : (int)k->n,
 		         k->u.str);
 		mark = push_field(d, key);
+		field = cur_path(d);
+		/* The API server's warning, naming the whole path. */
 		if (hint)
 			ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_UNKNOWN_FIELD,
-			               k->pos, cur_path(d),
-			               "unknown field \"%s\" (did you mean \"%s\"?)", key,
-			               hint);
+			               k->pos, field,
+			               "unknown field \"%s\" (did you mean \"%s\"?)",
+			               field ? field : key, hint);
 		else
 			ingroute__diag(d->dc, INGROUTE_WARNING, INGROUTE_D_UNKNOWN_FIELD,
-			               k->pos, cur_path(d), "unknown field \"%s\"", key);
+			               k->pos, field, "unknown field \"%s\"",
+			               field ? field : key);
 		pop(d, mark);
 	}
 }
@@ -565,12 +578,37 @@ static void decode_ingress_spec(dec *d, const ig_node *spec)
 
 static void decode_class_spec(dec *d, const ig_node *spec)
 {
+	static const char *const fields[] = { "controller", "parameters", NULL };
+	static const char *const param_fields[] = { "apiGroup", "kind", "name",
+	                                            "scope", "namespace", NULL };
 	ig_object *o = d->obj;
-	size_t mark = push_field(d, "spec");
+	const ig_node *n;
+	size_t mark = push_field(d, "spec"), m2;
 
 	o->spec_pos = spec ? spec->pos : o->pos;
-	if (want_map(d, spec) > 0)
+	if (want_map(d, spec) > 0) {
+		check_fields(d, spec, fields);
 		field_str(d, spec, "controller", &o->controller);
+		n = ingroute__map_get(spec, "parameters");
+		m2 = push_field(d, "parameters");
+		if (want_map(d, n) > 0) {
+			ig_params *p = ingroute__arena_zalloc(&o->arena, sizeof(*p));
+
+			if (!p) {
+				d->oom = 1;
+			} else {
+				o->params = p;
+				p->pos = n->pos;
+				check_fields(d, n, param_fields);
+				field_str(d, n, "apiGroup", &p->api_group);
+				field_str(d, n, "kind", &p->kind);
+				field_str(d, n, "name", &p->name);
+				field_str(d, n, "scope", &p->scope);
+				field_str(d, n, "namespace", &p->ns);
+			}
+		}
+		pop(d, m2);
+	}
 	pop(d, mark);
 }
 
@@ -590,8 +628,9 @@ static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
 		return;
 	}
 	for (i = 0; i + 1 < n->n && !d->oom; i += 2) {
-		ig_kv *kv = &(*out)[*count];
 		const ig_node *k = n->u.kids[i];
+		ig_kv kv;
+		uint32_t j = *count;
 		char key[256];
 		size_t mark;
 
@@ -600,59 +639,203 @@ static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
 		if (k->type == IG_SCALAR && (k->skind == IG_S_INT ||
 		                             k->skind == IG_S_BOOL ||
 		                             k->skind == IG_S_FLOAT)) {
-			kv->key.s = ingroute__arena_strndup(&d->obj->arena, k->u.str, k->n);
-			kv->key.len = k->n;
-			kv->key.pos = k->pos;
-			if (!kv->key.s) {
+			kv.key.s = ingroute__arena_strndup(&d->obj->arena, k->u.str, k->n);
+			kv.key.len = k->n;
+			kv.key.pos = k->pos;
+			if (!kv.key.s) {
 				d->oom = 1;
 				continue;
 			}
-		} else if (read_str(d, k, &kv->key) <= 0) {
+		} else if (read_str(d, k, &kv.key) <= 0) {
 			continue;
 		}
 		snprintf(key, sizeof(key), "%.*s", k->n > 200 ? 200 : (int)k->n,
 		         k->u.str);
 		mark = push_field(d, key);
 		/* A null value is an empty string, as JSON decoding makes it. */
-		if (read_str(d, n->u.kids[i + 1], &kv->value) == 0) {
-			kv->value.s = "";
-			kv->value.pos = n->u.kids[i + 1]->pos;
+		if (read_str(d, n->u.kids[i + 1], &kv.value) == 0) {
+			kv.value.s = "";
+			kv.value.pos = n->u.kids[i + 1]->pos;
 		}
 		pop(d, mark);
-		if (kv->value.s)
+		if (!kv.value.s)
+			continue;
+		/* The last of a repeated key wins, in the first one's slot. */
+		if (n->dup)
+			for (j = 0; j < *count; j++)
+				if ((*out)[j].key.len == kv.key.len &&
+				    memcmp((*out)[j].key.s, kv.key.s, kv.key.len) == 0)
+					break;
+		(*out)[j] = kv;
+		if (j == *count)
 			(*count)++;
 	}
 }
 
+/* A list of strings (metadata.finalizers). */
+static void decode_strings(dec *d, const ig_node *n, ig_str **out,
+                           uint32_t *count)
+{
+	size_t i;
+
+	if (want_seq(d, n) <= 0 || !(*out = items(d, n, sizeof(ig_str))))
+		return;
+	for (i = 0; i < n->n && !d->oom; i++) {
+		size_t mark = push_index(d, i);
+
+		/* null decodes to "", which validation then rejects */
+		if (read_str(d, n->u.kids[i], &(*out)[*count]) == 0) {
+			(*out)[*count].s = "";
+			(*out)[*count].pos = n->u.kids[i]->pos;
+		}
+		if ((*out)[*count].s)
+			(*count)++;
+		pop(d, mark);
+	}
+}
+
+static void decode_owners(dec *d, const ig_node *n)
+{
+	static const char *const fields[] = { "apiVersion", "kind", "name",
+	                                      "uid", "controller",
+	                                      "blockOwnerDeletion", NULL };
+	ig_object *o = d->obj;
+	size_t i;
+
+	if (want_seq(d, n) <= 0 || !(o->owners = items(d, n, sizeof(ig_owner))))
+		return;
+	o->owners_pos = n->pos;
+	o->nowners = n->n;
+	for (i = 0; i < n->n && !d->oom; i++) {
+		const ig_node *r = n->u.kids[i];
+		ig_owner *w = &o->owners[i];
+		size_t mark = push_index(d, i), m2;
+
+		w->pos = r->pos;
+		if (want_map(d, r) > 0) {
+			check_fields(d, r, fields);
+			field_str(d, r, "apiVersion", &w->api_version);
+			field_str(d, r, "kind", &w->kind);
+			field_str(d, r, "name", &w->name);
+			field_str(d, r, "uid", &w->uid);
+			m2 = push_field(d, "controller");
+			if (read_bool(d, ingroute__map_get(r, "controller"),
+			              &w->controller) > 0)
+				w->controller++;
+			pop(d, m2);
+			m2 = push_field(d, "blockOwnerDeletion");
+			if (read_bool(d, ingroute__map_get(r, "blockOwnerDeletion"),
+			              &w->block) > 0)
+				w->block++;
+			pop(d, m2);
+		}
+		pop(d, mark);
+	}
+}
+
+/* A metav1.Time: an RFC 3339 string, or null. */
+static int read_time(dec *d, const ig_node *n, ig_str *out, int64_t *sec,
+                     int32_t *nsec)
+{
+	int r = read_str(d, n, out);
+
+	if (r > 0 && ingroute__parse_rfc3339(out->s, out->len, sec, nsec) != 0) {
+		ig_buf q;
+		const char *v;
+
+		d->errors++;
+		ingroute__buf_init(&q, d->o->alloc);
+		ingroute__buf_quote(&q, out->s, out->len);
+		v = ingroute__buf_cstr(&q);
+		if (!v)
+			d->oom = 1;
+		else
+			ingroute__diag(d->dc, INGROUTE_ERROR, INGROUTE_D_TYPE, out->pos,
+			               cur_path(d), "Invalid value: %s: expected an "
+			               "RFC 3339 time", v);
+		ingroute__buf_free(&q);
+		return -1;
+	}
+	return r;
+}
+
+/* Fields of the object the API server keeps for itself, read for their
+ * types only: the server's decoding rejects a mistyped one. */
+static void decode_system_fields(dec *d, const ig_node *meta)
+{
+	static const char *const strings[] = { "selfLink", "uid", NULL };
+	static const char *const ints[] = { "generation",
+	                                    "deletionGracePeriodSeconds", NULL };
+	const char *const *f;
+	int64_t v, sec;
+	int32_t nsec;
+	ig_str str;
+	size_t mark;
+
+	for (f = strings; *f; f++)
+		field_str(d, meta, *f, &str);
+	for (f = ints; *f; f++) {
+		mark = push_field(d, *f);
+		read_int(d, ingroute__map_getn(meta, *f, strlen(*f)), 64, &v);
+		pop(d, mark);
+	}
+	mark = push_field(d, "deletionTimestamp");
+	read_time(d, ingroute__map_get(meta, "deletionTimestamp"), &str, &sec, &nsec);
+	pop(d, mark);
+	mark = push_field(d, "managedFields");
+	want_seq(d, ingroute__map_get(meta, "managedFields"));
+	pop(d, mark);
+}
+
 static void decode_metadata(dec *d, const ig_node *meta)
 {
+	static const char *const fields[] = {
+		"name", "generateName", "namespace", "selfLink", "uid",
+		"resourceVersion", "generation", "creationTimestamp",
+		"deletionTimestamp", "deletionGracePeriodSeconds", "labels",
+		"annotations", "ownerReferences", "finalizers", "managedFields",
+		NULL };
 	ig_object *o = d->obj;
 	const ig_node *n;
-	size_t mark = push_field(d, "metadata");
+	size_t mark = push_field(d, "metadata"), m2;
 
 	o->meta_pos = meta ? meta->pos : o->pos;
 	if (want_map(d, meta) > 0) {
+		check_fields(d, meta, fields);
 		field_str(d, meta, "name", &o->name);
+		field_str(d, meta, "generateName", &o->generate_name);
 		field_str(d, meta, "namespace", &o->ns);
 		n = ingroute__map_get(meta, "annotations");
 		if (n) {
-			size_t m2 = push_field(d, "annotations");
-
+			m2 = push_field(d, "annotations");
 			o->annotations_pos = n->pos;
 			decode_string_map(d, n, &o->annotations, &o->nannotations);
 			pop(d, m2);
 		}
 		n = ingroute__map_get(meta, "labels");
 		if (n) {
-			size_t m2 = push_field(d, "labels");
-
+			m2 = push_field(d, "labels");
 			o->labels_pos = n->pos;
 			decode_string_map(d, n, &o->labels, &o->nlabels);
 			pop(d, m2);
 		}
-		/* Parsed, and complained about, once the object is named. */
-		field_str(d, meta, "creationTimestamp", &d->ts);
+		n = ingroute__map_get(meta, "finalizers");
+		if (n) {
+			m2 = push_field(d, "finalizers");
+			o->finalizers_pos = n->pos;
+			decode_strings(d, n, &o->finalizers, &o->nfinalizers);
+			pop(d, m2);
+		}
+		m2 = push_field(d, "ownerReferences");
+		decode_owners(d, ingroute__map_get(meta, "ownerReferences"));
+		pop(d, m2);
+		m2 = push_field(d, "creationTimestamp");
+		if (read_time(d, ingroute__map_get(meta, "creationTimestamp"), &d->ts,
+		              &o->ts, &o->ts_nsec) > 0)
+			o->has_ts = 1;
+		pop(d, m2);
 		field_str(d, meta, "resourceVersion", &o->resource_version);
+		decode_system_fields(d, meta);
 	}
 	pop(d, mark);
 }
@@ -729,8 +912,69 @@ typedef struct walk {
 
 static int replay(ig_decoder *d, uint32_t item);
 
+/* Ingress status, as `kubectl get -o yaml` prints it: checked for the
+ * shape the API server decodes, and otherwise ignored. */
+static void decode_status(dec *d, const ig_node *st)
+{
+	static const char *const status_fields[] = { "loadBalancer", NULL };
+	static const char *const lb_fields[] = { "ingress", NULL };
+	static const char *const ing_fields[] = { "ip", "hostname", "ports", NULL };
+	static const char *const port_fields[] = { "port", "protocol", "error",
+	                                           NULL };
+	const ig_node *lb, *list, *ports;
+	size_t i, j, m1, m2, m3, m4;
+	ig_str str;
+	int32_t v;
+
+	if (want_map(d, st) <= 0)
+		return;
+	check_fields(d, st, status_fields);
+	lb = ingroute__map_get(st, "loadBalancer");
+	m1 = push_field(d, "loadBalancer");
+	if (want_map(d, lb) > 0) {
+		check_fields(d, lb, lb_fields);
+		list = ingroute__map_get(lb, "ingress");
+		m2 = push_field(d, "ingress");
+		for (i = 0; want_seq(d, list) > 0 && i < list->n; i++) {
+			const ig_node *e = list->u.kids[i];
+
+			m3 = push_index(d, i);
+			if (want_map(d, e) > 0) {
+				check_fields(d, e, ing_fields);
+				field_str(d, e, "ip", &str);
+				field_str(d, e, "hostname", &str);
+				ports = ingroute__map_get(e, "ports");
+				m4 = push_field(d, "ports");
+				for (j = 0; want_seq(d, ports) > 0 && j < ports->n; j++) {
+					const ig_node *p = ports->u.kids[j];
+					size_t m5 = push_index(d, j), m6;
+
+					if (want_map(d, p) > 0) {
+						check_fields(d, p, port_fields);
+						m6 = push_field(d, "port");
+						read_int32(d, ingroute__map_get(p, "port"), &v);
+						pop(d, m6);
+						field_str(d, p, "protocol", &str);
+						field_str(d, p, "error", &str);
+					}
+					pop(d, m5);
+				}
+				pop(d, m4);
+			}
+			pop(d, m3);
+		}
+		pop(d, m2);
+	}
+	pop(d, m1);
+}
+
 static int decode_typed(walk *w, const ig_node *node, int kind)
 {
+	static const char *const ingress_fields[] = { "apiVersion", "kind",
+	                                              "metadata", "spec",
+	                                              "status", NULL };
+	static const char *const class_fields[] = { "apiVersion", "kind",
+	                                            "metadata", "spec", NULL };
 	ig_diag_ctx about;
 	ig_object *o;
 	dec d;
@@ -754,11 +998,46 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	                                                      strlen(w->o->file))))
 		d.oom = 1;
 
-	/* Until metadata is read the object has a kind and no name. */
-	about = ig_diag_about(w->dc, ingroute__object_kind_name(o), NULL, NULL);
+	/* Diagnostics of the metadata itself name the object as written. */
+	{
+		const ig_node *meta = ingroute__map_get(node, "metadata");
+		const ig_node *nm = ingroute__map_get(meta, "name");
+		const ig_node *ns = ingroute__map_get(meta, "namespace");
+
+		about = ig_diag_about(w->dc, ingroute__object_kind_name(o),
+			kind == IG_OBJ_CLASS ? NULL
+			: ns && ns->type == IG_SCALAR && ns->skind == IG_S_STR && ns->n
+				? ns->u.str : w->o->default_ns,
+			nm && nm->type == IG_SCALAR && nm->skind == IG_S_STR
+				? nm->u.str : NULL);
+	}
 	d.dc = &about;
 	check_duplicates(&d, node);
+	check_fields(&d, node, kind == IG_OBJ_INGRESS ? ingress_fields : class_fields);
 	decode_metadata(&d, ingroute__map_get(node, "metadata"));
+	if (kind == IG_OBJ_INGRESS) {
+		size_t mark = push_field(&d, "status");
+
+		decode_status(&d, ingroute__map_get(node, "status"));
+		pop(&d, mark);
+	}
+	if (!o->name.len && o->generate_name.len) {
+		/* The API server would name it generateName and five random
+		 * characters; "*" stands for them, and no real name holds one
+		 * (docs/semantics.md §1.3). */
+		char *nm = ingroute__arena_alloc(&o->arena, o->generate_name.len + 2);
+
+		if (!nm) {
+			d.oom = 1;
+		} else {
+			memcpy(nm, o->generate_name.s, o->generate_name.len);
+			memcpy(nm + o->generate_name.len, "*", 2);
+			o->name.s = nm;
+			o->name.len = o->generate_name.len + 1;
+			o->name.pos = o->generate_name.pos;
+			o->generated = 1;
+		}
+	}
 	if (kind == IG_OBJ_INGRESS && (!o->ns.s || o->ns.len == 0)) {
 		o->ns.s = ingroute__arena_strndup(&o->arena, w->o->default_ns,
 		                                  strlen(w->o->default_ns));
@@ -777,14 +1056,6 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	}
 	about = ig_diag_about(w->dc, ingroute__object_kind_name(o), o->ns.s,
 	                      o->name.s ? o->name.s : "");
-	if (d.ts.s) {
-		if (ingroute__parse_rfc3339(d.ts.s, d.ts.len, &o->ts, &o->ts_nsec) == 0)
-			o->has_ts = 1;
-		else
-			ingroute__diag(&about, INGROUTE_WARNING, INGROUTE_D_TYPE, d.ts.pos,
-			               "metadata.creationTimestamp",
-			               "not an RFC 3339 time; ignored for precedence");
-	}
 	if (kind == IG_OBJ_INGRESS)
 		decode_ingress_spec(&d, ingroute__map_get(node, "spec"));
 	else
@@ -862,6 +1133,33 @@ static void skipped(walk *w, const ig_node *node, int severity, span kind,
 	               : "none");
 }
 
+static void unserved(walk *w, const ig_node *node, span kind, span version)
+{
+	const ig_node *meta = ingroute__map_get(node, "metadata");
+	const ig_node *ns = ingroute__map_get(meta, "namespace");
+	const ig_node *name = ingroute__map_get(meta, "name");
+	const ig_node *at = ingroute__map_get(node, "apiVersion");
+	char kindbuf[128], nsbuf[256], namebuf[256], verbuf[128];
+	ig_diag_ctx about;
+
+	printable(kind.s, kind.n, kindbuf, sizeof(kindbuf));
+	about = ig_diag_about(w->dc, kindbuf,
+		ns && ns->type == IG_SCALAR
+			? printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf)) : NULL,
+		name && name->type == IG_SCALAR
+			? printable(name->u.str, name->n, namebuf, sizeof(namebuf))
+			: NULL);
+	if (!version.s)
+		ingroute__diag(&about, INGROUTE_ERROR, INGROUTE_D_UNSERVED, node->pos,
+		               NULL, "Object 'apiVersion' is missing");
+	else
+		ingroute__diag(&about, INGROUTE_ERROR, INGROUTE_D_UNSERVED,
+		               at ? at->pos : node->pos, NULL,
+		               "no matches for kind \"%s\" in version \"%s\"",
+		               kindbuf, printable(version.s, version.n, verbuf,
+		                                  sizeof(verbuf)));
+}
+
 static int decode_list(walk *w, const ig_node *items_node, span kind,
                        span version, int depth)
 {
@@ -935,12 +1233,13 @@ static int decode_object(walk *w, const ig_node *node, span list_kind,
 	items_node = ingroute__map_get(node, "items");
 	if (items_node && k.n >= 4 && memcmp(k.s + k.n - 4, "List", 4) == 0)
 		return decode_list(w, items_node, k, v, depth);
-	if (span_is(k, "Ingress") || span_is(k, "IngressClass")) {
-		if (span_is(v, "networking.k8s.io/v1"))
-			return decode_typed(w, node, k.n == 7 ? IG_OBJ_INGRESS
-			                                      : IG_OBJ_CLASS);
-		skipped(w, node, INGROUTE_WARNING, k, v,
-		        "only networking.k8s.io/v1 is read");
+	if ((span_is(k, "Ingress") || span_is(k, "IngressClass")) &&
+	    span_is(v, "networking.k8s.io/v1"))
+		return decode_typed(w, node, k.n == 7 ? IG_OBJ_INGRESS : IG_OBJ_CLASS);
+	/* An Ingress the server does not serve: kubectl stops at it. */
+	if ((k.n == 7 && strncasecmp(k.s, "Ingress", 7) == 0) ||
+	    (k.n == 12 && strncasecmp(k.s, "IngressClass", 12) == 0)) {
+		unserved(w, node, k, v);
 		return 0;
 	}
 	skipped(w, node, INGROUTE_NOTE, k, v, "not an Ingress or IngressClass");

@@ -71,6 +71,27 @@ typedef struct ig_kv {
 	ig_str value;
 } ig_kv;
 
+/* metadata.ownerReferences[i] */
+typedef struct ig_owner {
+	ig_pos pos;
+	ig_str api_version;
+	ig_str kind;
+	ig_str name;
+	ig_str uid;
+	uint8_t controller;    /* 0 absent, 1 false, 2 true */
+	uint8_t block;         /* blockOwnerDeletion, likewise */
+} ig_owner;
+
+/* IngressClass spec.parameters */
+typedef struct ig_params {
+	ig_pos pos;
+	ig_str api_group;
+	ig_str kind;
+	ig_str name;
+	ig_str scope;
+	ig_str ns;
+} ig_params;
+
 enum ig_obj_kind { IG_OBJ_INGRESS = 1, IG_OBJ_CLASS = 2 };
 
 /* An Ingress or an IngressClass, with everything it owns in its arena. */
@@ -82,6 +103,14 @@ typedef struct ig_object {
 	ig_pos meta_pos;
 	ig_str ns;
 	ig_str name;
+	ig_str generate_name;  /* metadata.generateName */
+	uint8_t generated;     /* no name: named generate_name + "*" */
+	ig_str *finalizers;
+	uint32_t nfinalizers;
+	ig_pos finalizers_pos;
+	ig_owner *owners;
+	uint32_t nowners;
+	ig_pos owners_pos;
 	ig_kv *annotations;
 	uint32_t nannotations;
 	ig_pos annotations_pos;
@@ -109,6 +138,7 @@ typedef struct ig_object {
 
 	/* IngressClass */
 	ig_str controller;
+	ig_params *params;     /* spec.parameters, when given */
 	uint8_t is_default;
 } ig_object;
 
@@ -116,6 +146,11 @@ typedef struct ig_object {
 void ingroute__object_free(ig_object *o);
 /* The value of an annotation, or NULL. */
 const ig_str *ingroute__object_annotation(const ig_object *o, const char *key);
+/* The ingress controller whose routing annotation key is (an
+ * annotation ingroute does not apply, docs/semantics.md §2.4), or NULL. */
+const char *ingroute__controller_key(const char *key, size_t n);
+/* How many of an object's annotations are such keys. */
+size_t ingroute__controller_keys(const ig_object *o);
 /* "Ingress" or "IngressClass". */
 const char *ingroute__object_kind_name(const ig_object *o);
 /* The API's spelling of a path type (IG_PT_EXACT .. IG_PT_IMPL, the same

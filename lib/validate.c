@@ -27,11 +27,6 @@ static const char msg_label[] =
 	"characters or '-', and must start and end with an alphanumeric character "
 	"(e.g. 'my-name',  or '123-abc', regex used for validation is '"
 	LABEL_FMT "')";
-static const char msg_dns1035[] =
-	"a DNS-1035 label must consist of lower case alphanumeric characters or "
-	"'-', start with an alphabetic character, and end with an alphanumeric "
-	"character (e.g. 'my-name',  or 'abc-123', regex used for validation is "
-	"'[a-z]([-a-z0-9]*[a-z0-9])?')";
 static const char msg_wildcard[] =
 	"a wildcard DNS-1123 subdomain must start with '*.', followed by a valid "
 	"DNS subdomain, which must consist of lower case alphanumeric characters, "
@@ -124,16 +119,7 @@ static void dns1123_label(const char *s, size_t n, msgs *ms)
 		add(ms, "must be no more than 63 characters");
 	/* A valid subdomain that is no label can only have failed on dots. */
 	if (!match_label(s, n))
-		add(ms, n <= 253 && match_subdomain(s, n) ? "must not contain dots"
-		                                           : msg_label);
-}
-
-static void dns1035_label(const char *s, size_t n, msgs *ms)
-{
-	if (n > 63)
-		add(ms, "must be no more than 63 characters");
-	if (!match_label(s, n) || !(s[0] >= 'a' && s[0] <= 'z'))
-		add(ms, msg_dns1035);
+		add(ms, match_subdomain(s, n) ? "must not contain dots" : msg_label);
 }
 
 static void wildcard_subdomain(const char *s, size_t n, msgs *ms)
@@ -179,7 +165,7 @@ const char *ingroute__name_problem(int kind, const char *s, size_t n)
 	if (kind == IG_NAME_NAMESPACE)
 		dns1123_label(s, n, &ms);
 	else if (kind == IG_NAME_SERVICE)
-		dns1035_label(s, n, &ms);
+		dns1123_label(s, n, &ms);
 	else
 		port_name(s, n, &ms);
 	return ms.n ? ms.m[0] : NULL;
@@ -236,7 +222,7 @@ static void qualified_name(const char *s, size_t n, msgs *ms, int lower)
 static void label_value(const char *s, size_t n, msgs *ms)
 {
 	if (n > 63)
-		add(ms, "must be no more than 63 characters");
+		add(ms, "must be no more than 63 bytes");
 	if (n > 0 && !match_qname(s, n))
 		add(ms, msg_label_value);
 }
@@ -360,8 +346,11 @@ static const char *fld_text(const fld *f, char *buf, size_t cap)
 	buf[0] = '\0';
 	while (n-- > 0 && w < cap) {
 		const fld *c = chain[n];
-		int k = snprintf(buf + w, cap - w, "%s%s", w ? "." : "", c->name);
+		int k = 0;
 
+		/* no name: an index into the field above, "finalizers[0]" */
+		if (c->name)
+			k = snprintf(buf + w, cap - w, "%s%s", w ? "." : "", c->name);
 		w += k > 0 ? (size_t)k : 0;
 		if (c->index >= 0 && w < cap) {
 			k = snprintf(buf + w, cap - w, "[%ld]", c->index);
@@ -430,6 +419,37 @@ static void required(val *v, ig_pos pos, const fld *f, const char *detail)
 
 /* ---- networking/validation */
 
+/* apiGroup, kind and name of a reference to another object (a resource
+ * backend, an IngressClass's parameters). */
+static void typed_ref(val *v, ig_pos at, const fld *parent,
+                      const ig_str *group, const ig_str *kind,
+                      const ig_str *name)
+{
+	const fld fg = FLD(parent, "apiGroup"), fk = FLD(parent, "kind");
+	const fld fn = FLD(parent, "name");
+	msgs ms;
+
+	if (group->s) {
+		memset(&ms, 0, sizeof(ms));
+		dns1123_subdomain(group->s, group->len, &ms);
+		invalid_each(v, group->pos, &fg, group, &ms);
+	}
+	if (!kind->len) {
+		required(v, kind->s ? kind->pos : at, &fk, "");
+	} else {
+		memset(&ms, 0, sizeof(ms));
+		path_segment_name(kind->s, kind->len, &ms);
+		invalid_each(v, kind->pos, &fk, kind, &ms);
+	}
+	if (!name->len) {
+		required(v, name->s ? name->pos : at, &fn, "");
+	} else {
+		memset(&ms, 0, sizeof(ms));
+		path_segment_name(name->s, name->len, &ms);
+		invalid_each(v, name->pos, &fn, name, &ms);
+	}
+}
+
 static void validate_backend(val *v, const ig_backend *b, const fld *fb)
 {
 	msgs ms;
@@ -442,36 +462,8 @@ static void validate_backend(val *v, const ig_backend *b, const fld *fb)
 	if (b->has_resource) {
 		fld fr = FLD(fb, "resource");
 
-		if (b->api_group.s) {
-			fld f = FLD(&fr, "apiGroup");
-
-			memset(&ms, 0, sizeof(ms));
-			dns1123_subdomain(b->api_group.s, b->api_group.len, &ms);
-			invalid_each(v, b->api_group.pos, &f, &b->api_group, &ms);
-		}
-		{
-			fld f = FLD(&fr, "kind");
-
-			if (!b->kind.len) {
-				required(v, b->kind.s ? b->kind.pos : b->resource_pos, &f, "");
-			} else {
-				memset(&ms, 0, sizeof(ms));
-				path_segment_name(b->kind.s, b->kind.len, &ms);
-				invalid_each(v, b->kind.pos, &f, &b->kind, &ms);
-			}
-		}
-		{
-			fld f = FLD(&fr, "name");
-
-			if (!b->res_name.len) {
-				required(v, b->res_name.s ? b->res_name.pos : b->resource_pos,
-				         &f, "");
-			} else {
-				memset(&ms, 0, sizeof(ms));
-				path_segment_name(b->res_name.s, b->res_name.len, &ms);
-				invalid_each(v, b->res_name.pos, &f, &b->res_name, &ms);
-			}
-		}
+		typed_ref(v, b->resource_pos, &fr, &b->api_group, &b->kind,
+		          &b->res_name);
 		return;
 	}
 	if (!b->has_service) {
@@ -487,8 +479,10 @@ static void validate_backend(val *v, const ig_backend *b, const fld *fb)
 			required(v, b->service.s ? b->service.pos : b->service_pos, &fn,
 			         "");
 		} else {
+			/* A DNS-1123 label, no longer DNS-1035: the release's
+			 * RelaxedServiceNameValidation is on by default. */
 			memset(&ms, 0, sizeof(ms));
-			dns1035_label(b->service.s, b->service.len, &ms);
+			dns1123_label(b->service.s, b->service.len, &ms);
 			invalid_each(v, b->service.pos, &fn, &b->service, &ms);
 		}
 		if (b->port_name.len && b->port_number) {
@@ -652,13 +646,223 @@ static void validate_tls(val *v, const ig_object *o)
 	}
 }
 
+/* A string as Go's encoding/json writes it, for the values the server
+ * prints as JSON (lists, owner references). */
+static void json_str(ig_buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	ingroute__buf_put(b, "\"", 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			ingroute__buf_put(b, "\\", 1);
+			ingroute__buf_put(b, &s[i], 1);
+		} else if (c == '\n') {
+			ingroute__buf_puts(b, "\\n");
+		} else if (c == '\r') {
+			ingroute__buf_puts(b, "\\r");
+		} else if (c == '\t') {
+			ingroute__buf_puts(b, "\\t");
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			ingroute__buf_printf(b, "\\u%04x", c);
+		} else {
+			ingroute__buf_put(b, &s[i], 1);
+		}
+	}
+	ingroute__buf_put(b, "\"", 1);
+}
+
+static void json_owner(ig_buf *b, const ig_owner *w)
+{
+	ingroute__buf_puts(b, "{\"apiVersion\":");
+	json_str(b, w->api_version.s ? w->api_version.s : "", w->api_version.len);
+	ingroute__buf_puts(b, ",\"kind\":");
+	json_str(b, w->kind.s ? w->kind.s : "", w->kind.len);
+	ingroute__buf_puts(b, ",\"name\":");
+	json_str(b, w->name.s ? w->name.s : "", w->name.len);
+	ingroute__buf_puts(b, ",\"uid\":");
+	json_str(b, w->uid.s ? w->uid.s : "", w->uid.len);
+	if (w->controller)
+		ingroute__buf_puts(b, w->controller == 2 ? ",\"controller\":true"
+		                                         : ",\"controller\":false");
+	if (w->block)
+		ingroute__buf_puts(b, w->block == 2 ? ",\"blockOwnerDeletion\":true"
+		                                    : ",\"blockOwnerDeletion\":false");
+	ingroute__buf_put(b, "}", 1);
+}
+
+/* Reports "Invalid value: JSON: detail" with the JSON built in q. */
+static void invalid_json(val *v, ig_pos pos, const fld *f, ig_buf *q,
+                         const char *detail)
+{
+	const char *js = ingroute__buf_cstr(q);
+
+	if (js) {
+		report(v, pos, f, "Invalid value: %s: %s", js, detail);
+	} else {
+		v->errors++;
+		v->dc->sink->errors++;
+		v->dc->sink->oom = 1;
+	}
+	ingroute__buf_free(q);
+}
+
+static int str_is(const ig_str *s, const char *lit)
+{
+	return s->s && s->len == strlen(lit) && memcmp(s->s, lit, s->len) == 0;
+}
+
+/* apimachinery's ValidateOwnerReferences */
+static void validate_owners(val *v, const ig_object *o)
+{
+	const fld fo = FLD(NULL, "metadata.ownerReferences");
+	const ig_owner *first = NULL;
+	uint32_t i;
+
+	for (i = 0; i < o->nowners; i++) {
+		const ig_owner *w = &o->owners[i];
+		const fld fi = FLD_AT(&fo, NULL, i);
+		const fld fv = FLD(&fi, "apiVersion"), fk = FLD(&fi, "kind");
+		const fld fn = FLD(&fi, "name"), fu = FLD(&fi, "uid");
+		const char *slash = w->api_version.s
+			? memchr(w->api_version.s, '/', w->api_version.len) : NULL;
+
+		if (!w->api_version.len)
+			required(v, w->api_version.s ? w->api_version.pos : w->pos, &fv,
+			         "must not be empty");
+		/* ParseGroupVersion: VERSION or GROUP/VERSION, no more slashes,
+		 * and a version */
+		else if ((slash && (memchr(slash + 1, '/', w->api_version.len -
+		                           (size_t)(slash - w->api_version.s) - 1) ||
+		                    slash + 1 == w->api_version.s + w->api_version.len)))
+			invalid_str(v, w->api_version.pos, &fv, w->api_version.s,
+			            w->api_version.len,
+			            "must be <group>/<version> or <version>");
+		if (!w->kind.len)
+			required(v, w->kind.s ? w->kind.pos : w->pos, &fk, "must not be empty");
+		if (!w->name.len)
+			required(v, w->name.s ? w->name.pos : w->pos, &fn, "must not be empty");
+		if (!w->uid.len)
+			required(v, w->uid.s ? w->uid.pos : w->pos, &fu, "must not be empty");
+		if ((str_is(&w->api_version, "v1") || str_is(&w->api_version, "/v1")) &&
+		    str_is(&w->kind, "Event")) {
+			ig_buf q;
+
+			ingroute__buf_init(&q, v->alloc);
+			json_owner(&q, w);
+			invalid_json(v, w->pos, &fi, &q,
+			             "/v1, Kind=Event is disallowed from being an owner");
+		}
+		if (w->controller == 2) {
+			ig_buf q;
+			uint32_t j;
+
+			if (!first) {
+				first = w;
+				continue;
+			}
+			ingroute__buf_init(&q, v->alloc);
+			ingroute__buf_put(&q, "[", 1);
+			for (j = 0; j < o->nowners; j++) {
+				if (j)
+					ingroute__buf_put(&q, ",", 1);
+				json_owner(&q, &o->owners[j]);
+			}
+			ingroute__buf_printf(&q, "]: Only one reference can have Controller "
+			                     "set to true. Found \"true\" in references for "
+			                     "%.*s/%.*s and %.*s/%.*s",
+			                     (int)first->kind.len, first->kind.s ? first->kind.s : "",
+			                     (int)first->name.len, first->name.s ? first->name.s : "",
+			                     (int)w->kind.len, w->kind.s ? w->kind.s : "",
+			                     (int)w->name.len, w->name.s ? w->name.s : "");
+			{
+				const char *js = ingroute__buf_cstr(&q);
+
+				if (js)
+					report(v, w->pos, &fo, "Invalid value: %s", js);
+				else
+					v->dc->sink->oom = 1;
+				ingroute__buf_free(&q);
+			}
+		}
+	}
+}
+
+/* apimachinery's ValidateFinalizers, then the standard names of
+ * Kubernetes' own ValidateObjectMeta */
+static void validate_finalizers(val *v, const ig_object *o)
+{
+	const fld ff = FLD(NULL, "metadata.finalizers");
+	int orphan = 0, foreground = 0;
+	uint32_t i;
+	msgs ms;
+
+	for (i = 0; i < o->nfinalizers; i++) {
+		const ig_str *f = &o->finalizers[i];
+
+		memset(&ms, 0, sizeof(ms));
+		qualified_name(f->s, f->len, &ms, 0);
+		invalid_each(v, f->pos, &ff, f, &ms);
+		orphan |= str_is(f, "orphan");
+		foreground |= str_is(f, "foregroundDeletion");
+	}
+	if (orphan && foreground) {
+		ig_buf q;
+
+		ingroute__buf_init(&q, v->alloc);
+		ingroute__buf_put(&q, "[", 1);
+		for (i = 0; i < o->nfinalizers; i++) {
+			if (i)
+				ingroute__buf_put(&q, ",", 1);
+			json_str(&q, o->finalizers[i].s, o->finalizers[i].len);
+		}
+		ingroute__buf_put(&q, "]", 1);
+		invalid_json(v, o->finalizers_pos, &ff, &q,
+		             "finalizer orphan and foregroundDeletion cannot be both set");
+	}
+	for (i = 0; i < o->nfinalizers; i++) {
+		const ig_str *f = &o->finalizers[i];
+		const fld fi = FLD_AT(&ff, NULL, i);
+
+		if (!memchr(f->s, '/', f->len) && !str_is(f, "kubernetes") &&
+		    !str_is(f, "orphan") && !str_is(f, "foregroundDeletion"))
+			invalid_str(v, f->pos, &fi, f->s, f->len, "name is neither a "
+			            "standard finalizer name nor is it fully qualified");
+	}
+}
+
+/* ValidateObjectMeta, in its order. Both kinds' names are DNS-1123
+ * subdomains; generateName is checked as one whose trailing '-' stands
+ * for the characters the server appends. */
 static void validate_meta(val *v, const ig_object *o)
 {
 	size_t total = 0;
 	uint32_t i;
 	msgs ms;
 
-	if (!o->name.len) {
+	if (o->generate_name.len) {
+		const ig_str *g = &o->generate_name;
+		char masked[256];
+		size_t n = g->len;
+		const char *s = g->s;
+
+		/* maskTrailingDash: "ab-" is checked as "aa" */
+		if (n > 1 && s[n - 1] == '-' && n - 1 <= sizeof(masked)) {
+			memcpy(masked, s, n - 2);
+			masked[n - 2] = 'a';
+			s = masked;
+			n--;
+		}
+		memset(&ms, 0, sizeof(ms));
+		dns1123_subdomain(s, n, &ms);
+		invalid_each(v, g->pos, &FLD(NULL, "metadata.generateName"), g, &ms);
+	}
+	if (o->generated) {
+		/* the server checks the name it makes, which holds the
+		 * generateName checked above */
+	} else if (!o->name.len) {
 		required(v, o->name.s ? o->name.pos : o->meta_pos, &FLD(NULL, "metadata.name"),
 		         "name or generateName is required");
 	} else {
@@ -691,7 +895,49 @@ static void validate_meta(val *v, const ig_object *o)
 	}
 	if (total > 256 * 1024)
 		report(v, o->annotations_pos, &FLD(NULL, "metadata.annotations"),
-		       "Too long: must have at most 262144 bytes");
+		       "Too long: may not be more than 262144 bytes");
+	validate_owners(v, o);
+	validate_finalizers(v, o);
+}
+
+/* IngressClass spec.parameters: validateIngressClassParametersReference */
+static void validate_params(val *v, const ig_object *o)
+{
+	const fld fp = FLD(NULL, "spec.parameters");
+	const fld fs = FLD(&fp, "scope"), fn = FLD(&fp, "namespace");
+	const ig_params *p = o->params;
+	msgs ms;
+
+	if (!p)
+		return;
+	typed_ref(v, p->pos, &fp, &p->api_group, &p->kind, &p->name);
+	/* v1 defaults an absent scope to Cluster */
+	if (str_is(&p->scope, "Namespace")) {
+		if (!p->ns.s) {
+			required(v, p->pos, &fn, "`parameters.scope` is set to 'Namespace'");
+		} else {
+			memset(&ms, 0, sizeof(ms));
+			dns1123_label(p->ns.s, p->ns.len, &ms);
+			invalid_each(v, p->ns.pos, &fn, &p->ns, &ms);
+		}
+	} else if (!p->scope.s || str_is(&p->scope, "Cluster")) {
+		if (p->ns.s)
+			report(v, p->ns.pos, &fn, "Forbidden: `parameters.scope` is set "
+			       "to 'Cluster'");
+	} else {
+		ig_buf q;
+		const char *qs;
+
+		ingroute__buf_init(&q, v->alloc);
+		ingroute__buf_quote(&q, p->scope.s, p->scope.len);
+		qs = ingroute__buf_cstr(&q);
+		if (qs)
+			report(v, p->scope.pos, &fs, "Unsupported value: %s: supported "
+			       "values: \"Cluster\", \"Namespace\"", qs);
+		else
+			v->dc->sink->oom = 1;
+		ingroute__buf_free(&q);
+	}
 }
 
 /* IngressClass spec.controller: at most 250 bytes, and
@@ -731,6 +977,48 @@ static void validate_controller(val *v, const ig_object *o)
 		}
 }
 
+/* What the server says of an Ingress it creates (its WarningsOnCreate),
+ * and the annotations of ingress controllers that ingroute does not
+ * apply (docs/semantics.md §2.4). */
+static void accepted(val *v, const ig_object *o)
+{
+	const ig_kv *first = NULL;
+	ig_buf keys;
+	uint32_t i;
+
+	ingroute__buf_init(&keys, v->alloc);
+	for (i = 0; i < o->nannotations; i++) {
+		const ig_kv *kv = &o->annotations[i];
+		const char *c = ingroute__controller_key(kv->key.s, kv->key.len);
+
+		if (!o->class_name.s && str_is(&kv->key, "kubernetes.io/ingress.class"))
+			ingroute__diag(v->dc, INGROUTE_WARNING, INGROUTE_D_DEPRECATED,
+			               kv->key.pos, "metadata.annotations",
+			               "annotation \"kubernetes.io/ingress.class\" is "
+			               "deprecated, please use 'spec.ingressClassName' "
+			               "instead");
+
+		if (!c)
+			continue;
+		ingroute__buf_printf(&keys, "%s%.*s (%s)", first ? ", " : "",
+		                     (int)kv->key.len, kv->key.s, c);
+		if (!first)
+			first = kv;
+	}
+	if (first) {
+		const char *k = ingroute__buf_cstr(&keys);
+
+		if (k)
+			ingroute__diag(v->dc, INGROUTE_NOTE, INGROUTE_D_CONTROLLER,
+			               first->key.pos, "metadata.annotations",
+			               "not applied: %s; ingroute routes by the Ingress "
+			               "API alone", k);
+		else
+			v->dc->sink->oom = 1;
+	}
+	ingroute__buf_free(&keys);
+}
+
 size_t ingroute__validate_object(const ig_object *o, const ig_diag_ctx *dc)
 {
 	val v;
@@ -741,6 +1029,7 @@ size_t ingroute__validate_object(const ig_object *o, const ig_diag_ctx *dc)
 	validate_meta(&v, o);
 	if (o->kind == IG_OBJ_CLASS) {
 		validate_controller(&v, o);
+		validate_params(&v, o);
 		return v.errors;
 	}
 	if (o->nrules == 0 && !o->default_backend)
@@ -768,5 +1057,7 @@ size_t ingroute__validate_object(const ig_object *o, const ig_diag_ctx *dc)
 		invalid_each(&v, o->class_name.pos, &FLD(NULL, "spec.ingressClassName"),
 		             &o->class_name, &ms);
 	}
+	if (!v.errors)
+		accepted(&v, o);
 	return v.errors;
 }

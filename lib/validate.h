@@ -16,7 +16,7 @@ size_t ingroute__validate_object(const ig_object *obj, const ig_diag_ctx *dc);
  * the name is valid. */
 enum ig_name_kind {
 	IG_NAME_NAMESPACE,   /* a DNS-1123 label */
-	IG_NAME_SERVICE,     /* a DNS-1035 label */
+	IG_NAME_SERVICE,     /* a DNS-1123 label */
 	IG_NAME_PORT         /* an IANA service name */
 };
 const char *ingroute__name_problem(int kind, const char *s, size_t n);

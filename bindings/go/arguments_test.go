@@ -177,15 +177,15 @@ func wantOptionRefused(t *testing.T, what string, err error, op string, names, f
 // argument"; the library now says which and why.
 func TestOptionsRefusedWithTheLibraryReason(t *testing.T) {
 	const label = "a lowercase RFC 1123 label must consist of"
-	const dns1035 = "a DNS-1035 label must consist of"
 	const port = "must be between 1 and 65535, inclusive"
 	for _, c := range []struct{ backend, problem string }{
 		{"web:80", "must be NAMESPACE/SERVICE:PORT (no '/')"},
 		{"shop/web", "must be NAMESPACE/SERVICE:PORT (no ':PORT')"},
 		{"/web:80", "namespace: " + label},
 		{"Shop/web:80", "namespace: " + label},
-		{"shop/:80", "service: " + dns1035},
-		{"shop/9web:80", "service: " + dns1035},
+		{"shop/:80", "service: " + label},
+		{"shop/Web:80", "service: " + label},
+		{"shop/web.x:80", "service: must not contain dots"},
 		{"shop/web:0", "port: " + port},
 		{"shop/web:65536", "port: " + port},
 		{"shop/web:99999999999999999999", "port: " + port},
