@@ -52,7 +52,7 @@ extern "C" {
 
 /** Version of this header. ingroute_version() gives the library's. @since 0.1 */
 #define INGROUTE_VERSION_MAJOR 0
-#define INGROUTE_VERSION_MINOR 4
+#define INGROUTE_VERSION_MINOR 5
 #define INGROUTE_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch. @since 0.1 */
 #define INGROUTE_VERSION_NUMBER \
@@ -64,6 +64,13 @@ INGROUTE_API unsigned int ingroute_version(void);
 
 /** The library's version as "MAJOR.MINOR.PATCH"; a static string. @since 0.1 */
 INGROUTE_API const char *ingroute_version_string(void);
+
+/**
+ * The Kubernetes release whose API server validation this library
+ * reproduces, e.g. "v1.37.2" (docs/validation.md): an object is accepted
+ * exactly when that release's server would create it. @since 0.5
+ */
+INGROUTE_API const char *ingroute_kubernetes_version(void);
 
 /* ----------------------------------------------------------------- status */
 
@@ -822,6 +829,10 @@ typedef struct ingroute_stats {
 	/** ingroute_ruleset_generation() of the ruleset when this router was
 	 * compiled from it. @since 0.3 */
 	uint64_t generation;
+	/** Served Ingresses with annotations of an ingress controller that
+	 * change routing and that ingroute does not apply (each got an
+	 * INGROUTE_D_CONTROLLER note when it was loaded). @since 0.5 */
+	size_t controller_annotated;
 } ingroute_stats;
 
 /**

@@ -148,6 +148,7 @@ static void pool_ingresses(cc *c)
 
 		r->ings[p].ns = cc_pool_add(c, o->ns.s, o->ns.len);
 		r->ings[p].name = cc_pool_add(c, o->name.s, o->name.len);
+		r->controller_annotated += ingroute__controller_keys(o) > 0;
 		r->ings[p].file = o->file ? cc_pool_add(c, o->file, strlen(o->file))
 		                          : IG_NONE;
 		r->ings[p].line = o->pos.line;
@@ -287,6 +288,7 @@ int ingroute_router_stats(const ingroute_router *r, ingroute_stats *out)
 	s.index_bytes = r->index_bytes;
 	s.string_bytes = r->string_bytes;
 	s.generation = r->generation;
+	s.controller_annotated = r->controller_annotated;
 	memcpy(out, &s, s.size);
 	return 0;
 }

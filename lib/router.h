@@ -239,6 +239,7 @@ struct ingroute_router {
 	uint64_t generation;       /* the ruleset's, when compiled */
 	size_t conflicts;          /* INGROUTE_D_CONFLICT warnings */
 	size_t shadowed;           /* INGROUTE_D_SHADOWED warnings */
+	size_t controller_annotated; /* served, with INGROUTE_D_CONTROLLER keys */
 	size_t string_bytes;       /* the pool and the regions' key bytes */
 };
 

@@ -15,6 +15,14 @@ const char *ingroute_version_string(void)
 	       STR(INGROUTE_VERSION_PATCH);
 }
 
+/* The release the differential test (tests/kube/cmd/apiserver-diff)
+ * runs against: tests/kube/go.mod's k8s.io/kubernetes, which the test
+ * checks this against. */
+const char *ingroute_kubernetes_version(void)
+{
+	return "v1.37.2";
+}
+
 const char *ingroute_strerror(int status)
 {
 	switch (status) {

@@ -50,8 +50,13 @@ def check_reports_the_invalid_ingress_and_exits_1():
             "must be an absolute path") in lines, out
     assert any("Ingress legacy/admin: spec.ingressClassName: not served: "
                "class \"internal\" is not \"public\"" in l for l in lines), out
+    assert any("Ingress shop/storefront: metadata.annotations: not applied: "
+               "nginx.ingress.kubernetes.io/ssl-redirect (ingress-nginx)" in l
+               for l in lines), out
     eq(lines[-1], "5 Ingresses served, 1 skipped (class), 1 invalid; "
-       "5 virtual hosts, 11 paths; 0 conflicts, 0 shadowed rules")
+       "5 virtual hosts, 11 paths; 0 conflicts, 0 shadowed rules; "
+       "1 with controller annotations not applied; validated as "
+       "Kubernetes v1.37.2")
 
 
 @case
@@ -62,6 +67,8 @@ def check_json_and_a_clean_input_exit_0():
     eq(doc["summary"]["served"], 5)
     eq(doc["summary"]["invalid"], 1)
     eq(doc["summary"]["errors"], 1)
+    eq(doc["summary"]["controllerAnnotated"], 1)
+    eq(doc["summary"]["kubernetes"], "v1.37.2")
     err = [d for d in doc["diagnostics"] if d["severity"] == "error"][0]
     eq((err["line"], err["column"], err["namespace"], err["name"], err["field"]),
        (27, 15, "legacy", "blog", "spec.rules[0].http.paths[0].path"))
@@ -69,7 +76,8 @@ def check_json_and_a_clean_input_exit_0():
     eq(code, 0)
     assert out.endswith("2 Ingresses served, 0 skipped (class), 0 invalid; "
                         "3 virtual hosts, 8 paths; 0 conflicts, 0 shadowed "
-                        "rules\n"), out
+                        "rules; 1 with controller annotations not applied; "
+                        "validated as Kubernetes v1.37.2\n"), out
 
 
 MATCHES = [
@@ -249,7 +257,7 @@ def the_largest_input_limit_reads_everything():
         code, out, _ = run("check", "--max-input-bytes", str(2 ** 64 - 1),
                            "-f", src, stdin=stdin)
         eq((src, code), (src, 0))
-        assert out.startswith("2 Ingresses served"), out
+        assert out.splitlines()[-1].startswith("2 Ingresses served"), out
     # A first byte 0xFF without 0xFE after it is no byte order mark: the
     # NUL behind it still ends the read.
     p = subprocess.run([CLI, "check", "-f", "-"], input=b"\xff\x00" * 4096,
@@ -458,6 +466,7 @@ def every_command_has_help():
     assert "commands:" in out
     code, out, _ = run("--version")
     eq((code, out.startswith("ingroute ")), (0, True))
+    assert out.rstrip().endswith("(validation: Kubernetes v1.37.2)"), out
 
 
 @case
@@ -589,7 +598,8 @@ def check_previous_reports_the_kept_version():
             "applied; the valid version loaded from " + oa + ":1:1 stays in "
             "effect",
             "2 Ingresses served, 0 skipped (class), 1 invalid; 2 virtual hosts, "
-            "2 paths; 0 conflicts, 0 shadowed rules"])
+            "2 paths; 0 conflicts, 0 shadowed rules; 0 with controller "
+            "annotations not applied; validated as Kubernetes v1.37.2"])
         # old/x.yaml was invalid, but it is not part of the new state: its
         # error is not reported.
         assert "x.yaml" not in out + err, out + err
@@ -609,7 +619,8 @@ def check_previous_reports_the_kept_version():
             na + ":1:1: note: Ingress shop/a: replaces the one loaded from "
             + oa + ":1:1",
             "2 Ingresses served, 0 skipped (class), 0 invalid; 2 virtual hosts, "
-            "2 paths; 0 conflicts, 0 shadowed rules"])
+            "2 paths; 0 conflicts, 0 shadowed rules; 0 with controller "
+            "annotations not applied; validated as Kubernetes v1.37.2"])
 
 
 @case
@@ -666,7 +677,8 @@ def previous_failures_exit_1():
         assert "broken.yaml:2:1: error: " in out, out
         assert out.endswith("2 Ingresses served, 0 skipped (class), 1 invalid; "
                             "2 virtual hosts, 2 paths; 0 conflicts, 0 shadowed "
-                            "rules\n"), out
+                            "rules; 0 with controller annotations not applied; "
+                            "validated as Kubernetes v1.37.2\n"), out
         code, out, err = run("match", "--previous", old, "-f", new, "b.test/")
         eq((code, out), (1, ""))
         assert "the manifests could not be loaded" in err, err

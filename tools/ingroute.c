@@ -774,6 +774,7 @@ static int cmd_check(cli *c)
 	size_t errors = ingroute_diags_count_severity(c->diags, INGROUTE_ERROR);
 	ingroute_stats st;
 	size_t served, skipped, invalid, hosts, paths, conflicts, shadowed;
+	size_t annotated;
 
 	/* The counts the compile recorded: no pass over the diagnostics, and
 	 * conflicts past max_diagnostics are counted too. */
@@ -789,6 +790,7 @@ static int cmd_check(cli *c)
 	paths = st.paths;
 	conflicts = st.conflicts;
 	shadowed = st.shadowed;
+	annotated = st.controller_annotated;
 
 	if (c->json) {
 		fputs("{\"diagnostics\":[", stdout);
@@ -815,17 +817,22 @@ static int cmd_check(cli *c)
 		}
 		printf("],\"summary\":{\"served\":%zu,\"skipped\":%zu,\"invalid\":%zu,"
 		       "\"virtualHosts\":%zu,\"paths\":%zu,\"conflicts\":%zu,"
-		       "\"shadowed\":%zu,\"errors\":%zu,\"warnings\":%zu}}\n",
+		       "\"shadowed\":%zu,\"controllerAnnotated\":%zu,"
+		       "\"errors\":%zu,\"warnings\":%zu,\"kubernetes\":\"%s\"}}\n",
 		       served, skipped, invalid, hosts, paths, conflicts, shadowed,
-		       errors, ingroute_diags_count_severity(c->diags, INGROUTE_WARNING));
+		       annotated, errors,
+		       ingroute_diags_count_severity(c->diags, INGROUTE_WARNING),
+		       ingroute_kubernetes_version());
 	} else {
 		print_diags(c->diags, stdout, 0);
 		printf("%zu Ingress%s served, %zu skipped (class), %zu invalid; "
 		       "%zu virtual host%s, %zu path%s; %zu conflict%s, %zu shadowed "
-		       "rule%s\n",
+		       "rule%s; %zu with controller annotations not applied; "
+		       "validated as Kubernetes %s\n",
 		       served, served == 1 ? "" : "es", skipped, invalid, hosts,
 		       hosts == 1 ? "" : "s", paths, paths == 1 ? "" : "s", conflicts,
-		       conflicts == 1 ? "" : "s", shadowed, shadowed == 1 ? "" : "s");
+		       conflicts == 1 ? "" : "s", shadowed, shadowed == 1 ? "" : "s",
+		       annotated, ingroute_kubernetes_version());
 	}
 	return errors || c->load_failed ? EXIT_FAIL : EXIT_OK;
 }
@@ -1010,7 +1017,8 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("ingroute %s\n", ingroute_version_string());
+		printf("ingroute %s (validation: Kubernetes %s)\n",
+		       ingroute_version_string(), ingroute_kubernetes_version());
 		return EXIT_OK;
 	}
 	if (strcmp(argv[1], "help") == 0)
@@ -1045,7 +1053,8 @@ int main(int argc, char **argv)
 		case O_NO_NORMALIZE: c.opts.flags |= INGROUTE_OPT_NO_NORMALIZE; break;
 		case O_DEFAULT_BACKEND: c.opts.default_backend = optarg; break;
 		case O_VERSION:
-			printf("ingroute %s\n", ingroute_version_string());
+			printf("ingroute %s (validation: Kubernetes %s)\n",
+		       ingroute_version_string(), ingroute_kubernetes_version());
 			free_lists(&c);
 			return EXIT_OK;
 		case O_IMPL:

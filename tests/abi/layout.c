@@ -359,7 +359,7 @@ static const struct expect table[] = {
 	OFF(ingroute_compile_options, impl_specific, 16),
 	OFF(ingroute_compile_options, default_backend, 24),
 
-	SZ(ingroute_stats, 96),
+	SZ(ingroute_stats, 104),
 	OFF(ingroute_stats, size, 0),
 	OFF(ingroute_stats, ingresses_served, 8),
 	OFF(ingroute_stats, ingresses_skipped, 16),
@@ -372,6 +372,7 @@ static const struct expect table[] = {
 	OFF(ingroute_stats, index_bytes, 72),
 	OFF(ingroute_stats, string_bytes, 80),
 	OFF(ingroute_stats, generation, 88),
+	OFF(ingroute_stats, controller_annotated, 96),
 
 	/* The first layouts' ends, which the library checks sizes against. */
 	{ "v0.1 options end", V1_OPTIONS, 112 },
