@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds kube-apiserver and kubectl from the Kubernetes source pinned in
-# go.mod into OUTDIR/bin, for the end-to-end tests of bindings/go/kube:
+# go.mod into OUTDIR/bin, for the end-to-end tests of bindings/go/kube,
+# and apiserver-diff, the differential test of ingroute's validation
+# against the same release's API server code (docs/validation.md):
 #
 #   tests/kube/build.sh OUTDIR
 #   INGROUTE_KUBE_BIN=OUTDIR/bin go test ./...   (in bindings/go/kube)
+#   OUTDIR/bin/apiserver-diff -ingroute build/tools/ingroute
 #
 # Release binaries cannot be downloaded where these tests run, so the
 # server and client are compiled here; only the Go module proxy is needed.
@@ -29,10 +32,12 @@ if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then
 	export PATH="$PATH:/usr/local/go/bin"
 fi
 
-cmds=(kube-apiserver kubectl)
+cmds=(kube-apiserver kubectl apiserver-diff)
 inputs=(go.mod go.sum build.sh)
 for c in "${cmds[@]}"; do
-	inputs+=("cmd/$c/main.go")
+	for f in "$here/cmd/$c"/*.go; do
+		inputs+=("${f#"$here/"}")
+	done
 done
 
 up_to_date() {
@@ -46,7 +51,7 @@ up_to_date() {
 }
 
 if up_to_date; then
-	echo "kube: kube-apiserver and kubectl in $bin are up to date"
+	echo "kube: kube-apiserver, kubectl and apiserver-diff in $bin are up to date"
 	exit 0
 fi
 
@@ -80,11 +85,11 @@ trap 'rm -rf "$tmp"' EXIT
 # stamp). -mod=readonly: go.sum is the record of what was verified.
 CGO_ENABLED=0 go build -trimpath -buildvcs=false -mod=readonly \
 	-ldflags "$ldflags" -o "$tmp/" \
-	./cmd/kube-apiserver ./cmd/kubectl
+	./cmd/kube-apiserver ./cmd/kubectl ./cmd/apiserver-diff
 for c in "${cmds[@]}"; do
 	mv -f "$tmp/$c" "$bin/$c"
 done
 
 elapsed=$((SECONDS - start))
-printf 'kube: built kube-apiserver and kubectl %s into %s in %dm%02ds\n' \
+printf 'kube: built kube-apiserver, kubectl and apiserver-diff %s into %s in %dm%02ds\n' \
 	"$version" "$bin" $((elapsed / 60)) $((elapsed % 60))
