@@ -156,6 +156,10 @@ const (
 // Version is the library's version, "MAJOR.MINOR.PATCH".
 func Version() string { return C.GoString(C.ingroute_version_string()) }
 
+// KubernetesVersion is the Kubernetes release whose API server
+// validation the library reproduces, e.g. "v1.37.2" (docs/validation.md).
+func KubernetesVersion() string { return C.GoString(C.ingroute_kubernetes_version()) }
+
 // VersionNumber is the library's version as (major<<16)|(minor<<8)|patch.
 // It is also the cheapest possible call into C (see BenchmarkCgoCall).
 func VersionNumber() uint32 { return uint32(C.ingroute_version()) }
@@ -1262,17 +1266,18 @@ func (rt *Router) Stats() (Stats, error) {
 		return Stats{}, err
 	}
 	return Stats{
-		IngressesServed:  int(st.ingresses_served),
-		IngressesSkipped: int(st.ingresses_skipped),
-		IngressesInvalid: int(st.ingresses_invalid),
-		VirtualHosts:     int(st.virtual_hosts),
-		Paths:            int(st.paths),
-		Conflicts:        int(st.conflicts),
-		Shadowed:         int(st.shadowed),
-		TLSEntries:       int(st.tls_entries),
-		IndexBytes:       int(st.index_bytes),
-		StringBytes:      int(st.string_bytes),
-		Generation:       uint64(st.generation),
+		IngressesServed:     int(st.ingresses_served),
+		IngressesSkipped:    int(st.ingresses_skipped),
+		IngressesInvalid:    int(st.ingresses_invalid),
+		VirtualHosts:        int(st.virtual_hosts),
+		Paths:               int(st.paths),
+		Conflicts:           int(st.conflicts),
+		Shadowed:            int(st.shadowed),
+		TLSEntries:          int(st.tls_entries),
+		IndexBytes:          int(st.index_bytes),
+		StringBytes:         int(st.string_bytes),
+		Generation:          uint64(st.generation),
+		ControllerAnnotated: int(st.controller_annotated),
 	}, nil
 }
 

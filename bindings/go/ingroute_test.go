@@ -313,8 +313,15 @@ func TestStats(t *testing.T) {
 	defer ex.Close()
 	st, err = ex.Stats()
 	if err != nil || st.IngressesServed != 5 || st.IngressesSkipped != 1 || st.IngressesInvalid != 1 ||
-		st.VirtualHosts != 5 || st.Paths != 11 || st.Conflicts != 0 || st.Shadowed != 0 {
+		st.VirtualHosts != 5 || st.Paths != 11 || st.Conflicts != 0 || st.Shadowed != 0 ||
+		st.ControllerAnnotated != 1 {
 		t.Fatalf("%+v %v", st, err)
+	}
+	if st, _ := rt.Stats(); st.ControllerAnnotated != 0 {
+		t.Fatalf("shop and ops carry no controller annotation: %+v", st)
+	}
+	if v := ingroute.KubernetesVersion(); !strings.HasPrefix(v, "v1.") {
+		t.Errorf("KubernetesVersion() = %q", v)
 	}
 	// Four paths and the default backend of each of the two hosts.
 	twice := mustLoad(t, ingroute.Options{}, shop+"---\n"+strings.Replace(shop, "name: web", "name: web2", 1))

@@ -191,6 +191,15 @@ const (
 	// ("default_backend"). NewRuleset and CompileWith return these in an
 	// *Error (ErrInvalidArgument).
 	DiagOption DiagCode = 16
+	// DiagUnserved: an Ingress or IngressClass of a version the API
+	// server does not serve (kubectl's "no matches for kind"), an error.
+	DiagUnserved DiagCode = 17
+	// DiagDeprecated: a warning the API server sends on create (the
+	// deprecated kubernetes.io/ingress.class annotation).
+	DiagDeprecated DiagCode = 18
+	// DiagController: a note naming an ingress controller's routing
+	// annotations that are not applied (docs/semantics.md §2.4).
+	DiagController DiagCode = 19
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the
@@ -351,4 +360,8 @@ type Stats struct {
 	// Generation is the Ruleset's Generation() when this Router was
 	// compiled from it.
 	Generation uint64
+	// ControllerAnnotated counts the served Ingresses with annotations of
+	// an ingress controller that change routing and are not applied
+	// (each got a DiagController note).
+	ControllerAnnotated int
 }

@@ -39,8 +39,9 @@ def test_library_sizes_match():
 def test_version():
     assert ingroute.version() == "%d.%d.%d" % ingroute.version_info()
     assert ingroute.version_info()[0] == _ffi.HEADER_MAJOR
-    # The package needs what 0.4 added (ingroute_options_check).
-    assert (_ffi.HEADER_MAJOR, _ffi.HEADER_MINOR) == (0, 4)
+    # The package needs what 0.5 added (ingroute_kubernetes_version,
+    # ingroute_stats.controller_annotated).
+    assert (_ffi.HEADER_MAJOR, _ffi.HEADER_MINOR) == (0, 5)
     assert ingroute.version_info()[1] >= _ffi.HEADER_MINOR
     pyproject = (REPO / "bindings" / "python" / "pyproject.toml").read_text()
     assert f'\nversion = "{ingroute.__version__}"\n' in pyproject
@@ -99,8 +100,8 @@ def test_older_library_refused_at_import(tmp_path):
     src = tmp_path / "old.c"
     src.write_text("\n".join([
         "#include <stddef.h>",
-        "unsigned ingroute_version(void) { return 0x000300; }",
-        'const char *ingroute_version_string(void) { return "0.3.0"; }',
+        "unsigned ingroute_version(void) { return 0x000400; }",
+        'const char *ingroute_version_string(void) { return "0.4.0"; }',
         "size_t ingroute_match_size(void) { return 120; }",
         "size_t ingroute_options_size(void) { return 112; }",
     ]))
@@ -113,5 +114,5 @@ def test_older_library_refused_at_import(tmp_path):
         env=dict(os.environ, INGROUTE_LIBRARY=str(lib), PYTHONPATH=package))
     assert run.returncode != 0
     assert run.stderr.strip().splitlines()[-1] == (
-        "ImportError: ingroute: library version 0.3.0 is not compatible with these "
-        "bindings (0.4.x)")
+        "ImportError: ingroute: library version 0.4.0 is not compatible with these "
+        "bindings (0.5.x)")

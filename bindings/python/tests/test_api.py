@@ -258,7 +258,8 @@ def test_diagnostics_objects(examples: Path):
             'spec.rules[0].http.paths[0].path: Invalid value: "blog": must be an absolute path')
         notes = [d for d in r.diagnostics if d.severity is Severity.NOTE]
         assert {d.code for d in notes} == {ingroute.DiagCode.SKIPPED_KIND,
-                                           ingroute.DiagCode.CLASS}
+                                           ingroute.DiagCode.CLASS,
+                                           ingroute.DiagCode.CONTROLLER}
 
 
 def test_conflict_warning_from_compile():
@@ -275,13 +276,19 @@ def test_stats(router, examples: Path):
     assert isinstance(st, ingroute.Stats)
     assert (st.ingresses_served, st.ingresses_skipped, st.ingresses_invalid) == (1, 1, 0)
     assert (st.virtual_hosts, st.paths, st.tls_entries) == (2, 4, 2)
-    assert (st.conflicts, st.shadowed) == (0, 0)
+    assert (st.conflicts, st.shadowed, st.controller_annotated) == (0, 0, 0)
     assert st.index_bytes > 0 and st.string_bytes > 0
     # the figures `ingroute check` prints for the examples
     with ingroute.Router.load(examples, class_="public") as r:
         st = r.stats()
         assert (st.ingresses_served, st.ingresses_skipped, st.ingresses_invalid,
                 st.virtual_hosts, st.paths, st.conflicts, st.shadowed) == (5, 1, 1, 5, 11, 0, 0)
+        # the storefront's ingress-nginx ssl-redirect, with its note
+        assert st.controller_annotated == 1
+        notes = [d for d in r.diagnostics if d.code == ingroute.DiagCode.CONTROLLER]
+        assert [(d.name, d.field) for d in notes] == [("storefront", "metadata.annotations")]
+        assert "nginx.ingress.kubernetes.io/ssl-redirect (ingress-nginx)" in notes[0].message
+    assert ingroute.kubernetes_version().startswith("v1.")
     twice = SHOP + "---\n" + SHOP.replace("name: web", "name: web2")
     with ingroute.Router.load(text=twice) as r:
         # four paths, and the default backend of each of the two hosts

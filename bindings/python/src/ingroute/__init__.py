@@ -46,12 +46,13 @@ from ._api import (
     normalize_host,
     normalize_path,
     strerror,
+    kubernetes_version,
     version,
     version_info,
 )
 from ._ffi import library_path
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 __all__ = [
     "ArgumentTypeError", "Backend", "ClosedError", "Decision", "DefaultSource",
@@ -63,4 +64,5 @@ __all__ = [
     "Resource", "Router", "Rule", "Ruleset", "Severity", "Stats", "TLS",
     "ValidationError", "VHostKind", "library_path", "max_path",
     "normalize_host", "normalize_path", "strerror", "version", "version_info",
+    "kubernetes_version",
 ]

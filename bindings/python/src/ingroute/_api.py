@@ -55,6 +55,15 @@ class DiagCode(enum.IntEnum):
     OPTION = 16
     """An option cannot be used; ``field`` is the C member's name
     (ingroute_options_check(); an InvalidArgumentError carries it)."""
+    UNSERVED = 17
+    """An Ingress or IngressClass of a version the API server does not
+    serve (kubectl's "no matches for kind"): an error."""
+    DEPRECATED = 18
+    """A warning the API server sends on create (the deprecated
+    kubernetes.io/ingress.class annotation)."""
+    CONTROLLER = 19
+    """A note naming an ingress controller's routing annotations that are
+    not applied (docs/semantics.md §2.4)."""
 
 
 class Decision(enum.IntEnum):
@@ -1033,6 +1042,9 @@ class Stats:
     string_bytes: int
     generation: int
     """The ruleset's generation when the router was compiled from it."""
+    controller_annotated: int
+    """Served Ingresses with annotations of an ingress controller that
+    change routing and are not applied (each got a CONTROLLER note)."""
 
 
 def _stats(st: _ffi.CStats) -> Stats:
@@ -1295,6 +1307,12 @@ def _take_text(rc: int, out: ctypes.c_void_p, n: ctypes.c_size_t, what: str) -> 
 def version() -> str:
     """The library's version, "MAJOR.MINOR.PATCH"."""
     return _ffi.text(lib.ingroute_version_string()) or ""
+
+
+def kubernetes_version() -> str:
+    """The Kubernetes release whose API server validation the library
+    reproduces, e.g. "v1.37.2" (docs/validation.md)."""
+    return _ffi.text(lib.ingroute_kubernetes_version()) or ""
 
 
 def version_info() -> tuple[int, int, int]:

@@ -31,7 +31,7 @@ SONAME = "libingroute.so.1"
 
 # Header version this module was written against (INGROUTE_VERSION_*).
 HEADER_MAJOR = 0
-HEADER_MINOR = 4
+HEADER_MINOR = 5
 
 # enum ingroute_status
 OK = 0
@@ -192,6 +192,7 @@ class CStats(Structure):
         ("index_bytes", c_size_t),
         ("string_bytes", c_size_t),
         ("generation", c_uint64),  # @since 0.3
+        ("controller_annotated", c_size_t),  # @since 0.5
     ]
 
 
@@ -223,6 +224,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("ingroute_options_init", c_int, POINTER(COptions), c_size_t)
     fn("ingroute_options_check", c_int, POINTER(COptions), diags_p)  # @since 0.4
     fn("ingroute_max_path", c_size_t)
+    fn("ingroute_kubernetes_version", c_char_p)  # @since 0.5
 
     fn("ingroute_diags_new", c_int, POINTER(diags_p), c_void_p)
     fn("ingroute_diags_free", None, diags_p)
