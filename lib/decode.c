@@ -614,23 +614,55 @@ static void decode_class_spec(dec *d, const ig_node *spec)
 
 /* ---- metadata */
 
+/* Slots of a string map by key, for a mapping with a repeated key: an
+ * open-addressing table of slot + 1, so hostile maps stay linear. */
+typedef struct kv_index {
+	uint32_t *slot;
+	size_t mask;
+} kv_index;
+
+/* The slot holding key, or count when it is new (then recorded). */
+static uint32_t kv_slot(kv_index *x, const ig_kv *kvs, uint32_t count,
+                        const ig_str *key)
+{
+	size_t i = (size_t)ingroute__hash(key->s, key->len,
+	                                  ingroute__process_seed()) & x->mask;
+
+	for (; x->slot[i]; i = (i + 1) & x->mask) {
+		const ig_str *k = &kvs[x->slot[i] - 1].key;
+
+		if (k->len == key->len && memcmp(k->s, key->s, key->len) == 0)
+			return x->slot[i] - 1;
+	}
+	x->slot[i] = count + 1;
+	return count;
+}
+
 static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
                               uint32_t *count)
 {
+	kv_index x = { NULL, 0 };
 	size_t i;
 
 	if (want_map(d, n) <= 0)
 		return;
 	*out = ingroute__arena_zalloc(&d->obj->arena,
 	                              (n->n / 2 + 1) * sizeof(ig_kv));
-	if (!*out) {
+	if (n->dup) {
+		for (x.mask = 16; x.mask < n->n; x.mask *= 2)
+			;
+		x.slot = ingroute__calloc(d->o->alloc, x.mask, sizeof(*x.slot));
+		x.mask--;
+	}
+	if (!*out || (n->dup && !x.slot)) {
 		d->oom = 1;
+		ingroute__free(d->o->alloc, x.slot);
 		return;
 	}
 	for (i = 0; i + 1 < n->n && !d->oom; i += 2) {
 		const ig_node *k = n->u.kids[i];
 		ig_kv kv;
-		uint32_t j = *count;
+		uint32_t j;
 		char key[256];
 		size_t mark;
 
@@ -661,15 +693,12 @@ static void decode_string_map(dec *d, const ig_node *n, ig_kv **out,
 		if (!kv.value.s)
 			continue;
 		/* The last of a repeated key wins, in the first one's slot. */
-		if (n->dup)
-			for (j = 0; j < *count; j++)
-				if ((*out)[j].key.len == kv.key.len &&
-				    memcmp((*out)[j].key.s, kv.key.s, kv.key.len) == 0)
-					break;
+		j = x.slot ? kv_slot(&x, *out, *count, &kv.key) : *count;
 		(*out)[j] = kv;
 		if (j == *count)
 			(*count)++;
 	}
+	ingroute__free(d->o->alloc, x.slot);
 }
 
 /* A list of strings (metadata.finalizers). */

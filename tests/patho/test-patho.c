@@ -995,6 +995,21 @@ static void test_duplicate_keys(void **state)
 		fail_msg("10^5 duplicate keys: peak %zu bytes", l.c.peak);
 	unload(&l);
 	assert_time(t0, 3.0, "10^5 duplicate keys");
+	/* 10^5 distinct labels and one repeated: the last value of the
+	 * repeated key is kept in linear time, not by a pass per key. */
+	t.len = 0;
+	put(&t, "%smetadata:\n  name: a\n  labels:\n", ingress_head);
+	for (i = 0; i < n; i++)
+		put(&t, "    k%zu: v\n", i);
+	put(&t, "    k0: last\n");
+	put(&t, "spec: {defaultBackend: {service: {name: s, port: {number: 1}}}}\n");
+	t0 = now();
+	load(&l, NULL, t.s, t.len);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(ingroute_ruleset_count(l.rs), 1);
+	expect_diag(l.d, INGROUTE_D_DUPLICATE_KEY, NULL);
+	unload(&l);
+	assert_time(t0, 3.0, "10^5 labels, one repeated");
 	/* And 10^5 copies of a key the decoder reads: the last one wins, as
 	 * kubectl has it, with one warning for the mapping. */
 	t.len = 0;
