@@ -486,7 +486,7 @@ t_limit "ingroute_max_alias_nodes 1k;" 1 "\"ingroute_max_alias_nodes\" directive
 t_limit "ingroute_max_input_bytes 1t;" 1 "\"ingroute_max_input_bytes\" directive invalid value $in_conf"
 t_limit "ingroute_max_input_bytes -1;" 1 "\"ingroute_max_input_bytes\" directive invalid value $in_conf"
 # Options the library refuses, in its words, under the directive.
-t_limit "ingroute_default_backend e2e/Web:80;" 1 "ingroute_default_backend: Invalid value: \"e2e/Web:80\": service: a DNS-1035 label must consist of"
+t_limit "ingroute_default_backend e2e/Web:80;" 1 "ingroute_default_backend: Invalid value: \"e2e/Web:80\": service: a lowercase RFC 1123 label must consist of"
 t_limit "ingroute_default_namespace Team_A;" 1 "ingroute_default_namespace: Invalid value: \"Team_A\": a lowercase RFC 1123 label must consist of"
 
 count_log() { grep -cF -- "$1" "$T/error.log"; }
