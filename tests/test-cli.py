@@ -684,6 +684,114 @@ def previous_failures_exit_1():
         assert "the manifests could not be loaded" in err, err
 
 
+ONE_HOST = """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  ingressClassName: internal
+  rules:
+  - host: up.example.com
+    http:
+      paths:
+      - {path: /x, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"""
+
+
+@case
+def options_anywhere_and_double_dash_ends_them():
+    with tempfile.TemporaryDirectory() as root:
+        m = os.path.join(root, "m.yaml")
+        with open(m, "w") as f:
+            f.write(ONE_HOST)
+        # options after a target are options, not targets
+        code, out, _ = run("match", "-f", m, "up.example.com/x", "--class",
+                           "internal", "--json")
+        eq(code, 0)
+        doc = json.loads(out)
+        eq((doc["decision"], doc["ingress"]["name"]), ("path", "web"))
+        eq(len(out.splitlines()), 1)
+        # another class after the target: the Ingress is not served
+        code, out, _ = run("match", "-f", m, "up.example.com/x", "--json",
+                           "--class", "public")
+        eq(json.loads(out)["decision"], "none")
+        # -- ends the options: what follows is a target
+        code, out, _ = run("match", "-q", "-f", m, "--class", "internal", "--",
+                           "--json")
+        eq((code, out), (0, "--json -> no match (404)\n"))
+
+
+@case
+def schemes_are_case_insensitive():
+    with tempfile.TemporaryDirectory() as root:
+        m = os.path.join(root, "m.yaml")
+        with open(m, "w") as f:
+            f.write(ONE_HOST)
+        for t in ("HTTP://up.example.com/x", "Https://UP.example.com:8443/x?q"):
+            code, out, _ = run("match", "-q", "--class", "internal", "-f", m,
+                               "--json", t)
+            doc = json.loads(out)
+            eq((code, doc["host"], doc["path"], doc["decision"]),
+               (0, "up.example.com", "/x", "path"))
+
+
+@case
+def output_wide_fail_unmatched_and_stats():
+    with tempfile.TemporaryDirectory() as root:
+        m = os.path.join(root, "m.yaml")
+        with open(m, "w") as f:
+            f.write(ONE_HOST)
+        code, out, _ = run("match", "-q", "--class", "internal", "-f", m, "-o",
+                           "wide", "HTTP://UP.example.com/x/y", "other.example/")
+        eq(code, 0)
+        eq(out.splitlines(), [
+            "TARGET\tHOST\tPATH\tDECISION\tBACKEND\tINGRESS\tRULE",
+            "HTTP://UP.example.com/x/y\tup.example.com\t/x/y\tpath\tshop/web:80"
+            "\tshop/web\tup.example.com Prefix /x",
+            "other.example/\tother.example\t/\tnone\t-\t-\t-"])
+        code, out, _ = run("match", "-q", "--class", "internal", "-f", m,
+                           "-o", "json", "up.example.com/x")
+        eq(json.loads(out)["decision"], "path")
+        # --fail-unmatched: one target without a backend fails the run
+        code, _, _ = run("match", "-q", "--class", "internal", "-f", m,
+                         "--fail-unmatched", "up.example.com/x")
+        eq(code, 0)
+        code, out, _ = run("match", "-q", "--class", "internal", "-f", m,
+                           "--fail-unmatched", "up.example.com/x",
+                           "other.example/")
+        eq(code, 1)
+        eq(len(out.splitlines()), 2)
+        code, _, err = run("match", "-f", m, "-o", "yaml", "up.example.com/x")
+        eq(code, 2)
+        assert "-o takes text, json or wide" in err, err
+        code, out, err = run("check", "--stats", "--class", "internal", "-f", m)
+        eq(code, 0)
+        assert err.startswith("ingroute: stats: load and validate "), err
+        assert ("1 Ingresses held (0 invalid); compile " in err and
+                "1 served, 1 virtual hosts, 1 paths" in err), err
+
+
+@case
+def bash_completion():
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                          "tools", "completion", "ingroute.bash")
+    if not shutil.which("bash"):
+        return
+
+    def complete(*words):
+        line = ("source %s; COMP_WORDS=(%s); COMP_CWORD=%d; _ingroute; "
+                "printf '%%s\\n' \"${COMPREPLY[@]}\"" %
+                (script, " ".join("'%s'" % w for w in words), len(words) - 1))
+        p = subprocess.run(["bash", "-c", line], capture_output=True,
+                           text=True, timeout=30)
+        eq(p.returncode, 0)
+        return sorted(x for x in p.stdout.split("\n") if x)
+
+    eq(complete("ingroute", "ma"), ["match"])
+    eq(complete("ingroute", "match", "--fa"), ["--fail-unmatched", "--fallthrough"])
+    eq(complete("ingroute", "check", "-o", ""), ["json", "text", "wide"])
+    eq(complete("ingroute", "dump", "--impl-specific", "ex"), ["exact"])
+    eq(complete("ingroute", "check", "--fa"), ["--fallthrough"])
+
 failed = [(n, e) for n, e in results if e is not None]
 for name, err in failed:
     print("FAIL %s: %s" % (name, err))

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "ingroute.h"
 #include "json.h"
@@ -32,7 +34,11 @@ typedef struct cli {
 	const char **previous;
 	size_t nprevious;
 	int json;
+	int wide;             /* -o wide */
 	int quiet;
+	int fail_unmatched;   /* --fail-unmatched: a target with no backend fails */
+	int stats;            /* --stats: timings and counts on standard error */
+	size_t unmatched;
 	ingroute_options opts;
 	ingroute_ruleset *rs;
 	ingroute_diags *diags;
@@ -86,7 +92,12 @@ static const char common_help[] =
 	"                          Each limit is a positive count; the byte limits\n"
 	"                          take K, M or G too (powers of 1024), as in\n"
 	"                          --max-input-bytes 2G for a large List\n"
-	"  -h, --help              this help\n";
+	"  -o, --output FORMAT     text (the default), json (as --json) or wide\n"
+	"                          (match: tab-separated columns with a header)\n"
+	"      --stats             load, validation and compile times and counts\n"
+	"                          on standard error\n"
+	"  -h, --help              this help\n"
+	"Options may come before, between or after the arguments; -- ends them.\n";
 
 static const struct {
 	const char *name, *usage, *about;
@@ -103,10 +114,14 @@ static const struct {
 	  "  TARGET -> NS/SERVICE:PORT (Ingress NS/NAME, HOST PATHTYPE PATH)\n"
 	  "  TARGET -> default NS/SERVICE:PORT (Ingress NS/NAME)\n"
 	  "  TARGET -> no match (404)\n"
-	  "Diagnostics go to standard error. Exits 1 only when the manifests\n"
-	  "could not be loaded.\n"
+	  "Schemes are case-insensitive. Diagnostics go to standard error. Exits 1\n"
+	  "when the manifests could not be loaded, or with --fail-unmatched when a\n"
+	  "target gets no backend.\n"
 	  "      --json              one JSON object per line: target, host, path,\n"
 	  "                          decision, backend, ingress, rule\n"
+	  "  -o wide                 TARGET HOST PATH DECISION BACKEND INGRESS RULE,\n"
+	  "                          tab-separated, after a header line\n"
+	  "      --fail-unmatched    exit 1 when a target gets no backend (404)\n"
 	  "  -q, --quiet             no diagnostics on standard error\n" },
 	{ "explain", "ingroute explain -f PATH... [--json] [options] TARGET",
 	  "Explain how TARGET is routed: the normalised request, the virtual host\n"
@@ -311,10 +326,40 @@ static int reload(cli *c)
 	                                     c->diags);
 }
 
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+	       (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* --stats: where the time of a big input goes, on standard error. */
+static void print_stats(const cli *c, double load_ms, double compile_ms)
+{
+	ingroute_stats st;
+
+	st.size = sizeof(st);
+	if (ingroute_router_stats(c->router, &st) != 0)
+		return;
+	fprintf(stderr, "ingroute: stats: load and validate %.2f ms, %zu "
+	        "Ingresses held (%zu invalid); compile %.2f ms, %zu served, "
+	        "%zu virtual hosts, %zu paths, %zu TLS entries; index %zu "
+	        "bytes, strings %zu bytes\n", load_ms,
+	        ingroute_ruleset_count(c->rs), st.ingresses_invalid, compile_ms,
+	        st.ingresses_served, st.virtual_hosts, st.paths, st.tls_entries,
+	        st.index_bytes, st.string_bytes);
+}
+
 static int load(cli *c)
 {
+	struct timespec t0;
+	double load_ms;
 	size_t i;
 	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	if ((rc = ingroute_ruleset_new(&c->rs, &c->opts)) != 0 ||
 	    (rc = ingroute_diags_new(&c->diags, NULL)) != 0) {
@@ -333,11 +378,15 @@ static int load(cli *c)
 			if (load_one(c, c->files[i], c->diags) != 0)
 				c->load_failed = 1;
 	}
+	load_ms = ms_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = ingroute_router_compile(&c->router, c->rs, c->diags);
 	if (rc != 0) {
 		fprintf(stderr, "ingroute: cannot compile: %s\n", ingroute_strerror(rc));
 		return -1;
 	}
+	if (c->stats)
+		print_stats(c, load_ms, ms_since(&t0));
 	return 0;
 }
 
@@ -349,9 +398,10 @@ static void split_target(const char *t, const char **host, size_t *hlen,
 {
 	const char *h = t, *end;
 
-	if (strncmp(t, "http://", 7) == 0)
+	/* Schemes are case-insensitive (RFC 3986 §3.1). */
+	if (strncasecmp(t, "http://", 7) == 0)
 		h = t + 7;
-	else if (strncmp(t, "https://", 8) == 0)
+	else if (strncasecmp(t, "https://", 8) == 0)
 		h = t + 8;
 	else if (t[0] == '/') {
 		*host = "";
@@ -425,6 +475,52 @@ static void json_backend(const ingroute_match *m)
 	}
 }
 
+/* Bytes of a field of -o wide: tabs and line ends would split a row. */
+static void wide_field(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0) {
+		fputc('-', stdout);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		fputc(s[i] == '\t' || s[i] == '\n' || s[i] == '\r' ? ' ' : s[i], stdout);
+}
+
+/* One row of -o wide: TARGET HOST PATH DECISION BACKEND INGRESS RULE,
+ * tab-separated, host and path as matched (normalised unless
+ * --no-normalize), "-" for an empty field. */
+static void wide_line(const char *t, size_t tlen, const char *host,
+                      size_t hlen, const char *path, size_t plen,
+                      const ingroute_match *m)
+{
+	wide_field(t, tlen);
+	fputc('\t', stdout);
+	wide_field(host, hlen);
+	fputc('\t', stdout);
+	wide_field(path, plen);
+	fputs(m->decision == INGROUTE_DECISION_PATH ? "\tpath\t"
+	      : m->decision == INGROUTE_DECISION_DEFAULT ? "\tdefault\t"
+	      : "\tnone\t", stdout);
+	if (m->decision == INGROUTE_DECISION_NONE)
+		fputc('-', stdout);
+	else
+		text_backend(m);
+	fputc('\t', stdout);
+	if (m->ingress_ns)
+		printf("%s/%s", m->ingress_ns, m->ingress_name);
+	else
+		fputc('-', stdout);
+	fputc('\t', stdout);
+	if (m->decision == INGROUTE_DECISION_PATH)
+		printf("%s %s %s", *m->rule_host ? m->rule_host : "*",
+		       type_name(m->path_type), m->rule_path);
+	else
+		fputc('-', stdout);
+	fputc('\n', stdout);
+}
+
 static void route_one(cli *c, const char *target, size_t tlen)
 {
 	const char *host, *path;
@@ -439,9 +535,10 @@ static void route_one(cli *c, const char *target, size_t tlen)
 	split_target(t, &host, &hlen, &path, &plen);
 	m.size = sizeof(m);
 	ingroute_router_match(c->router, host, hlen, path, plen, &m);
-	if (c->json) {
+	c->unmatched += m.decision == INGROUTE_DECISION_NONE;
+	if (c->json || c->wide) {
 		char nh[256], *np = NULL;
-		size_t nhl = 0, npl = 0;
+		size_t nhl = hlen, npl = plen;
 
 		if (!(c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)) {
 			/* A host name is at most 253 bytes; the path's length is
@@ -452,19 +549,21 @@ static void route_one(cli *c, const char *target, size_t tlen)
 				ingroute_normalize_path(path, plen, np, npl);
 			else
 				npl = 0;
+			host = nh;
+			path = np ? np : "";
+		}
+		if (c->wide) {
+			wide_line(t, tlen, host, nhl, path, npl, &m);
+			free(np);
+			free(t);
+			return;
 		}
 		fputs("{\"target\":", stdout);
 		json_put_strn(stdout, t, tlen);
 		fputs(",\"host\":", stdout);
-		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)
-			json_put_strn(stdout, host, hlen);
-		else
-			json_put_strn(stdout, nh, nhl);
+		json_put_strn(stdout, host, nhl);
 		fputs(",\"path\":", stdout);
-		if (c->opts.flags & INGROUTE_OPT_NO_NORMALIZE)
-			json_put_strn(stdout, path, plen);
-		else
-			json_put_strn(stdout, np ? np : "", npl);
+		json_put_strn(stdout, path, npl);
 		printf(",\"decision\":\"%s\",\"backend\":",
 		       m.decision == INGROUTE_DECISION_PATH ? "path"
 		       : m.decision == INGROUTE_DECISION_DEFAULT ? "default" : "none");
@@ -517,6 +616,12 @@ static int cmd_match(cli *c, int argc, char **argv)
 {
 	int i, from_stdin = argc == 0;
 
+	if (c->wide && !c->json)
+		fputs("TARGET\tHOST\tPATH\tDECISION\tBACKEND\tINGRESS\tRULE\n",
+		      stdout);
+	else
+		c->wide = 0;
+
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			from_stdin = 1;
@@ -542,7 +647,9 @@ static int cmd_match(cli *c, int argc, char **argv)
 		}
 		free(line);
 	}
-	return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+	if (fflush(stdout) != 0)
+		return EXIT_FAIL;
+	return c->fail_unmatched && c->unmatched ? EXIT_FAIL : EXIT_OK;
 }
 
 /* ---- reading the library's JSON: a missing or mistyped member reads as
@@ -842,6 +949,7 @@ static int cmd_check(cli *c)
 enum {
 	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
 	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS,
+	O_FAIL_UNMATCHED, O_STATS,
 	O_MAX_INPUT_BYTES, O_MAX_DEPTH, O_MAX_NODES, O_MAX_ALIAS_NODES,
 	O_MAX_ALIAS_BYTES, O_MAX_SCALAR_BYTES, O_MAX_DIAGNOSTICS
 };
@@ -851,6 +959,9 @@ static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "output", required_argument, NULL, 'o' },
+	{ "fail-unmatched", no_argument, NULL, O_FAIL_UNMATCHED },
+	{ "stats", no_argument, NULL, O_STATS },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "class", required_argument, NULL, O_CLASS },
 	{ "default-class", no_argument, NULL, O_DEFAULT_CLASS },
@@ -1038,13 +1149,28 @@ int main(int argc, char **argv)
 	}
 	argv++;
 	argc--;
-	while ((opt = getopt_long(argc, argv, "+f:hq", long_opts, NULL)) != -1) {
+	/* Options go anywhere among the targets (GNU permutation); "--" ends
+	 * them, for a target that starts with '-'. */
+	while ((opt = getopt_long(argc, argv, "f:ho:q", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': c.files[c.nfiles++] = optarg; break;
 		case O_PREVIOUS: c.previous[c.nprevious++] = optarg; break;
 		case 'h': free_lists(&c); return command_help(c.cmd, stdout);
 		case 'q': c.quiet = 1; break;
 		case O_JSON: c.json = 1; break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0) {
+				c.json = 1;
+			} else if (strcmp(optarg, "wide") == 0) {
+				c.wide = 1;
+			} else if (strcmp(optarg, "text") != 0) {
+				fprintf(stderr, "ingroute: -o takes text, json or wide\n");
+				free_lists(&c);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_FAIL_UNMATCHED: c.fail_unmatched = 1; break;
+		case O_STATS: c.stats = 1; break;
 		case O_STRICT: c.opts.flags |= INGROUTE_OPT_STRICT; break;
 		case O_CLASS: c.opts.ingress_class = optarg; break;
 		case O_DEFAULT_CLASS: c.opts.flags |= INGROUTE_OPT_DEFAULT_CLASS; break;
