@@ -143,6 +143,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -1016,14 +1017,19 @@ func (r *Ruleset) CompileWith(opts CompileOptions) (*Router, error) {
 // Router is a compiled, immutable routing table. All methods are safe for
 // concurrent use; Close waits for calls in progress.
 type Router struct {
-	mu      sync.RWMutex
-	r       *C.ingroute_router
+	r *C.ingroute_router
+	// users holds one for the open handle plus one per call in flight;
+	// the C router is released when it drops to 0, so a lookup costs two
+	// atomic adds and never waits, and Close never waits for lookups.
+	users   atomic.Int64
+	closed  atomic.Bool
 	diags   []Diagnostic
 	cleanup runtime.Cleanup
 }
 
 func newRouter(cr *C.ingroute_router, diags []Diagnostic) *Router {
 	rt := &Router{r: cr, diags: diags}
+	rt.users.Store(1)
 	// Safety net for a Router that is dropped without Close.
 	rt.cleanup = runtime.AddCleanup(rt, func(p *C.ingroute_router) { C.ingroute_router_unref(p) }, cr)
 	return rt
@@ -1086,15 +1092,36 @@ func load(opts Options, fill func(*Ruleset) ([]Diagnostic, error)) (*Router, err
 // Diagnostics are the diagnostics of the load and the compile.
 func (rt *Router) Diagnostics() []Diagnostic { return rt.diags }
 
-// Close releases the router. It waits for lookups in progress; calls
-// after it return ErrClosed. Closing twice is fine.
-func (rt *Router) Close() error {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if rt.r != nil {
-		rt.cleanup.Stop()
+// acquire takes a use of the C router for one call: ErrClosed after
+// Close. Every acquire that succeeds is paired with a release.
+func (rt *Router) acquire() error {
+	if rt.closed.Load() {
+		return ErrClosed
+	}
+	for {
+		n := rt.users.Load()
+		if n == 0 {
+			return ErrClosed
+		}
+		if rt.users.CompareAndSwap(n, n+1) {
+			return nil
+		}
+	}
+}
+
+func (rt *Router) release() {
+	if rt.users.Add(-1) == 0 {
 		C.ingroute_router_unref(rt.r)
-		rt.r = nil
+	}
+}
+
+// Close releases the router: calls after it return ErrClosed. Lookups
+// already running finish on the table, which is freed when the last one
+// returns. Closing twice is fine.
+func (rt *Router) Close() error {
+	if rt.closed.CompareAndSwap(false, true) {
+		rt.cleanup.Stop()
+		rt.release()
 	}
 	return nil
 }
@@ -1102,11 +1129,10 @@ func (rt *Router) Close() error {
 // Clone gives an independent handle on the same compiled table (a new
 // reference to the C router): closing one leaves the other usable.
 func (rt *Router) Clone() (*Router, error) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.r == nil {
-		return nil, ErrClosed
+	if err := rt.acquire(); err != nil {
+		return nil, err
 	}
+	defer rt.release()
 	return newRouter(C.ingroute_router_ref(rt.r), rt.diags), nil
 }
 
@@ -1126,13 +1152,16 @@ func cstr(s string) *C.char {
 	return (*C.char)(unsafe.Pointer(unsafe.StringData(s)))
 }
 
-// lookup runs one match (tls false) or TLS lookup under the read lock and
-// returns the result with its strings as one Go string.
+// lookup runs one match (tls false) or TLS lookup and returns the
+// result with its strings as one Go string.
 func (rt *Router) lookup(tls bool, host, path string, res *C.ingroute_go_result) (string, error) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.r == nil {
-		return "", ErrClosed
+	if err := rt.acquire(); err != nil {
+		return "", err
+	}
+	defer rt.release()
+	op := "match"
+	if tls {
+		op = "tls"
 	}
 	var big []byte
 	for {
@@ -1147,7 +1176,7 @@ func (rt *Router) lookup(tls bool, host, path string, res *C.ingroute_go_result)
 				matchSize, res, p, C.size_t(len(big)))
 		}
 		if res.rc != 0 {
-			return "", check(res.rc, "match", nil)
+			return "", check(res.rc, op, nil)
 		}
 		total := int(res.total)
 		switch {
@@ -1225,11 +1254,10 @@ func (rt *Router) TLS(sni string) (TLSMatch, error) {
 // request as given and normalised, the virtual hosts tried, every
 // candidate path with its verdict, and the decision.
 func (rt *Router) Explain(host, path string) ([]byte, error) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.r == nil {
-		return nil, ErrClosed
+	if err := rt.acquire(); err != nil {
+		return nil, err
 	}
+	defer rt.release()
 	var out *C.char
 	var n C.size_t
 	rc := C.ingroute_router_explain(rt.r, cstr(host), C.size_t(len(host)), cstr(path), C.size_t(len(path)), &out, &n)
@@ -1239,11 +1267,10 @@ func (rt *Router) Explain(host, path string) ([]byte, error) {
 // Dump gives the compiled table as the library's JSON: virtual hosts,
 // their paths in precedence order, default backends, the TLS table.
 func (rt *Router) Dump() ([]byte, error) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.r == nil {
-		return nil, ErrClosed
+	if err := rt.acquire(); err != nil {
+		return nil, err
 	}
+	defer rt.release()
 	var out *C.char
 	var n C.size_t
 	rc := C.ingroute_router_dump(rt.r, &out, &n)
@@ -1255,11 +1282,10 @@ func (rt *Router) Dump() ([]byte, error) {
 // conflicts, shadowed rules, TLS entries, and its bytes of index and of
 // strings.
 func (rt *Router) Stats() (Stats, error) {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.r == nil {
-		return Stats{}, ErrClosed
+	if err := rt.acquire(); err != nil {
+		return Stats{}, err
 	}
+	defer rt.release()
 	var st C.ingroute_stats
 	st.size = C.size_t(unsafe.Sizeof(st))
 	if err := check(C.ingroute_router_stats(rt.r, &st), "stats", nil); err != nil {

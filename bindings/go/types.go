@@ -1,5 +1,11 @@
 package ingroute
 
+// The constants below are the C header's enum values, taken from it so
+// that they cannot drift.
+
+// #include <ingroute.h>
+import "C"
+
 import (
 	"fmt"
 	"strconv"
@@ -10,11 +16,11 @@ type Decision int
 
 const (
 	// DecisionNone: no rule and no default backend; a proxy answers 404.
-	DecisionNone Decision = 0
+	DecisionNone Decision = C.INGROUTE_DECISION_NONE
 	// DecisionPath: a path rule matched.
-	DecisionPath Decision = 1
+	DecisionPath Decision = C.INGROUTE_DECISION_PATH
 	// DecisionDefault: no path matched; a default backend was chosen.
-	DecisionDefault Decision = 2
+	DecisionDefault Decision = C.INGROUTE_DECISION_DEFAULT
 )
 
 func (d Decision) String() string {
@@ -33,9 +39,9 @@ func (d Decision) String() string {
 type BackendKind int
 
 const (
-	BackendNone     BackendKind = 0
-	BackendService  BackendKind = 1
-	BackendResource BackendKind = 2
+	BackendNone     BackendKind = C.INGROUTE_BACKEND_NONE
+	BackendService  BackendKind = C.INGROUTE_BACKEND_SERVICE
+	BackendResource BackendKind = C.INGROUTE_BACKEND_RESOURCE
 )
 
 // PathType is a rule's pathType. ImplementationSpecific is reported as such
@@ -43,9 +49,9 @@ const (
 type PathType int
 
 const (
-	PathExact                  PathType = 1
-	PathPrefix                 PathType = 2
-	PathImplementationSpecific PathType = 3
+	PathExact                  PathType = C.INGROUTE_PATH_EXACT
+	PathPrefix                 PathType = C.INGROUTE_PATH_PREFIX
+	PathImplementationSpecific PathType = C.INGROUTE_PATH_IMPLEMENTATION_SPECIFIC
 )
 
 func (t PathType) String() string {
@@ -66,11 +72,11 @@ type VHostKind int
 const (
 	// VHostNone: no virtual host exists for the request; the global
 	// default decided.
-	VHostNone     VHostKind = 0
-	VHostExact    VHostKind = 1
-	VHostWildcard VHostKind = 2
+	VHostNone     VHostKind = C.INGROUTE_VHOST_NONE
+	VHostExact    VHostKind = C.INGROUTE_VHOST_EXACT
+	VHostWildcard VHostKind = C.INGROUTE_VHOST_WILDCARD
 	// VHostAny: the rules without a host.
-	VHostAny VHostKind = 3
+	VHostAny VHostKind = C.INGROUTE_VHOST_ANY
 )
 
 func (k VHostKind) String() string {
@@ -92,16 +98,16 @@ func (k VHostKind) String() string {
 type DefaultSource int
 
 const (
-	DefaultNone DefaultSource = 0
+	DefaultNone DefaultSource = C.INGROUTE_DEFAULT_NONE
 	// DefaultVHost: the highest-precedence Ingress with rules for the
 	// virtual host.
-	DefaultVHost DefaultSource = 1
+	DefaultVHost DefaultSource = C.INGROUTE_DEFAULT_VHOST
 	// DefaultOption: Options.DefaultBackend.
-	DefaultOption DefaultSource = 2
+	DefaultOption DefaultSource = C.INGROUTE_DEFAULT_OPTION
 	// DefaultRuleless: the highest-precedence Ingress without rules.
-	DefaultRuleless DefaultSource = 3
+	DefaultRuleless DefaultSource = C.INGROUTE_DEFAULT_RULELESS
 	// DefaultAny: the highest-precedence Ingress with a defaultBackend.
-	DefaultAny DefaultSource = 4
+	DefaultAny DefaultSource = C.INGROUTE_DEFAULT_ANY
 )
 
 func (s DefaultSource) String() string {
@@ -125,11 +131,11 @@ type ImplMode int
 
 const (
 	// ImplPrefix: element-wise prefix, like Prefix (the default).
-	ImplPrefix ImplMode = 0
+	ImplPrefix ImplMode = C.INGROUTE_IMPL_PREFIX
 	// ImplExact: byte for byte, like Exact.
-	ImplExact ImplMode = 1
+	ImplExact ImplMode = C.INGROUTE_IMPL_EXACT
 	// ImplStringPrefix: plain string prefix, like nginx's location /foo.
-	ImplStringPrefix ImplMode = 2
+	ImplStringPrefix ImplMode = C.INGROUTE_IMPL_STRING_PREFIX
 )
 
 // ParseImplMode reads "prefix", "exact" or "string-prefix".
@@ -149,9 +155,9 @@ func ParseImplMode(s string) (ImplMode, error) {
 type Severity int
 
 const (
-	SeverityNote    Severity = 0
-	SeverityWarning Severity = 1
-	SeverityError   Severity = 2
+	SeverityNote    Severity = C.INGROUTE_NOTE
+	SeverityWarning Severity = C.INGROUTE_WARNING
+	SeverityError   Severity = C.INGROUTE_ERROR
 )
 
 func (s Severity) String() string {
@@ -170,36 +176,36 @@ func (s Severity) String() string {
 type DiagCode int
 
 const (
-	DiagSyntax       DiagCode = 1
-	DiagLimit        DiagCode = 2
-	DiagIO           DiagCode = 3
-	DiagType         DiagCode = 4
-	DiagDuplicateKey DiagCode = 5
-	DiagInvalid      DiagCode = 6
-	DiagUnknownField DiagCode = 7
-	DiagSkippedKind  DiagCode = 8
-	DiagClass        DiagCode = 9
-	DiagReplaced     DiagCode = 10
-	DiagConflict     DiagCode = 11
-	DiagShadowed     DiagCode = 12
-	DiagTruncated    DiagCode = 13
-	DiagObject       DiagCode = 14
+	DiagSyntax       DiagCode = C.INGROUTE_D_SYNTAX
+	DiagLimit        DiagCode = C.INGROUTE_D_LIMIT
+	DiagIO           DiagCode = C.INGROUTE_D_IO
+	DiagType         DiagCode = C.INGROUTE_D_TYPE
+	DiagDuplicateKey DiagCode = C.INGROUTE_D_DUPLICATE_KEY
+	DiagInvalid      DiagCode = C.INGROUTE_D_INVALID
+	DiagUnknownField DiagCode = C.INGROUTE_D_UNKNOWN_FIELD
+	DiagSkippedKind  DiagCode = C.INGROUTE_D_SKIPPED_KIND
+	DiagClass        DiagCode = C.INGROUTE_D_CLASS
+	DiagReplaced     DiagCode = C.INGROUTE_D_REPLACED
+	DiagConflict     DiagCode = C.INGROUTE_D_CONFLICT
+	DiagShadowed     DiagCode = C.INGROUTE_D_SHADOWED
+	DiagTruncated    DiagCode = C.INGROUTE_D_TRUNCATED
+	DiagObject       DiagCode = C.INGROUTE_D_OBJECT
 	// DiagKept: an invalid version was not applied; the message names the
 	// valid version that stays (docs/semantics.md §1.6).
-	DiagKept DiagCode = 15
+	DiagKept DiagCode = C.INGROUTE_D_KEPT
 	// DiagOption: an option cannot be used; Field is the C member's name
 	// ("default_backend"). NewRuleset and CompileWith return these in an
 	// *Error (ErrInvalidArgument).
-	DiagOption DiagCode = 16
+	DiagOption DiagCode = C.INGROUTE_D_OPTION
 	// DiagUnserved: an Ingress or IngressClass of a version the API
 	// server does not serve (kubectl's "no matches for kind"), an error.
-	DiagUnserved DiagCode = 17
+	DiagUnserved DiagCode = C.INGROUTE_D_UNSERVED
 	// DiagDeprecated: a warning the API server sends on create (the
 	// deprecated kubernetes.io/ingress.class annotation).
-	DiagDeprecated DiagCode = 18
+	DiagDeprecated DiagCode = C.INGROUTE_D_DEPRECATED
 	// DiagController: a note naming an ingress controller's routing
 	// annotations that are not applied (docs/semantics.md §2.4).
-	DiagController DiagCode = 19
+	DiagController DiagCode = C.INGROUTE_D_CONTROLLER
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the
