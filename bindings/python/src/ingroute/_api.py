@@ -1071,9 +1071,9 @@ def _s(b: Optional[bytes]) -> Optional[str]:
 
 
 def _match(m: _ffi.CMatch) -> Match:
-    decision = Decision(m.decision)
+    decision = _DECISIONS[m.decision]
     backend = None
-    if decision != Decision.NONE:
+    if decision is not Decision.NONE:
         if m.backend_kind == 1:
             backend = Backend(namespace=_s(m.backend_ns) or "",
                               service=_s(m.service),
@@ -1088,10 +1088,17 @@ def _match(m: _ffi.CMatch) -> Match:
     if m.ingress_name is not None:
         ingress = IngressRef(_s(m.ingress_ns) or "", _s(m.ingress_name) or "")
     rule = None
-    if decision == Decision.PATH:
+    if decision is Decision.PATH:
         rule = Rule(_s(m.rule_host) or "", _s(m.rule_path) or "", PathType(m.path_type))
-    return Match(decision, backend, ingress, rule, VHostKind(m.vhost_kind),
-                 DefaultSource(m.default_source))
+    return Match(decision, backend, ingress, rule, _VHOSTS[m.vhost_kind],
+                 _SOURCES[m.default_source])
+
+
+# Enum members by value, indexed rather than looked up through the enum
+# machinery on every match.
+_DECISIONS = {d.value: d for d in Decision}
+_VHOSTS = {v.value: v for v in VHostKind}
+_SOURCES = {s.value: s for s in DefaultSource}
 
 
 def _host(host: object, what: str) -> bytes:
@@ -1113,13 +1120,21 @@ class Router(_Owned):
     Make one with :meth:`Router.load` (or :meth:`Ruleset.compile`), ask it
     :meth:`match`, :meth:`tls`, :meth:`explain`, :meth:`dump`, and
     :meth:`close` it (or use ``with``). Results are plain Python objects
-    that stay valid after close(). Thread-safe: close() waits for calls in
-    progress, and calls after it raise ClosedError."""
+    that stay valid after close(). Thread-safe without a lock: each call
+    has its own result and counts itself in ``_users``, so threads run
+    lookups side by side (ctypes releases the GIL in the C call); calls
+    after close() raise ClosedError, and the table is freed when the last
+    call in progress returns."""
 
     _release = staticmethod(lib.ingroute_router_unref)
 
-    _m: _ffi.CMatch
-    _t: _ffi.CTLSMatch
+    # One entry per call in progress. list.append and list.pop are atomic
+    # (under the GIL, and in free-threaded builds), so no lock is needed:
+    # close() sets _closed, and whichever of close() and the last call
+    # finds no user pops the handle out of _box and releases it, once.
+    _users: List[None]
+    _box: List[ctypes.c_void_p]
+    _closed: bool
     #: Every diagnostic of the load and the compile (warnings, notes, and
     #: the errors of invalid objects that were dropped).
     diagnostics: List[Diagnostic]
@@ -1134,9 +1149,9 @@ class Router(_Owned):
                options: Options) -> "Router":
         self = cls.__new__(cls)
         self._ptr = ptr
-        self._lock = threading.Lock()
-        self._m = _ffi.CMatch()
-        self._t = _ffi.CTLSMatch()
+        self._box = [ptr]
+        self._users = []
+        self._closed = False
         self.diagnostics = diags
         self.options = options
         return self
@@ -1205,10 +1220,40 @@ class Router(_Owned):
         router.diagnostics = diags + router.diagnostics
         return router
 
-    def _handle(self) -> ctypes.c_void_p:
-        if self._ptr is None:
+    def _enter(self) -> ctypes.c_void_p:
+        """The handle, counted as in use until _exit()."""
+        self._users.append(None)
+        if self._closed:
+            self._exit()
             raise ClosedError("router is closed", _ffi.EINVAL)
-        return self._ptr
+        return self._box[0]
+
+    def _exit(self) -> None:
+        self._users.pop()
+        if self._closed and not self._users:
+            self._drop()
+
+    def _drop(self) -> None:
+        try:
+            ptr = self._box.pop()
+        except (IndexError, AttributeError):
+            return
+        self._ptr = None
+        self._release(ptr)
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_closed", True)
+
+    def close(self) -> None:
+        """Releases the router: later calls raise ClosedError; calls in
+        progress finish, and the last of them frees the table. Calling
+        close() twice is fine."""
+        if getattr(self, "_box", None) is None:
+            return
+        self._closed = True
+        if not self._users:
+            self._drop()
 
     def match(self, host: Union[str, bytes, None], path: Union[str, bytes]) -> Match:
         """Routes one request: ``host`` is the Host header (or :authority;
@@ -1219,27 +1264,32 @@ class Router(_Owned):
         (ArgumentTypeError)."""
         h = _host(host, "match host")
         p = _text(path, "match path")
-        with self._lock:
-            m = self._m
-            m.size = _ffi.MATCH_SIZE
-            rc = lib.ingroute_router_match(self._handle(), h, len(h), p, len(p),
-                                           ctypes.byref(m))
-            _raise(rc, "match")
-            return _match(m)
+        m = _ffi.CMatch()
+        m.size = _ffi.MATCH_SIZE
+        ptr = self._enter()
+        try:
+            rc = lib.ingroute_router_match(ptr, h, len(h), p, len(p), ctypes.byref(m))
+        finally:
+            self._exit()
+        _raise(rc, "match")
+        return _match(m)
 
     def tls(self, sni: Union[str, bytes]) -> Optional[TLS]:
         """The certificate for an SNI name, or None (docs/semantics.md §8)."""
         s = _text(sni, "tls sni")
-        with self._lock:
-            t = self._t
-            t.size = _ffi.TLS_SIZE
-            _raise(lib.ingroute_router_tls(self._handle(), s, len(s), ctypes.byref(t)),
-                   "tls")
-            if not t.found:
-                return None
-            return TLS(_s(t.secret_ns) or "", _s(t.secret_name) or "",
-                       _s(t.tls_host) or "",
-                       IngressRef(_s(t.ingress_ns) or "", _s(t.ingress_name) or ""))
+        t = _ffi.CTLSMatch()
+        t.size = _ffi.TLS_SIZE
+        ptr = self._enter()
+        try:
+            rc = lib.ingroute_router_tls(ptr, s, len(s), ctypes.byref(t))
+        finally:
+            self._exit()
+        _raise(rc, "tls")
+        if not t.found:
+            return None
+        return TLS(_s(t.secret_ns) or "", _s(t.secret_name) or "",
+                   _s(t.tls_host) or "",
+                   IngressRef(_s(t.ingress_ns) or "", _s(t.ingress_name) or ""))
 
     def explain_text(self, host: Union[str, bytes, None], path: Union[str, bytes]) -> str:
         """The library's explanation of a lookup, as JSON text."""
@@ -1247,9 +1297,12 @@ class Router(_Owned):
         p = _text(path, "explain path")
         out = ctypes.c_void_p()
         n = ctypes.c_size_t()
-        with self._lock:
-            rc = lib.ingroute_router_explain(self._handle(), h, len(h), p, len(p),
+        ptr = self._enter()
+        try:
+            rc = lib.ingroute_router_explain(ptr, h, len(h), p, len(p),
                                              ctypes.byref(out), ctypes.byref(n))
+        finally:
+            self._exit()
         return _take_text(rc, out, n, "explain")
 
     def explain(self, host: Union[str, bytes, None], path: Union[str, bytes]
@@ -1266,18 +1319,22 @@ class Router(_Owned):
         the ruleset it was compiled from."""
         st = _ffi.CStats()
         st.size = _ffi.STATS_SIZE
-        with self._lock:
-            _raise(lib.ingroute_router_stats(self._handle(), ctypes.byref(st)),
-                   "stats")
+        ptr = self._enter()
+        try:
+            _raise(lib.ingroute_router_stats(ptr, ctypes.byref(st)), "stats")
+        finally:
+            self._exit()
         return _stats(st)
 
     def dump_text(self) -> str:
         """The compiled table as JSON text."""
         out = ctypes.c_void_p()
         n = ctypes.c_size_t()
-        with self._lock:
-            rc = lib.ingroute_router_dump(self._handle(), ctypes.byref(out),
-                                          ctypes.byref(n))
+        ptr = self._enter()
+        try:
+            rc = lib.ingroute_router_dump(ptr, ctypes.byref(out), ctypes.byref(n))
+        finally:
+            self._exit()
         return _take_text(rc, out, n, "dump")
 
     def dump(self) -> dict[str, Any]:
