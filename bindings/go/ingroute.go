@@ -24,7 +24,6 @@
 package ingroute
 
 /*
-#cgo pkg-config: ingroute
 #cgo noescape ingroute_go_match
 #cgo nocallback ingroute_go_match
 #cgo noescape ingroute_go_tls

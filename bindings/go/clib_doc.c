@@ -1,0 +1,4 @@
+//go:build cgo && !ingroute_system
+
+/* lib/doc.c, compiled into this package (clib.go). */
+#include "../../lib/doc.c"

@@ -1,0 +1,4 @@
+//go:build cgo && !ingroute_system
+
+/* lib/time.c, compiled into this package (clib.go). */
+#include "../../lib/time.c"
