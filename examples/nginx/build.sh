@@ -20,7 +20,9 @@
 # Environment: INGROUTE_LINK=static (default) links libingroute.a and
 # libyaml.a into the module with their symbols hidden (-Wl,--exclude-libs),
 # so nginx needs nothing else at run time; INGROUTE_LINK=shared links
-# libingroute.so.1 with an rpath to INGROUTE's library directory.
+# libingroute.so.1 with an rpath to INGROUTE's library directory;
+# INGROUTE_LINK=system links it with no rpath, for a package that depends
+# on the library's package (debian/rules).
 #
 # Needs: nginx, nginx-dev (brings gcc's inputs: libpcre2-dev, libssl-dev,
 # zlib1g-dev, dpkg-dev), make, gcc, libyaml-dev.
@@ -70,8 +72,14 @@ shared)
 	[ -f "$libdir/libingroute.so.1" ] || die "no libingroute.so.1 in $libdir"
 	libs="-L$libdir -Wl,-rpath,$libdir -lingroute"
 	;;
+system)
+	# as a distribution package links it: libingroute.so.1 found by the
+	# runtime linker where the library package put it, no rpath
+	[ -f "$libdir/libingroute.so.1" ] || die "no libingroute.so.1 in $libdir"
+	libs="-L$libdir -lingroute"
+	;;
 *)
-	die "INGROUTE_LINK must be static or shared"
+	die "INGROUTE_LINK must be static, shared or system"
 	;;
 esac
 
@@ -109,6 +117,7 @@ so=$out/ngx_http_ingroute_module.so
 # Debian's own check for a module: nginx -t with load_module.
 tconf=$(mktemp "$out/test-XXXXXX.conf")
 printf 'load_module %s;\nevents {}\nhttp { }\n' "$so" >"$tconf"
+LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
 nginx -q -t -p "$out" -c "$tconf" -g "error_log stderr; pid $out/test.pid;" ||
 	{ rm -f "$tconf"; die "nginx -t does not load the module"; }
 rm -f "$tconf" "$out/test.pid"
