@@ -276,7 +276,13 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("ingroute_normalize_path", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
 
 
+# The library a wheel carries (setup.py builds it into the package).
+BUNDLED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_libingroute.so")
+
+
 def _open() -> ctypes.CDLL:
+    """INGROUTE_LIBRARY (a path, or a name such as libingroute.so.1 for the
+    system's copy), else the library in the package, else the system's."""
     explicit = os.environ.get("INGROUTE_LIBRARY")
     if explicit:
         try:
@@ -285,6 +291,8 @@ def _open() -> ctypes.CDLL:
             raise ImportError(
                 f"ingroute: INGROUTE_LIBRARY={explicit!r} cannot be loaded: {e}"
             ) from e
+    if os.path.isfile(BUNDLED):
+        return ctypes.CDLL(BUNDLED)
     try:
         return ctypes.CDLL(SONAME)
     except OSError as e:
