@@ -5,6 +5,7 @@ arguments and from standard input, and help for every command.
 
 usage: test-cli.py PATH/TO/ingroute PATH/TO/examples/manifests
 """
+import contextlib
 import json
 import os
 import shutil
@@ -697,12 +698,19 @@ spec:
 """
 
 
-@case
-def options_anywhere_and_double_dash_ends_them():
+@contextlib.contextmanager
+def manifest(text):
+    """A file holding text, for the time of a with block."""
     with tempfile.TemporaryDirectory() as root:
         m = os.path.join(root, "m.yaml")
         with open(m, "w") as f:
-            f.write(ONE_HOST)
+            f.write(text)
+        yield m
+
+
+@case
+def options_anywhere_and_double_dash_ends_them():
+    with manifest(ONE_HOST) as m:
         # options after a target are options, not targets
         code, out, _ = run("match", "-f", m, "up.example.com/x", "--class",
                            "internal", "--json")
@@ -722,10 +730,7 @@ def options_anywhere_and_double_dash_ends_them():
 
 @case
 def schemes_are_case_insensitive():
-    with tempfile.TemporaryDirectory() as root:
-        m = os.path.join(root, "m.yaml")
-        with open(m, "w") as f:
-            f.write(ONE_HOST)
+    with manifest(ONE_HOST) as m:
         for t in ("HTTP://up.example.com/x", "Https://UP.example.com:8443/x?q"):
             code, out, _ = run("match", "-q", "--class", "internal", "-f", m,
                                "--json", t)
@@ -736,10 +741,7 @@ def schemes_are_case_insensitive():
 
 @case
 def output_wide_fail_unmatched_and_stats():
-    with tempfile.TemporaryDirectory() as root:
-        m = os.path.join(root, "m.yaml")
-        with open(m, "w") as f:
-            f.write(ONE_HOST)
+    with manifest(ONE_HOST) as m:
         code, out, _ = run("match", "-q", "--class", "internal", "-f", m, "-o",
                            "wide", "HTTP://UP.example.com/x/y", "other.example/")
         eq(code, 0)
