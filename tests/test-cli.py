@@ -773,6 +773,48 @@ def output_wide_fail_unmatched_and_stats():
 
 
 @case
+def diff_finds_the_requests_two_configurations_route_apart():
+    moved = ONE_HOST.replace("path: /x,", "path: /xy,")
+    with manifest(ONE_HOST) as old, manifest(moved) as new:
+        # the same configuration: nothing differs, exit 0
+        code, out, _ = run("diff", "-q", "-f", old, "--against", old)
+        eq(code, 0)
+        assert out.endswith(" routed differently\n") and " 0 routed" in out, out
+        # generated from both tables: the old rule's path and what lies
+        # under it, the new rule's path and its near misses
+        code, out, _ = run("diff", "-q", "-f", old, "--against", new)
+        eq(code, 1)
+        lines = out.splitlines()
+        for target in ("up.example.com/x", "up.example.com/x/", "up.example.com/x/x",
+                       "up.example.com/xy", "up.example.com/xy/"):
+            assert target in lines, (target, out)
+        i = lines.index("up.example.com/x")
+        eq(lines[i + 1], "  -f:        shop/web:80 (Ingress shop/web, "
+                         "up.example.com Prefix /x)")
+        eq(lines[i + 2], "  --against: no match (404)")
+        # "/xx" (the old path and a byte: no element under /x) is in the
+        # trace, and routes to 404 both ways, so it is not listed
+        assert "up.example.com/xx" not in lines, out
+        n = int(lines[-1].split()[0])
+        assert n > len([l for l in lines if not l.startswith(" ")]), out
+        assert lines[-1].endswith(" routed differently"), out
+        # given targets, and --explain
+        code, out, _ = run("diff", "-q", "-f", old, "--against", new,
+                           "--explain", "up.example.com/x/y", "up.example.com/other")
+        eq(code, 1)
+        assert out.startswith("up.example.com/x/y\n"), out
+        assert "  -f explains:\ntarget       up.example.com/x/y" in out, out
+        assert "decision     none (404)" in out, out
+        eq(out.splitlines()[-1], "2 requests, 1 routed differently")
+        # --against is diff's, and diff needs it
+        code, _, err = run("diff", "-f", old)
+        eq(code, 2)
+        assert "give --against PATH" in err, err
+        code, _, err = run("match", "-f", old, "--against", new, "a/")
+        eq(code, 2)
+
+
+@case
 def bash_completion():
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                           "tools", "completion", "ingroute.bash")

@@ -33,6 +33,9 @@ typedef struct cli {
 	size_t nfiles;
 	const char **previous;
 	size_t nprevious;
+	const char **against;         /* diff: the other configuration */
+	size_t nagainst;
+	int explain;                  /* diff --explain */
 	int json;
 	int wide;             /* -o wide */
 	int quiet;
@@ -128,6 +131,18 @@ static const struct {
 	  "chosen and why, every candidate path with its verdict, the default\n"
 	  "backend step if taken, and the decision.\n"
 	  "      --json              the library's explain JSON, unchanged\n" },
+	{ "diff", "ingroute diff -f PATH... --against PATH... [options] [TARGET...]",
+	  "Route the same requests through two configurations (-f and --against,\n"
+	  "loaded with the same options) and print each request they send to\n"
+	  "different backends, with both answers. The requests are the TARGETs,\n"
+	  "or - for standard input, one per line; with none, they are made from\n"
+	  "both configurations: for every host its root and an unknown path, and\n"
+	  "for every rule's path the path, with a trailing slash, one element\n"
+	  "deeper, a byte longer, and its parent. Exits 1 when any request is\n"
+	  "routed differently.\n"
+	  "      --against PATH      the other configuration; repeatable\n"
+	  "      --explain           each side's explanation under each difference\n"
+	  "  -q, --quiet             no diagnostics on standard error\n" },
 	{ "dump", "ingroute dump -f PATH... [--json] [options]",
 	  "Print the compiled table: virtual hosts, their paths in precedence\n"
 	  "order with backends, default backends, and TLS.\n"
@@ -475,6 +490,26 @@ static void json_backend(const ingroute_match *m)
 	}
 }
 
+/* An answer as match prints it after "TARGET -> ", with its line end. */
+static void text_answer(const ingroute_match *m)
+{
+	if (m->decision == INGROUTE_DECISION_NONE) {
+		fputs("no match (404)\n", stdout);
+	} else if (m->decision == INGROUTE_DECISION_PATH) {
+		text_backend(m);
+		printf(" (Ingress %s/%s, %s %s %s)\n", m->ingress_ns, m->ingress_name,
+		       *m->rule_host ? m->rule_host : "any host",
+		       type_name(m->path_type), m->rule_path);
+	} else {
+		fputs("default ", stdout);
+		text_backend(m);
+		if (m->ingress_ns)
+			printf(" (Ingress %s/%s)\n", m->ingress_ns, m->ingress_name);
+		else
+			fputs(" (--default-backend)\n", stdout);
+	}
+}
+
 /* Bytes of a field of -o wide: tabs and line ends would split a row. */
 static void wide_field(const char *s, size_t n)
 {
@@ -593,21 +628,7 @@ static void route_one(cli *c, const char *target, size_t tlen)
 	} else {
 		fwrite(t, 1, tlen, stdout);
 		fputs(" -> ", stdout);
-		if (m.decision == INGROUTE_DECISION_NONE) {
-			fputs("no match (404)\n", stdout);
-		} else if (m.decision == INGROUTE_DECISION_PATH) {
-			text_backend(&m);
-			printf(" (Ingress %s/%s, %s %s %s)\n", m.ingress_ns, m.ingress_name,
-			       *m.rule_host ? m.rule_host : "any host",
-			       type_name(m.path_type), m.rule_path);
-		} else {
-			fputs("default ", stdout);
-			text_backend(&m);
-			if (m.ingress_ns)
-				printf(" (Ingress %s/%s)\n", m.ingress_ns, m.ingress_name);
-			else
-				fputs(" (--default-backend)\n", stdout);
-		}
+		text_answer(&m);
 	}
 	free(t);
 }
@@ -720,7 +741,8 @@ static void text_json_ingress(const json *i)
 		fputs("--default-backend", stdout);
 }
 
-static int cmd_explain(cli *c, int argc, char **argv)
+/* The explanation of target by router r as text, or its JSON. */
+static int explain_target(ingroute_router *r, const char *target, int as_json)
 {
 	const char *host, *path;
 	size_t hlen, plen;
@@ -729,17 +751,13 @@ static int cmd_explain(cli *c, int argc, char **argv)
 	const json *k, *v;
 	int rc;
 
-	if (argc != 1) {
-		fprintf(stderr, "ingroute explain: give exactly one TARGET\n");
-		return EXIT_USAGE;
-	}
-	split_target(argv[0], &host, &hlen, &path, &plen);
-	if ((rc = ingroute_router_explain(c->router, host, hlen, path, plen, &out,
+	split_target(target, &host, &hlen, &path, &plen);
+	if ((rc = ingroute_router_explain(r, host, hlen, path, plen, &out,
 	                                  NULL)) != 0) {
 		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
 		return EXIT_FAIL;
 	}
-	if (c->json) {
+	if (as_json) {
 		printf("%s\n", out);
 		ingroute_free(out);
 		return EXIT_OK;
@@ -751,7 +769,7 @@ static int cmd_explain(cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	k = jobj(j, "normalized");
-	printf("target       %s\n", argv[0]);
+	printf("target       %s\n", target);
 	printf("host         %s%s\n", *jstr(k, "host") ? jstr(k, "host") : "(none)",
 	       json_str(k, "hostNote") ? "  -- only rules without a host apply" : "");
 	printf("path         %s%s\n", jstr(k, "path"),
@@ -803,6 +821,15 @@ static int cmd_explain(cli *c, int argc, char **argv)
 	fputs("\n", stdout);
 	json_free(j);
 	return EXIT_OK;
+}
+
+static int cmd_explain(cli *c, int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "ingroute explain: give exactly one TARGET\n");
+		return EXIT_USAGE;
+	}
+	return explain_target(c->router, argv[0], c->json);
 }
 
 /* ---- dump */
@@ -944,12 +971,231 @@ static int cmd_check(cli *c)
 	return errors || c->load_failed ? EXIT_FAIL : EXIT_OK;
 }
 
+/* ---- diff */
+
+/* The requests a diff routes: given, or made from both configurations. */
+typedef struct trace {
+	char **t;
+	size_t n, cap;
+} trace;
+
+static int trace_add(trace *tr, const char *host, const char *path, size_t plen)
+{
+	size_t hl = strlen(host), i;
+	char *s;
+
+	if (tr->n == tr->cap) {
+		size_t cap = tr->cap ? tr->cap * 2 : 256;
+		char **t = realloc(tr->t, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		tr->t = t;
+		tr->cap = cap;
+	}
+	if (!(s = malloc(hl + plen + 1)))
+		return -1;
+	memcpy(s, host, hl);
+	memcpy(s + hl, path, plen);
+	s[hl + plen] = '\0';
+	for (i = 0; i < tr->n; i++)	/* a few hundred: a scan is fine */
+		if (strcmp(tr->t[i], s) == 0) {
+			free(s);
+			return 0;
+		}
+	tr->t[tr->n++] = s;
+	return 0;
+}
+
+static void trace_free(trace *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->n; i++)
+		free(tr->t[i]);
+	free(tr->t);
+}
+
+/*
+ * The requests that tell two configurations apart, from one router's
+ * table: for every host (a name under a wildcard, none for rules without
+ * a host) its root and an unknown path, and for every rule's path the
+ * path itself, with a trailing slash, one element deeper, with a byte
+ * more (a near miss that is no element prefix), and its parent.
+ */
+static int trace_from(trace *tr, ingroute_router *r)
+{
+	static const char unknown_host[] = "unknown.invalid";
+	char *out = NULL, host[300];
+	const json *k, *p;
+	json *j;
+	int rc = 0;
+
+	if (ingroute_router_dump(r, &out, NULL) != 0)
+		return -1;
+	j = json_parse(out);
+	ingroute_free(out);
+	if (!j)
+		return -1;
+	rc |= trace_add(tr, unknown_host, "/", 1);
+	for (k = jkids(j, "virtualHosts"); k && !rc; k = k->next) {
+		const char *h = jstr(k, "host");
+
+		if (h[0] == '*')
+			snprintf(host, sizeof(host), "a%s", h + 1);
+		else
+			snprintf(host, sizeof(host), "%s", h);
+		rc |= trace_add(tr, host, "/", 1);
+		rc |= trace_add(tr, host, "/ingroute-diff-unknown", 22);
+		for (p = jkids(k, "paths"); p && !rc; p = p->next) {
+			const char *path = jstr(p, "path");
+			size_t n = strlen(path), e;
+			char buf[8192];
+
+			if (n == 0 || path[0] != '/' || n + 3 > sizeof(buf))
+				continue;
+			rc |= trace_add(tr, host, path, n);
+			memcpy(buf, path, n);
+			if (path[n - 1] != '/') {
+				memcpy(buf + n, "/", 1);
+				rc |= trace_add(tr, host, buf, n + 1);
+				memcpy(buf + n, "x", 1);
+				rc |= trace_add(tr, host, buf, n + 1);
+				memcpy(buf + n, "/x", 2);
+				rc |= trace_add(tr, host, buf, n + 2);
+			} else {
+				memcpy(buf + n, "x", 1);
+				rc |= trace_add(tr, host, buf, n + 1);
+			}
+			/* the parent: "/cart/checkout" -> "/cart", "/v1/" -> "/" */
+			e = n > 1 && path[n - 1] == '/' ? n - 1 : n;
+			while (e > 0 && path[e - 1] != '/')
+				e--;
+			rc |= trace_add(tr, host, path, e > 1 ? e - 1 : 1);
+		}
+	}
+	json_free(j);
+	return rc;
+}
+
+/* The same answer: the same decision and the same backend. Which rule
+ * gave it may differ (an HTTPRoute's rule is not an Ingress's). */
+static int same_answer(const ingroute_match *a, const ingroute_match *b)
+{
+#define STR_EQ(x, y) (((x) == NULL) == ((y) == NULL) && (!(x) || strcmp((x), (y)) == 0))
+	if (a->decision != b->decision)
+		return 0;
+	if (a->decision == INGROUTE_DECISION_NONE)
+		return 1;
+	return a->backend_kind == b->backend_kind &&
+	       STR_EQ(a->backend_ns, b->backend_ns) && STR_EQ(a->service, b->service) &&
+	       STR_EQ(a->port_name, b->port_name) && a->port_number == b->port_number &&
+	       STR_EQ(a->resource_api_group, b->resource_api_group) &&
+	       STR_EQ(a->resource_kind, b->resource_kind) &&
+	       STR_EQ(a->resource_name, b->resource_name);
+#undef STR_EQ
+}
+
+/* Loads the --against sources into a ruleset of their own and compiles
+ * them, with the same options. */
+static ingroute_router *load_against(cli *c)
+{
+	ingroute_ruleset *mine = c->rs, *rs = NULL;
+	ingroute_diags *d = NULL;
+	ingroute_router *r = NULL;
+	size_t i;
+	int rc = ingroute_ruleset_new(&rs, &c->opts);
+
+	if (rc == 0)
+		rc = ingroute_diags_new(&d, NULL);
+	c->rs = rs;
+	for (i = 0; rc == 0 && i < c->nagainst; i++)
+		if ((rc = load_one(c, c->against[i], d)) != 0)
+			fprintf(stderr, "ingroute diff: --against %s: %s\n",
+			        c->against[i], ingroute_strerror(rc));
+	c->rs = mine;
+	if (rc == 0 && (rc = ingroute_router_compile(&r, rs, d)) != 0)
+		fprintf(stderr, "ingroute: cannot compile: %s\n", ingroute_strerror(rc));
+	if (d && !c->quiet && ingroute_diags_count(d)) {
+		fputs("ingroute diff: --against:\n", stderr);
+		print_diags(d, stderr, 0);
+	}
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+	return rc == 0 ? r : NULL;
+}
+
+static int cmd_diff(cli *c, int argc, char **argv)
+{
+	ingroute_router *other;
+	trace tr = { NULL, 0, 0 };
+	size_t i, differ = 0;
+	int rc = 0;
+
+	if (!(other = load_against(c)))
+		return EXIT_FAIL;
+	if (argc == 1 && strcmp(argv[0], "-") == 0) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while (rc == 0 && (n = getline(&line, &cap, stdin)) > 0) {
+			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				n--;
+			if (n > 0)
+				rc = trace_add(&tr, "", line, (size_t)n);
+		}
+		free(line);
+	} else if (argc > 0) {
+		for (i = 0; rc == 0 && i < (size_t)argc; i++)
+			rc = trace_add(&tr, "", argv[i], strlen(argv[i]));
+	} else {
+		rc = trace_from(&tr, c->router) | trace_from(&tr, other);
+	}
+	if (rc != 0) {
+		fprintf(stderr, "ingroute diff: %s\n", ingroute_strerror(INGROUTE_ENOMEM));
+		trace_free(&tr);
+		ingroute_router_unref(other);
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < tr.n; i++) {
+		const char *host, *path;
+		size_t hlen, plen;
+		ingroute_match a, b;
+
+		split_target(tr.t[i], &host, &hlen, &path, &plen);
+		a.size = b.size = sizeof(a);
+		ingroute_router_match(c->router, host, hlen, path, plen, &a);
+		ingroute_router_match(other, host, hlen, path, plen, &b);
+		if (same_answer(&a, &b))
+			continue;
+		differ++;
+		printf("%s\n  -f:        ", tr.t[i]);
+		text_answer(&a);
+		fputs("  --against: ", stdout);
+		text_answer(&b);
+		if (c->explain) {
+			puts("  -f explains:");
+			explain_target(c->router, tr.t[i], 0);
+			puts("  --against explains:");
+			explain_target(other, tr.t[i], 0);
+		}
+	}
+	printf("%zu request%s, %zu routed differently\n", tr.n, tr.n == 1 ? "" : "s",
+	       differ);
+	trace_free(&tr);
+	ingroute_router_unref(other);
+	if (fflush(stdout) != 0)
+		return EXIT_FAIL;
+	return differ ? EXIT_FAIL : EXIT_OK;
+}
+
 /* ---- main */
 
 enum {
 	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
 	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS,
-	O_FAIL_UNMATCHED, O_STATS,
+	O_FAIL_UNMATCHED, O_STATS, O_AGAINST, O_EXPLAIN,
 	O_MAX_INPUT_BYTES, O_MAX_DEPTH, O_MAX_NODES, O_MAX_ALIAS_NODES,
 	O_MAX_ALIAS_BYTES, O_MAX_SCALAR_BYTES, O_MAX_DIAGNOSTICS
 };
@@ -962,6 +1208,8 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "fail-unmatched", no_argument, NULL, O_FAIL_UNMATCHED },
 	{ "stats", no_argument, NULL, O_STATS },
+	{ "against", required_argument, NULL, O_AGAINST },
+	{ "explain", no_argument, NULL, O_EXPLAIN },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "class", required_argument, NULL, O_CLASS },
 	{ "default-class", no_argument, NULL, O_DEFAULT_CLASS },
@@ -1110,6 +1358,7 @@ static void free_lists(cli *c)
 {
 	free(c->files);
 	free(c->previous);
+	free(c->against);
 }
 
 int main(int argc, char **argv)
@@ -1136,14 +1385,16 @@ int main(int argc, char **argv)
 		return argc > 2 ? command_help(argv[2], stdout) : (usage(stdout), EXIT_OK);
 	c.cmd = argv[1];
 	if (strcmp(c.cmd, "check") && strcmp(c.cmd, "match") &&
-	    strcmp(c.cmd, "explain") && strcmp(c.cmd, "dump")) {
+	    strcmp(c.cmd, "explain") && strcmp(c.cmd, "dump") &&
+	    strcmp(c.cmd, "diff")) {
 		fprintf(stderr, "ingroute: unknown command '%s'\n", c.cmd);
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	c.files = calloc((size_t)argc, sizeof(char *));
 	c.previous = calloc((size_t)argc, sizeof(char *));
-	if (!c.files || !c.previous) {
+	c.against = calloc((size_t)argc, sizeof(char *));
+	if (!c.files || !c.previous || !c.against) {
 		free_lists(&c);
 		return EXIT_FAIL;
 	}
@@ -1171,6 +1422,8 @@ int main(int argc, char **argv)
 			break;
 		case O_FAIL_UNMATCHED: c.fail_unmatched = 1; break;
 		case O_STATS: c.stats = 1; break;
+		case O_AGAINST: c.against[c.nagainst++] = optarg; break;
+		case O_EXPLAIN: c.explain = 1; break;
 		case O_STRICT: c.opts.flags |= INGROUTE_OPT_STRICT; break;
 		case O_CLASS: c.opts.ingress_class = optarg; break;
 		case O_DEFAULT_CLASS: c.opts.flags |= INGROUTE_OPT_DEFAULT_CLASS; break;
@@ -1244,6 +1497,13 @@ int main(int argc, char **argv)
 		free_lists(&c);
 		return EXIT_USAGE;
 	}
+	if ((strcmp(c.cmd, "diff") == 0) != (c.nagainst > 0)) {
+		fprintf(stderr, c.nagainst ? "ingroute: --against is for diff\n"
+		                           : "ingroute diff: give --against PATH, the "
+		                             "configuration to compare with\n");
+		free_lists(&c);
+		return EXIT_USAGE;
+	}
 	if (options_refused(&c.opts)) {
 		free_lists(&c);
 		return EXIT_USAGE;
@@ -1262,6 +1522,8 @@ int main(int argc, char **argv)
 			rc = cmd_match(&c, argc, argv);
 		} else if (strcmp(c.cmd, "explain") == 0) {
 			rc = cmd_explain(&c, argc, argv);
+		} else if (strcmp(c.cmd, "diff") == 0) {
+			rc = cmd_diff(&c, argc, argv);
 		} else {
 			rc = cmd_dump(&c);
 		}

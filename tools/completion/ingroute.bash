@@ -8,7 +8,7 @@ _ingroute()
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	}
-	local commands="check match explain dump help"
+	local commands="check match explain dump diff help"
 	local common="-f --filename --class --default-class --namespace
 		--impl-specific --fallthrough --no-normalize --default-backend
 		--strict --previous --json -o --output --stats --max-input-bytes
@@ -20,7 +20,7 @@ _ingroute()
 		return
 	fi
 	case $prev in
-	-f|--filename|--previous)
+	-f|--filename|--previous|--against)
 		# a file, a directory, or - for standard input
 		COMPREPLY=($(compgen -f -X '!*.@(yaml|yml|json)' -- "$cur") \
 		           $(compgen -d -- "$cur"))
@@ -38,7 +38,10 @@ _ingroute()
 	esac
 	case ${words[1]} in
 	help)
-		COMPREPLY=($(compgen -W "check match explain dump" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "check match explain dump diff" -- "$cur")) ;;
+	diff)
+		[[ $cur == -* ]] &&
+			COMPREPLY=($(compgen -W "$common --against --explain -q --quiet" -- "$cur")) ;;
 	match)
 		[[ $cur == -* ]] &&
 			COMPREPLY=($(compgen -W "$common -q --quiet --fail-unmatched" -- "$cur")) ;;
