@@ -981,7 +981,7 @@ typedef struct trace {
 
 static int trace_add(trace *tr, const char *host, const char *path, size_t plen)
 {
-	size_t hl = strlen(host), i;
+	size_t hl = strlen(host);
 	char *s;
 
 	if (tr->n == tr->cap) {
@@ -998,13 +998,30 @@ static int trace_add(trace *tr, const char *host, const char *path, size_t plen)
 	memcpy(s, host, hl);
 	memcpy(s + hl, path, plen);
 	s[hl + plen] = '\0';
-	for (i = 0; i < tr->n; i++)	/* a few hundred: a scan is fine */
-		if (strcmp(tr->t[i], s) == 0) {
-			free(s);
-			return 0;
-		}
 	tr->t[tr->n++] = s;
 	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted, each request once: both tables name most of the same ones. */
+static void trace_unique(trace *tr)
+{
+	size_t i, k = 0;
+
+	if (tr->n == 0)
+		return;
+	qsort(tr->t, tr->n, sizeof(*tr->t), cmp_str);
+	for (i = 1; i < tr->n; i++) {
+		if (strcmp(tr->t[i], tr->t[k]) == 0)
+			free(tr->t[i]);
+		else
+			tr->t[++k] = tr->t[i];
+	}
+	tr->n = k + 1;
 }
 
 static void trace_free(trace *tr)
@@ -1151,6 +1168,7 @@ static int cmd_diff(cli *c, int argc, char **argv)
 			rc = trace_add(&tr, "", argv[i], strlen(argv[i]));
 	} else {
 		rc = trace_from(&tr, c->router) | trace_from(&tr, other);
+		trace_unique(&tr);
 	}
 	if (rc != 0) {
 		fprintf(stderr, "ingroute diff: %s\n", ingroute_strerror(INGROUTE_ENOMEM));
