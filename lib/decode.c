@@ -941,19 +941,51 @@ typedef struct walk {
 
 static int replay(ig_decoder *d, uint32_t item);
 
+/* One entry of status.loadBalancer.ingress: ip, hostname, ports. */
+static void decode_lb_ingress(dec *d, const ig_node *e)
+{
+	static const char *const fields[] = { "ip", "hostname", "ports", NULL };
+	static const char *const port_fields[] = { "port", "protocol", "error",
+	                                           NULL };
+	const ig_node *ports;
+	size_t j, mark;
+	ig_str str;
+	int32_t v;
+
+	if (want_map(d, e) <= 0)
+		return;
+	check_fields(d, e, fields);
+	field_str(d, e, "ip", &str);
+	field_str(d, e, "hostname", &str);
+	ports = ingroute__map_get(e, "ports");
+	mark = push_field(d, "ports");
+	if (want_seq(d, ports) > 0) {
+		for (j = 0; j < ports->n; j++) {
+			const ig_node *p = ports->u.kids[j];
+			size_t m2 = push_index(d, j), m3;
+
+			if (want_map(d, p) > 0) {
+				check_fields(d, p, port_fields);
+				m3 = push_field(d, "port");
+				read_int32(d, ingroute__map_get(p, "port"), &v);
+				pop(d, m3);
+				field_str(d, p, "protocol", &str);
+				field_str(d, p, "error", &str);
+			}
+			pop(d, m2);
+		}
+	}
+	pop(d, mark);
+}
+
 /* Ingress status, as `kubectl get -o yaml` prints it: checked for the
  * shape the API server decodes, and otherwise ignored. */
 static void decode_status(dec *d, const ig_node *st)
 {
 	static const char *const status_fields[] = { "loadBalancer", NULL };
 	static const char *const lb_fields[] = { "ingress", NULL };
-	static const char *const ing_fields[] = { "ip", "hostname", "ports", NULL };
-	static const char *const port_fields[] = { "port", "protocol", "error",
-	                                           NULL };
-	const ig_node *lb, *list, *ports;
-	size_t i, j, m1, m2, m3, m4;
-	ig_str str;
-	int32_t v;
+	const ig_node *lb, *list;
+	size_t i, m1, m2, m3;
 
 	if (want_map(d, st) <= 0)
 		return;
@@ -964,33 +996,12 @@ static void decode_status(dec *d, const ig_node *st)
 		check_fields(d, lb, lb_fields);
 		list = ingroute__map_get(lb, "ingress");
 		m2 = push_field(d, "ingress");
-		for (i = 0; want_seq(d, list) > 0 && i < list->n; i++) {
-			const ig_node *e = list->u.kids[i];
-
-			m3 = push_index(d, i);
-			if (want_map(d, e) > 0) {
-				check_fields(d, e, ing_fields);
-				field_str(d, e, "ip", &str);
-				field_str(d, e, "hostname", &str);
-				ports = ingroute__map_get(e, "ports");
-				m4 = push_field(d, "ports");
-				for (j = 0; want_seq(d, ports) > 0 && j < ports->n; j++) {
-					const ig_node *p = ports->u.kids[j];
-					size_t m5 = push_index(d, j), m6;
-
-					if (want_map(d, p) > 0) {
-						check_fields(d, p, port_fields);
-						m6 = push_field(d, "port");
-						read_int32(d, ingroute__map_get(p, "port"), &v);
-						pop(d, m6);
-						field_str(d, p, "protocol", &str);
-						field_str(d, p, "error", &str);
-					}
-					pop(d, m5);
-				}
-				pop(d, m4);
+		if (want_seq(d, list) > 0) {
+			for (i = 0; i < list->n; i++) {
+				m3 = push_index(d, i);
+				decode_lb_ingress(d, list->u.kids[i]);
+				pop(d, m3);
 			}
-			pop(d, m3);
 		}
 		pop(d, m2);
 	}
@@ -1140,22 +1151,36 @@ static const char *printable(const char *s, size_t n, char *buf, size_t cap)
 static int decode_object(walk *w, const ig_node *node, span list_kind,
                          span list_version, int depth);
 
-static void skipped(walk *w, const ig_node *node, int severity, span kind,
-                    span version, const char *why)
+/* Room for a document's kind, namespace and name as written. */
+typedef struct doc_names {
+	char kind[128], ns[256], name[256];
+} doc_names;
+
+/* The subject of a diagnostic about a document that is not decoded: its
+ * kind, namespace and name as written (printable; NULs shown). */
+static ig_diag_ctx about_document(walk *w, const ig_node *node, span kind,
+                                  doc_names *b)
 {
 	const ig_node *meta = ingroute__map_get(node, "metadata");
 	const ig_node *ns = ingroute__map_get(meta, "namespace");
 	const ig_node *name = ingroute__map_get(meta, "name");
-	char kindbuf[128], nsbuf[256], namebuf[256], verbuf[128];
-	ig_diag_ctx about;
 
-	about = ig_diag_about(w->dc,
-		printable(kind.s, kind.n, kindbuf, sizeof(kindbuf)),
+	return ig_diag_about(w->dc,
+		printable(kind.s, kind.n, b->kind, sizeof(b->kind)),
 		ns && ns->type == IG_SCALAR
-			? printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf)) : NULL,
+			? printable(ns->u.str, ns->n, b->ns, sizeof(b->ns)) : NULL,
 		name && name->type == IG_SCALAR
-			? printable(name->u.str, name->n, namebuf, sizeof(namebuf))
+			? printable(name->u.str, name->n, b->name, sizeof(b->name))
 			: NULL);
+}
+
+static void skipped(walk *w, const ig_node *node, int severity, span kind,
+                    span version, const char *why)
+{
+	doc_names b;
+	ig_diag_ctx about = about_document(w, node, kind, &b);
+	char verbuf[128];
+
 	ingroute__diag(&about, severity, INGROUTE_D_SKIPPED_KIND, node->pos, NULL,
 	               "skipped: %s (apiVersion %s)", why, version.s
 	               ? printable(version.s, version.n, verbuf, sizeof(verbuf))
@@ -1164,20 +1189,11 @@ static void skipped(walk *w, const ig_node *node, int severity, span kind,
 
 static void unserved(walk *w, const ig_node *node, span kind, span version)
 {
-	const ig_node *meta = ingroute__map_get(node, "metadata");
-	const ig_node *ns = ingroute__map_get(meta, "namespace");
-	const ig_node *name = ingroute__map_get(meta, "name");
 	const ig_node *at = ingroute__map_get(node, "apiVersion");
-	char kindbuf[128], nsbuf[256], namebuf[256], verbuf[128];
-	ig_diag_ctx about;
+	doc_names b;
+	ig_diag_ctx about = about_document(w, node, kind, &b);
+	char verbuf[128];
 
-	printable(kind.s, kind.n, kindbuf, sizeof(kindbuf));
-	about = ig_diag_about(w->dc, kindbuf,
-		ns && ns->type == IG_SCALAR
-			? printable(ns->u.str, ns->n, nsbuf, sizeof(nsbuf)) : NULL,
-		name && name->type == IG_SCALAR
-			? printable(name->u.str, name->n, namebuf, sizeof(namebuf))
-			: NULL);
 	if (!version.s)
 		ingroute__diag(&about, INGROUTE_ERROR, INGROUTE_D_UNSERVED, node->pos,
 		               NULL, "Object 'apiVersion' is missing");
@@ -1185,8 +1201,8 @@ static void unserved(walk *w, const ig_node *node, span kind, span version)
 		ingroute__diag(&about, INGROUTE_ERROR, INGROUTE_D_UNSERVED,
 		               at ? at->pos : node->pos, NULL,
 		               "no matches for kind \"%s\" in version \"%s\"",
-		               kindbuf, printable(version.s, version.n, verbuf,
-		                                  sizeof(verbuf)));
+		               b.kind, printable(version.s, version.n, verbuf,
+		                                 sizeof(verbuf)));
 }
 
 static int decode_list(walk *w, const ig_node *items_node, span kind,
