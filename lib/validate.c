@@ -647,7 +647,9 @@ static void validate_tls(val *v, const ig_object *o)
 }
 
 /* A string as Go's encoding/json writes it, for the values the server
- * prints as JSON (lists, owner references). */
+ * prints as JSON (lists, owner references): with \n, \r, \t and
+ * HTML-safe escapes for '<', '>' and '&', which ingroute__buf_json(), the
+ * writer of the library's own JSON, does not use. */
 static void json_str(ig_buf *b, const char *s, size_t n)
 {
 	size_t i;
