@@ -419,6 +419,21 @@ static void required(val *v, ig_pos pos, const fld *f, const char *detail)
 
 /* ---- networking/validation */
 
+/* A required field that is a path segment name (a reference's kind or
+ * name); at is where the reference is, for one that is absent. */
+static void path_segment(val *v, ig_pos at, const fld *f, const ig_str *s)
+{
+	msgs ms;
+
+	if (!s->len) {
+		required(v, s->s ? s->pos : at, f, "");
+		return;
+	}
+	memset(&ms, 0, sizeof(ms));
+	path_segment_name(s->s, s->len, &ms);
+	invalid_each(v, s->pos, f, s, &ms);
+}
+
 /* apiGroup, kind and name of a reference to another object (a resource
  * backend, an IngressClass's parameters). */
 static void typed_ref(val *v, ig_pos at, const fld *parent,
@@ -434,20 +449,8 @@ static void typed_ref(val *v, ig_pos at, const fld *parent,
 		dns1123_subdomain(group->s, group->len, &ms);
 		invalid_each(v, group->pos, &fg, group, &ms);
 	}
-	if (!kind->len) {
-		required(v, kind->s ? kind->pos : at, &fk, "");
-	} else {
-		memset(&ms, 0, sizeof(ms));
-		path_segment_name(kind->s, kind->len, &ms);
-		invalid_each(v, kind->pos, &fk, kind, &ms);
-	}
-	if (!name->len) {
-		required(v, name->s ? name->pos : at, &fn, "");
-	} else {
-		memset(&ms, 0, sizeof(ms));
-		path_segment_name(name->s, name->len, &ms);
-		invalid_each(v, name->pos, &fn, name, &ms);
-	}
+	path_segment(v, at, &fk, kind);
+	path_segment(v, at, &fn, name);
 }
 
 static void validate_backend(val *v, const ig_backend *b, const fld *fb)
