@@ -222,7 +222,8 @@ enum ingroute_diag_code {
 	INGROUTE_D_INVALID = 6,
 	/** A field the API does not define (warning). */
 	INGROUTE_D_UNKNOWN_FIELD = 7,
-	/** An object that is not a v1 Ingress or IngressClass was skipped. */
+	/** An object of a kind ingroute does not read (docs/semantics.md
+	 * §1.2) was skipped. */
 	INGROUTE_D_SKIPPED_KIND = 8,
 	/** An Ingress of another class is not served. */
 	INGROUTE_D_CLASS = 9,
@@ -381,8 +382,10 @@ INGROUTE_API void ingroute_ruleset_free(ingroute_ruleset *rs);
  *
  * Loading is all or nothing for the buffer: on a syntax error, a limit, an
  * allocation failure, or (strict) any error, the ruleset is unchanged.
- * Otherwise every valid v1 Ingress and IngressClass is added, replacing one
- * with the same namespace/name (a note says so); invalid objects are
+ * Otherwise every valid v1 Ingress and IngressClass is added (and, from
+ * 0.5, every valid Gateway API object and the Services and Namespaces
+ * its references read: docs/semantics.md §9), replacing one with the
+ * same kind and namespace/name (a note says so); invalid objects are
  * dropped with every error reported, and an invalid object never replaces
  * a valid one (an INGROUTE_D_KEPT error names the version kept). Objects
  * of other kinds are skipped with a note. One object's JSON, as a watch
@@ -445,7 +448,9 @@ INGROUTE_API int ingroute_ruleset_reload_buffer(ingroute_ruleset *rs,
 /**
  * Removes one object by kind and key, as a watch's DELETED event does.
  * kind is "Ingress" (ns NULL: the default namespace) or "IngressClass"
- * (ns ignored). Applying an object (ADDED, MODIFIED) is
+ * (ns ignored); from 0.5 also "HTTPRoute", "Gateway", "ReferenceGrant",
+ * "Service" (ns NULL: the default namespace), "GatewayClass" and
+ * "Namespace" (ns ignored). Applying an object (ADDED, MODIFIED) is
  * ingroute_ruleset_load_buffer() with its JSON. Returns 0,
  * INGROUTE_ENOENT if there is none, INGROUTE_EINVAL for NULL arguments or
  * another kind. @since 0.3

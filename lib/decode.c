@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "decode.h"
+#include "decode-gateway.h"
 #include "decode-walk.h"
 
 /* ---- Ingress fields */
@@ -556,6 +557,10 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	                                              "status", NULL };
 	static const char *const class_fields[] = { "apiVersion", "kind",
 	                                            "metadata", "spec", NULL };
+	int cluster = kind == IG_OBJ_CLASS || kind == IG_OBJ_GATEWAY_CLASS ||
+	              kind == IG_OBJ_NAMESPACE;
+	/* Services and Namespaces are read for a few fields, not checked. */
+	int core = kind == IG_OBJ_SERVICE || kind == IG_OBJ_NAMESPACE;
 	ig_diag_ctx about;
 	ig_object *o;
 	dec d;
@@ -586,7 +591,7 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		const ig_node *ns = ingroute__map_get(meta, "namespace");
 
 		about = ig_diag_about(w->dc, ingroute__object_kind_name(o),
-			kind == IG_OBJ_CLASS ? NULL
+			cluster ? NULL
 			: ns && ns->type == IG_SCALAR && ns->skind == IG_S_STR && ns->n
 				? ns->u.str : w->o->default_ns,
 			nm && nm->type == IG_SCALAR && nm->skind == IG_S_STR
@@ -594,7 +599,9 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	}
 	d.dc = &about;
 	check_duplicates(&d, node);
-	check_fields(&d, node, kind == IG_OBJ_INGRESS ? ingress_fields : class_fields);
+	if (!core)
+		check_fields(&d, node, kind == IG_OBJ_CLASS ? class_fields
+		                                            : ingress_fields);
 	decode_metadata(&d, ingroute__map_get(node, "metadata"));
 	if (kind == IG_OBJ_INGRESS) {
 		size_t mark = push_field(&d, "status");
@@ -619,7 +626,7 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 			o->generated = 1;
 		}
 	}
-	if (kind == IG_OBJ_INGRESS && (!o->ns.s || o->ns.len == 0)) {
+	if (!cluster && (!o->ns.s || o->ns.len == 0)) {
 		o->ns.s = ingroute__arena_strndup(&o->arena, w->o->default_ns,
 		                                  strlen(w->o->default_ns));
 		o->ns.len = (uint32_t)strlen(w->o->default_ns);
@@ -627,11 +634,13 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 		if (!o->ns.s)
 			d.oom = 1;
 	}
+	if (cluster) {
+		o->ns.s = NULL;
+		o->ns.len = 0;
+	}
 	if (kind == IG_OBJ_CLASS) {
 		const ig_str *def;
 
-		o->ns.s = NULL;
-		o->ns.len = 0;
 		def = ingroute__object_annotation(o, "ingressclass.kubernetes.io/is-default-class");
 		o->is_default = def && def->len == 4 && memcmp(def->s, "true", 4) == 0;
 	}
@@ -639,8 +648,10 @@ static int decode_typed(walk *w, const ig_node *node, int kind)
 	                      o->name.s ? o->name.s : "");
 	if (kind == IG_OBJ_INGRESS)
 		decode_ingress_spec(&d, ingroute__map_get(node, "spec"));
-	else
+	else if (kind == IG_OBJ_CLASS)
 		decode_class_spec(&d, ingroute__map_get(node, "spec"));
+	else
+		ingroute__decode_gateway_spec(&d, ingroute__map_get(node, "spec"));
 	if (d.path.failed)
 		d.oom = 1;
 	ingroute__buf_free(&d.path);
@@ -802,6 +813,7 @@ static int decode_object(walk *w, const ig_node *node, span list_kind,
 {
 	const ig_node *items_node;
 	span k, v;
+	int kind_id;
 
 	if (node->type != IG_MAP) {
 		ingroute__diag(w->dc, INGROUTE_ERROR, INGROUTE_D_OBJECT, node->pos, NULL,
@@ -822,13 +834,15 @@ static int decode_object(walk *w, const ig_node *node, span list_kind,
 	if ((span_is(k, "Ingress") || span_is(k, "IngressClass")) &&
 	    span_is(v, "networking.k8s.io/v1"))
 		return decode_typed(w, node, k.n == 7 ? IG_OBJ_INGRESS : IG_OBJ_CLASS);
+	if ((kind_id = ingroute__gateway_kind(k.s, k.n, v.s, v.n)) != 0)
+		return decode_typed(w, node, kind_id);
 	/* An Ingress the server does not serve: kubectl stops at it. */
 	if ((k.n == 7 && strncasecmp(k.s, "Ingress", 7) == 0) ||
 	    (k.n == 12 && strncasecmp(k.s, "IngressClass", 12) == 0)) {
 		unserved(w, node, k, v);
 		return 0;
 	}
-	skipped(w, node, INGROUTE_NOTE, k, v, "not an Ingress or IngressClass");
+	skipped(w, node, INGROUTE_NOTE, k, v, "not a kind ingroute reads");
 	return 0;
 }
 

@@ -30,9 +30,54 @@ const ig_str *ingroute__object_annotation(const ig_object *o, const char *key)
 	return NULL;
 }
 
+/* Indexed by enum ig_obj_kind. */
+static const char *const kind_names[] = {
+	"", "Ingress", "IngressClass", "GatewayClass", "Gateway", "HTTPRoute",
+	"ReferenceGrant", "Service", "Namespace"
+};
+
 const char *ingroute__object_kind_name(const ig_object *o)
 {
-	return o->kind == IG_OBJ_INGRESS ? "Ingress" : "IngressClass";
+	return o->kind < IG_ARRAY_LEN(kind_names) ? kind_names[o->kind] : "";
+}
+
+/* Indexed by enum ig_filter_type: the type's name, and the field of the
+ * filter that holds its settings. */
+static const char *const filter_types[][2] = {
+	{ "", "" },
+	{ "RequestHeaderModifier", "requestHeaderModifier" },
+	{ "ResponseHeaderModifier", "responseHeaderModifier" },
+	{ "RequestRedirect", "requestRedirect" },
+	{ "URLRewrite", "urlRewrite" },
+	{ "RequestMirror", "requestMirror" },
+	{ "ExtensionRef", "extensionRef" },
+};
+
+const char *ingroute__filter_type_name(int type)
+{
+	return type > 0 && type < (int)IG_ARRAY_LEN(filter_types)
+		? filter_types[type][0] : "";
+}
+
+const char *ingroute__filter_field_name(int type)
+{
+	return type > 0 && type < (int)IG_ARRAY_LEN(filter_types)
+		? filter_types[type][1] : "";
+}
+
+int ingroute__object_kind_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < IG_ARRAY_LEN(kind_names); i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return (int)i;
+	return 0;
+}
+
+int ingroute__object_is_gateway_api(const ig_object *o)
+{
+	return o->kind >= IG_OBJ_GATEWAY_CLASS;
 }
 
 /* Indexed by enum ig_path_type. */

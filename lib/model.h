@@ -92,7 +92,189 @@ typedef struct ig_params {
 	ig_str ns;
 } ig_params;
 
-enum ig_obj_kind { IG_OBJ_INGRESS = 1, IG_OBJ_CLASS = 2 };
+
+/* ---- Gateway API (gateway.networking.k8s.io/v1; docs/semantics.md §9) */
+
+/* A kind and its API group, as references write them. */
+typedef struct ig_gkind {
+	ig_pos pos;
+	ig_str group;
+	ig_str kind;
+} ig_gkind;
+
+/* A label selector: matchLabels and matchExpressions. */
+typedef struct ig_expr {
+	ig_pos pos;
+	ig_str key;
+	ig_str op;             /* In, NotIn, Exists, DoesNotExist */
+	ig_str *values;
+	uint32_t nvalues;
+} ig_expr;
+
+typedef struct ig_selector {
+	ig_pos pos;
+	ig_kv *labels;
+	uint32_t nlabels;
+	ig_expr *exprs;
+	uint32_t nexprs;
+} ig_selector;
+
+enum ig_from { IG_FROM_SAME = 0, IG_FROM_ALL, IG_FROM_SELECTOR, IG_FROM_NONE,
+               IG_FROM_OTHER };
+
+typedef struct ig_listener {
+	ig_pos pos;
+	ig_str name;
+	ig_str hostname;
+	ig_str protocol;
+	int32_t port;
+	ig_pos port_pos;
+	ig_str from_str;       /* allowedRoutes.namespaces.from */
+	uint8_t from;          /* enum ig_from; Same when absent */
+	ig_selector *selector; /* allowedRoutes.namespaces.selector */
+	ig_gkind *kinds;       /* allowedRoutes.kinds */
+	uint32_t nkinds;
+	uint8_t has_kinds;
+	uint8_t has_tls;
+} ig_listener;
+
+/* A parentRef, a backendRef, a mirror's backendRef: what a reference
+ * names, with the defaults of its kind not yet applied (absent fields
+ * have s == NULL). */
+typedef struct ig_ref {
+	ig_pos pos;
+	ig_str group;
+	ig_str kind;
+	ig_str ns;
+	ig_str name;
+	ig_str section;        /* parentRef sectionName */
+	int32_t port;          /* 0: absent */
+	ig_pos port_pos;
+} ig_ref;
+
+enum ig_match_type { IG_MT_EXACT = 1, IG_MT_PREFIX = 2, IG_MT_REGEX = 3,
+                     IG_MT_OTHER = 4 };
+
+/* A header or query parameter match. */
+typedef struct ig_value_match {
+	ig_pos pos;
+	ig_str type_str;
+	uint8_t type;          /* enum ig_match_type; Exact when absent */
+	ig_str name;
+	ig_str value;
+} ig_value_match;
+
+typedef struct ig_http_match {
+	ig_pos pos;
+	uint8_t has_path;
+	ig_pos path_pos;
+	ig_str path_type_str;
+	uint8_t path_type;     /* enum ig_match_type; PathPrefix when absent */
+	ig_str path_value;     /* "/" when absent */
+	ig_value_match *headers;
+	uint32_t nheaders;
+	ig_value_match *query;
+	uint32_t nquery;
+	ig_str method;
+} ig_http_match;
+
+enum ig_header_op { IG_HOP_SET = 1, IG_HOP_ADD = 2, IG_HOP_REMOVE = 3 };
+
+typedef struct ig_header_edit {
+	ig_pos pos;
+	uint8_t op;            /* enum ig_header_op */
+	ig_str name;
+	ig_str value;          /* s NULL for remove */
+} ig_header_edit;
+
+enum ig_filter_type {
+	IG_FT_REQUEST_HEADER = 1, IG_FT_RESPONSE_HEADER, IG_FT_REDIRECT,
+	IG_FT_REWRITE, IG_FT_MIRROR, IG_FT_EXTENSION, IG_FT_OTHER
+};
+
+enum ig_path_mod { IG_PM_NONE = 0, IG_PM_FULL = 1, IG_PM_PREFIX = 2,
+                   IG_PM_OTHER = 3 };
+
+typedef struct ig_filter {
+	ig_pos pos;
+	ig_str type_str;
+	uint8_t type;          /* enum ig_filter_type */
+	ig_pos body_pos;       /* the type's own field, or pos */
+	uint8_t has_body;      /* the field the type names is set */
+	uint8_t body_mask;     /* 1 << type of each type field set */
+	/* RequestHeaderModifier, ResponseHeaderModifier: set, add, remove
+	 * in that order */
+	ig_header_edit *edits;
+	uint32_t nedits;
+	/* RequestRedirect, URLRewrite */
+	ig_str scheme;
+	ig_str hostname;
+	ig_pos path_pos;
+	ig_str path_mod_str;
+	uint8_t path_mod;      /* enum ig_path_mod */
+	ig_str path_value;     /* replaceFullPath or replacePrefixMatch */
+	ig_str full_path;      /* as given, for the type's CEL rules */
+	ig_str prefix_path;
+	int32_t port;
+	ig_pos port_pos;
+	int32_t status;        /* statusCode; 302 when absent */
+	ig_pos status_pos;
+	/* RequestMirror */
+	ig_ref mirror;
+	int32_t percent;       /* -1 absent */
+	int32_t num, den;      /* fraction; den 100 when absent */
+	uint8_t has_fraction;
+	/* ExtensionRef */
+	ig_ref ext;
+} ig_filter;
+
+typedef struct ig_backend_ref {
+	ig_ref ref;
+	int32_t weight;        /* 1 when absent */
+	ig_pos weight_pos;
+	ig_filter *filters;
+	uint32_t nfilters;
+} ig_backend_ref;
+
+typedef struct ig_http_rule {
+	ig_pos pos;
+	ig_str name;
+	ig_http_match *matches;
+	uint32_t nmatches;     /* 0: the default match (PathPrefix /) */
+	ig_pos matches_pos;
+	ig_filter *filters;
+	uint32_t nfilters;
+	ig_pos filters_pos;
+	ig_backend_ref *backends;
+	uint32_t nbackends;
+} ig_http_rule;
+
+/* ReferenceGrant from[] and to[] entries. */
+typedef struct ig_grant {
+	ig_pos pos;
+	ig_str group;
+	ig_str kind;
+	ig_str ns;             /* from[] */
+	ig_str name;           /* to[]; absent: every name */
+} ig_grant;
+
+typedef struct ig_svc_port {
+	ig_pos pos;
+	ig_str name;
+	int32_t port;
+	ig_str app_protocol;
+} ig_svc_port;
+
+enum ig_obj_kind {
+	IG_OBJ_INGRESS = 1,
+	IG_OBJ_CLASS = 2,
+	IG_OBJ_GATEWAY_CLASS = 3,
+	IG_OBJ_GATEWAY = 4,
+	IG_OBJ_HTTPROUTE = 5,
+	IG_OBJ_GRANT = 6,      /* ReferenceGrant */
+	IG_OBJ_SERVICE = 7,    /* v1 Service: its name and ports */
+	IG_OBJ_NAMESPACE = 8   /* v1 Namespace: its labels */
+};
 
 /* An Ingress or an IngressClass, with everything it owns in its arena. */
 typedef struct ig_object {
@@ -136,10 +318,35 @@ typedef struct ig_object {
 	ig_tls *tls;
 	uint32_t ntls;
 
-	/* IngressClass */
+	/* IngressClass; GatewayClass (spec.controllerName) */
 	ig_str controller;
 	ig_params *params;     /* spec.parameters, when given */
 	uint8_t is_default;
+
+	uint8_t has_spec;      /* a Gateway API object's spec is given */
+	/* Gateway: spec.gatewayClassName is class_name */
+	ig_listener *listeners;
+	uint32_t nlisteners;
+	ig_pos listeners_pos;
+	/* HTTPRoute */
+	ig_ref *parents;
+	uint32_t nparents;
+	ig_pos parents_pos;
+	ig_str *hostnames;
+	uint32_t nhostnames;
+	ig_pos hostnames_pos;
+	ig_http_rule *http_rules;
+	uint32_t nhttp_rules;  /* 0: one default rule, not stored */
+	ig_pos rules_pos;
+	/* ReferenceGrant */
+	ig_grant *grant_from;
+	uint32_t ngrant_from;
+	ig_grant *grant_to;
+	uint32_t ngrant_to;
+	/* Service */
+	ig_svc_port *ports;
+	uint32_t nports;
+	ig_str svc_type;
 } ig_object;
 
 /* Frees an object and everything in its arena; NULL is a no-op. */
@@ -151,12 +358,21 @@ const ig_str *ingroute__object_annotation(const ig_object *o, const char *key);
 const char *ingroute__controller_key(const char *key, size_t n);
 /* How many of an object's annotations are such keys. */
 size_t ingroute__controller_keys(const ig_object *o);
-/* "Ingress" or "IngressClass". */
+/* The object's kind: "Ingress", "IngressClass", "HTTPRoute", ... */
 const char *ingroute__object_kind_name(const ig_object *o);
 /* The API's spelling of a path type (IG_PT_EXACT .. IG_PT_IMPL, the same
  * values as enum ingroute_path_type), or NULL for any other value. */
 const char *ingroute__path_type_name(int type);
 /* The path type a pathType string names, or IG_PT_OTHER. */
 int ingroute__path_type_parse(const char *s, size_t n);
+/* An HTTPRoute filter type's name ("URLRewrite") and the field holding
+ * its settings ("urlRewrite"), for IG_FT_REQUEST_HEADER .. IG_FT_EXTENSION;
+ * "" for any other value. */
+const char *ingroute__filter_type_name(int type);
+const char *ingroute__filter_field_name(int type);
+/* The enum ig_obj_kind a kind name spells, or 0. */
+int ingroute__object_kind_parse(const char *name);
+/* 1 for the kinds of the Gateway API and the core kinds it reads. */
+int ingroute__object_is_gateway_api(const ig_object *o);
 
 #endif /* INGROUTE_MODEL_H */

@@ -19,6 +19,7 @@
 
 #include "decode.h"
 #include "ruleset.h"
+#include "validate-gateway.h"
 #include "validate.h"
 
 /* The first published layouts end with these members. */
@@ -44,6 +45,12 @@ struct ingroute_ruleset {
 	size_t index_cap;          /* power of two, > 2 * n */
 	ig_object **classes;
 	size_t nclasses, cap_classes;
+	/* The Gateway API's objects, Services and Namespaces, arrival
+	 * order, with an index on (kind, namespace, name) */
+	ig_object **gw;
+	size_t ngw, cap_gw;
+	uint32_t *gw_index;        /* gw position + 1; 0 is empty */
+	size_t gw_index_cap;       /* power of two, > 2 * ngw */
 	uint64_t next_seq;
 	ig_keyset rejected;        /* Ingresses whose latest version failed
 	                            * validation */
@@ -273,6 +280,10 @@ void ingroute_ruleset_free(ingroute_ruleset *rs)
 		ingroute__object_free(rs->items[i]);
 	for (i = 0; i < rs->nclasses; i++)
 		ingroute__object_free(rs->classes[i]);
+	for (i = 0; i < rs->ngw; i++)
+		ingroute__object_free(rs->gw[i]);
+	ingroute__free(&a, rs->gw);
+	ingroute__free(&a, rs->gw_index);
 	ingroute__free(&a, rs->items);
 	ingroute__free(&a, rs->index);
 	ingroute__free(&a, rs->classes);
@@ -325,6 +336,74 @@ static void index_rebuild(ingroute_ruleset *rs)
 		rs->index[index_slot(rs, o->ns.s, o->ns.len, o->name.s, o->name.len)] =
 			(uint32_t)(i + 1);
 	}
+}
+
+/* The slot holding kind ns/name among the Gateway API's objects, or the
+ * empty slot where it would go. */
+static size_t gw_slot(const ingroute_ruleset *rs, int kind, const char *ns,
+                      size_t nslen, const char *name, size_t namelen)
+{
+	size_t mask = rs->gw_index_cap - 1;
+	size_t i = (size_t)(ingroute__key_hash(ns, nslen, name, namelen) ^
+	                    (uint64_t)kind) & mask;
+
+	while (rs->gw_index[i]) {
+		const ig_object *o = rs->gw[rs->gw_index[i] - 1];
+
+		if (o->kind == kind && same_key(o, ns, nslen, name, namelen))
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+static ig_object **find_gw(const ingroute_ruleset *rs, int kind,
+                           const char *ns, size_t nslen, const char *name,
+                           size_t namelen)
+{
+	size_t i;
+
+	if (!rs->gw_index_cap)
+		return NULL;
+	i = gw_slot(rs, kind, ns, nslen, name, namelen);
+	return rs->gw_index[i] ? &rs->gw[rs->gw_index[i] - 1] : NULL;
+}
+
+static void gw_rebuild(ingroute_ruleset *rs)
+{
+	size_t i;
+
+	memset(rs->gw_index, 0, rs->gw_index_cap * sizeof(*rs->gw_index));
+	for (i = 0; i < rs->ngw; i++) {
+		const ig_object *o = rs->gw[i];
+
+		rs->gw_index[gw_slot(rs, o->kind, o->ns.s, o->ns.len, o->name.s,
+		                     o->name.len)] = (uint32_t)(i + 1);
+	}
+}
+
+static int gw_reserve(ingroute_ruleset *rs, size_t more)
+{
+	size_t want = 16;
+
+	if (rs->ngw + more > UINT32_MAX - 1)
+		return INGROUTE_ELIMIT;
+	if (ingroute__grow(&rs->alloc, (void **)&rs->gw, &rs->cap_gw,
+	                   rs->ngw + more, sizeof(*rs->gw)) < 0)
+		return INGROUTE_ENOMEM;
+	while (want <= 2 * (rs->ngw + more))
+		want *= 2;
+	if (want > rs->gw_index_cap) {
+		uint32_t *idx = ingroute__calloc(&rs->alloc, want, sizeof(*idx));
+
+		if (!idx)
+			return INGROUTE_ENOMEM;
+		ingroute__free(&rs->alloc, rs->gw_index);
+		rs->gw_index = idx;
+		rs->gw_index_cap = want;
+		gw_rebuild(rs);
+	}
+	return 0;
 }
 
 /* Reserves room for `more` Ingresses and classes so that commit cannot
@@ -404,6 +483,26 @@ static int commit_class(ingroute_ruleset *rs, ig_object *o)
 	return changed;
 }
 
+static int commit_gw(ingroute_ruleset *rs, ig_object *o)
+{
+	size_t slot = gw_slot(rs, o->kind, o->ns.s, o->ns.len, o->name.s,
+	                      o->name.len);
+
+	if (rs->gw_index[slot]) {
+		ig_object **old = &rs->gw[rs->gw_index[slot] - 1];
+		int changed = (*old)->digest != o->digest;
+
+		o->seq = (*old)->seq;
+		ingroute__object_free(*old);
+		*old = o;
+		return changed;
+	}
+	o->seq = rs->next_seq++;
+	rs->gw[rs->ngw] = o;
+	rs->gw_index[slot] = (uint32_t)++rs->ngw;
+	return 1;
+}
+
 /* ---- loading */
 
 typedef struct stage {
@@ -414,6 +513,7 @@ typedef struct stage {
 	ig_object **objs;     /* the latest version of each key in this load */
 	size_t n, cap;
 	size_t nclasses;
+	size_t ngw;           /* staged objects of the Gateway API */
 	size_t nrejected;     /* staged Ingresses that failed validation */
 	uint32_t *index;      /* objs position + 1 by (kind, ns, name) */
 	size_t index_cap;
@@ -501,7 +601,9 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 	size_t slot;
 
 	if (errors == 0)
-		errors = ingroute__validate_object(o, about);
+		errors = ingroute__object_is_gateway_api(o)
+			? ingroute__validate_gateway(o, about)
+			: ingroute__validate_object(o, about);
 	o->rejected = errors != 0;
 	/* Keys are compared as bytes; an object without a name (rejected
 	 * for it) shares the empty name with every other such object. */
@@ -531,7 +633,10 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 	} else {
 		in_rs = o->kind == IG_OBJ_INGRESS
 			? find_item(st->rs, o->ns.s, o->ns.len, o->name.s, o->name.len)
-			: find_class(st->rs, o->name.s, o->name.len);
+			: o->kind == IG_OBJ_CLASS
+			? find_class(st->rs, o->name.s, o->name.len)
+			: find_gw(st->rs, o->kind, o->ns.s, o->ns.len, o->name.s,
+			          o->name.len);
 		if (in_rs && o->rejected)
 			kept_error(about, o, *in_rs);
 		/* A reload names only the objects it changes. */
@@ -547,6 +652,8 @@ static int on_object(void *ctx, ig_object *o, size_t errors,
 	st->index[slot] = (uint32_t)st->n;
 	if (o->kind == IG_OBJ_CLASS)
 		st->nclasses++;
+	else if (o->kind != IG_OBJ_INGRESS)
+		st->ngw++;
 	return 0;
 }
 
@@ -626,6 +733,8 @@ static int stage_prepare(stage *st, ig_key ***keys)
 			ning += st->objs[i]->kind == IG_OBJ_INGRESS;
 	rc = reserve(rs, ning, st->nclasses);
 	if (rc == 0)
+		rc = gw_reserve(rs, st->ngw);
+	if (rc == 0)
 		rc = ingroute__keyset_reserve(&rs->rejected, &rs->alloc,
 		                              st->nrejected);
 	*keys = NULL;
@@ -679,6 +788,11 @@ static size_t drop_unstaged(stage *st)
 	if (gone && rs->index_cap)
 		index_rebuild(rs);
 	gone += keep_staged(st, rs->classes, &rs->nclasses);
+	if (keep_staged(st, rs->gw, &rs->ngw)) {
+		gone++;
+		if (rs->gw_index_cap)
+			gw_rebuild(rs);
+	}
 	/* The sources' rejected keys are the whole set now. */
 	ingroute__keyset_clear(&rs->rejected, &rs->alloc);
 	return gone;
@@ -714,8 +828,10 @@ static int stage_finish(stage *st, int rc)
 			st->objs[i] = NULL;
 		} else if (o->kind == IG_OBJ_INGRESS) {
 			changed += (size_t)commit_ingress(rs, o);
-		} else {
+		} else if (o->kind == IG_OBJ_CLASS) {
 			changed += (size_t)commit_class(rs, o);
+		} else {
+			changed += (size_t)commit_gw(rs, o);
 		}
 	}
 	if (changed)
@@ -862,19 +978,19 @@ int ingroute_ruleset_remove(ingroute_ruleset *rs, const char *ns,
 	return ingroute_ruleset_delete(rs, "Ingress", ns, name);
 }
 
-int ingroute_ruleset_delete(ingroute_ruleset *rs, const char *kind,
+int ingroute_ruleset_delete(ingroute_ruleset *rs, const char *kind_name,
                             const char *ns, const char *name)
 {
 	ig_object **p, **base;
 	size_t at, *n;
 
-	if (!rs || !kind || !name)
+	if (!rs || !kind_name || !name)
 		return INGROUTE_EINVAL;
-	if (strcmp(kind, "IngressClass") == 0) {
+	if (strcmp(kind_name, "IngressClass") == 0) {
 		p = find_class(rs, name, strlen(name));
 		base = rs->classes;
 		n = &rs->nclasses;
-	} else if (strcmp(kind, "Ingress") == 0) {
+	} else if (strcmp(kind_name, "Ingress") == 0) {
 		if (!ns)
 			ns = rs->default_ns;
 		ingroute__keyset_del(&rs->rejected, &rs->alloc, ns, strlen(ns), name,
@@ -883,7 +999,16 @@ int ingroute_ruleset_delete(ingroute_ruleset *rs, const char *kind,
 		base = rs->items;
 		n = &rs->n;
 	} else {
-		return INGROUTE_EINVAL;
+		int kind = ingroute__object_kind_parse(kind_name);
+
+		if (kind < IG_OBJ_GATEWAY_CLASS)
+			return INGROUTE_EINVAL;
+		if (kind == IG_OBJ_GATEWAY_CLASS || kind == IG_OBJ_NAMESPACE || !ns)
+			ns = kind == IG_OBJ_GATEWAY_CLASS ||
+			     kind == IG_OBJ_NAMESPACE ? "" : rs->default_ns;
+		p = find_gw(rs, kind, ns, strlen(ns), name, strlen(name));
+		base = rs->gw;
+		n = &rs->ngw;
 	}
 	if (!p)
 		return INGROUTE_ENOENT;
@@ -893,6 +1018,8 @@ int ingroute_ruleset_delete(ingroute_ruleset *rs, const char *kind,
 	(*n)--;
 	if (base == rs->items)
 		index_rebuild(rs);
+	else if (base == rs->gw)
+		gw_rebuild(rs);
 	rs->generation++;
 	return 0;
 }

@@ -63,7 +63,7 @@ static int alnum(char c)
 }
 
 /* [a-z0-9]([-a-z0-9]*[a-z0-9])? */
-static int match_label(const char *s, size_t n)
+int ingroute__match_label(const char *s, size_t n)
 {
 	size_t i;
 
@@ -76,13 +76,13 @@ static int match_label(const char *s, size_t n)
 }
 
 /* LABEL(\.LABEL)* */
-static int match_subdomain(const char *s, size_t n)
+int ingroute__match_subdomain(const char *s, size_t n)
 {
 	size_t start = 0, i;
 
 	for (i = 0; i <= n; i++) {
 		if (i == n || s[i] == '.') {
-			if (!match_label(s + start, i - start))
+			if (!ingroute__match_label(s + start, i - start))
 				return 0;
 			start = i + 1;
 		}
@@ -109,7 +109,7 @@ static void dns1123_subdomain(const char *s, size_t n, msgs *ms)
 {
 	if (n > 253)
 		add(ms, "must be no more than 253 characters");
-	if (!match_subdomain(s, n))
+	if (!ingroute__match_subdomain(s, n))
 		add(ms, msg_subdomain);
 }
 
@@ -118,15 +118,15 @@ static void dns1123_label(const char *s, size_t n, msgs *ms)
 	if (n > 63)
 		add(ms, "must be no more than 63 characters");
 	/* A valid subdomain that is no label can only have failed on dots. */
-	if (!match_label(s, n))
-		add(ms, match_subdomain(s, n) ? "must not contain dots" : msg_label);
+	if (!ingroute__match_label(s, n))
+		add(ms, ingroute__match_subdomain(s, n) ? "must not contain dots" : msg_label);
 }
 
 static void wildcard_subdomain(const char *s, size_t n, msgs *ms)
 {
 	if (n > 253)
 		add(ms, "must be no more than 253 characters");
-	if (!(n > 2 && s[0] == '*' && s[1] == '.' && match_subdomain(s + 2, n - 2)))
+	if (!(n > 2 && s[0] == '*' && s[1] == '.' && ingroute__match_subdomain(s + 2, n - 2)))
 		add(ms, msg_wildcard);
 }
 
@@ -207,7 +207,7 @@ static void qualified_name(const char *s, size_t n, msgs *ms, int lower)
 			}
 			if (plen > 253)
 				add(ms, prefix_long);
-			if (!match_subdomain(p, plen))
+			if (!ingroute__match_subdomain(p, plen))
 				add(ms, prefix_bad);
 		}
 	}
@@ -324,17 +324,15 @@ static int is_ip(const char *s, size_t n)
 
 /* ---- reporting as field.Error prints */
 
-/* A field path, built as the walk descends and written out only when an
- * error is reported: most objects are valid, and formatting a path for
- * every field they have would cost more than checking them. */
-typedef struct fld {
-	const struct fld *up;
-	const char *name;      /* ".name" after up (the first without a dot) */
-	long index;            /* "[index]" after name, when >= 0 */
-} fld;
+/* Field paths (ig_fld, validate.h) are built as the walk descends and
+ * written out only when an error is reported: most objects are valid,
+ * and formatting a path for every field they have would cost more than
+ * checking them. */
+typedef ig_fld fld;
+typedef ig_val val;
 
-#define FLD(up, name) ((fld){ (up), (name), -1 })
-#define FLD_AT(up, name, i) ((fld){ (up), (name), (long)(i) })
+#define FLD IG_FLD
+#define FLD_AT IG_FLD_AT
 
 static const char *fld_text(const fld *f, char *buf, size_t cap)
 {
@@ -360,16 +358,8 @@ static const char *fld_text(const fld *f, char *buf, size_t cap)
 	return buf;
 }
 
-typedef struct val {
-	const ig_diag_ctx *dc;
-	const ig_alloc *alloc;
-	size_t errors;
-} val;
-
-static void report(val *v, ig_pos pos, const fld *f, const char *fmt, ...)
-	IG_PRINTF(4, 5);
-
-static void report(val *v, ig_pos pos, const fld *f, const char *fmt, ...)
+void ingroute__val_report(val *v, ig_pos pos, const fld *f,
+                          const char *fmt, ...)
 {
 	char field[512];
 	va_list ap;
@@ -381,8 +371,11 @@ static void report(val *v, ig_pos pos, const fld *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void invalid_str(val *v, ig_pos pos, const fld *f, const char *s,
-                        size_t n, const char *detail)
+#define report ingroute__val_report
+#define invalid_str ingroute__val_invalid
+
+void ingroute__val_invalid(val *v, ig_pos pos, const fld *f, const char *s,
+                           size_t n, const char *detail)
 {
 	ig_buf q;
 	const char *qs;
@@ -409,13 +402,16 @@ static void invalid_each(val *v, ig_pos pos, const fld *f, const ig_str *s,
 		invalid_str(v, pos, f, s->s, s->len, ms->m[i]);
 }
 
-static void required(val *v, ig_pos pos, const fld *f, const char *detail)
+void ingroute__val_required(val *v, ig_pos pos, const fld *f,
+                            const char *detail)
 {
 	if (detail && *detail)
 		report(v, pos, f, "Required value: %s", detail);
 	else
 		report(v, pos, f, "Required value");
 }
+
+#define required ingroute__val_required
 
 /* ---- networking/validation */
 
@@ -841,7 +837,7 @@ static void validate_finalizers(val *v, const ig_object *o)
 /* ValidateObjectMeta, in its order. Both kinds' names are DNS-1123
  * subdomains; generateName is checked as one whose trailing '-' stands
  * for the characters the server appends. */
-static void validate_meta(val *v, const ig_object *o)
+void ingroute__validate_meta(val *v, const ig_object *o)
 {
 	size_t total = 0;
 	uint32_t i;
@@ -875,7 +871,7 @@ static void validate_meta(val *v, const ig_object *o)
 		dns1123_subdomain(o->name.s, o->name.len, &ms);
 		invalid_each(v, o->name.pos, &FLD(NULL, "metadata.name"), &o->name, &ms);
 	}
-	if (o->kind == IG_OBJ_INGRESS && o->ns.pos.line) {
+	if (o->ns.s && o->ns.pos.line) {
 		memset(&ms, 0, sizeof(ms));
 		dns1123_label(o->ns.s, o->ns.len, &ms);
 		invalid_each(v, o->ns.pos, &FLD(NULL, "metadata.namespace"), &o->ns, &ms);
@@ -1031,7 +1027,7 @@ size_t ingroute__validate_object(const ig_object *o, const ig_diag_ctx *dc)
 	v.dc = dc;
 	v.alloc = o->arena.alloc;
 	v.errors = 0;
-	validate_meta(&v, o);
+	ingroute__validate_meta(&v, o);
 	if (o->kind == IG_OBJ_CLASS) {
 		validate_controller(&v, o);
 		validate_params(&v, o);

@@ -377,8 +377,8 @@ def max_diagnostics_keeps_that_many():
     eq(code, 1)
     lines = out.splitlines()
     eq(len(lines), 3)
-    assert lines[0].endswith("note: Deployment legacy/blog: skipped: not an "
-                             "Ingress or IngressClass (apiVersion apps/v1)"), out
+    assert lines[0].endswith("note: Deployment legacy/blog: skipped: not a "
+                             "kind ingroute reads (apiVersion apps/v1)"), out
     assert lines[1].endswith("too many diagnostics; the rest are counted, "
                              "not kept"), out
     # Counted all the same: the error past the limit still fails check.
@@ -835,6 +835,31 @@ def bash_completion():
     eq(complete("ingroute", "check", "-o", ""), ["json", "text", "wide"])
     eq(complete("ingroute", "dump", "--impl-specific", "ex"), ["exact"])
     eq(complete("ingroute", "check", "--fa"), ["--fallthrough"])
+
+@case
+def gateway_api_manifests_validate_as_the_server_accepts_them():
+    # The Gateway API conformance suite's manifests (tests/data/gateway),
+    # which its API server accepts: every one checks clean, and a broken
+    # one is refused with its field path.
+    gw = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data",
+                      "gateway")
+    base = os.path.join(gw, "base.yaml")
+    cases = sorted(f for f in os.listdir(gw)
+                   if f.startswith("conformance-") and f.endswith(".yaml"))
+    assert len(cases) >= 40, cases
+    for f in cases:
+        code, out, _ = run("check", "-f", base, "-f", os.path.join(gw, f))
+        eq((f, code), (f, 0))
+        assert " error: " not in out and " warning: " not in out, out
+    broken = open(os.path.join(gw, "conformance-matching.yaml")).read()
+    broken = broken.replace("value: /v2", "value: v2")
+    code, out, _ = run("check", "-f", base, "-f", "-", stdin=broken)
+    eq(code, 1)
+    assert ("HTTPRoute gateway-conformance-infra/matching: "
+            "spec.rules[1].matches[0].path: Invalid value: value must be an "
+            "absolute path and start with '/' when type one of ['Exact', "
+            "'PathPrefix']") in out, out
+
 
 failed = [(n, e) for n, e in results if e is not None]
 for name, err in failed:

@@ -77,7 +77,7 @@ static void mixed_item(text *t, int i)
 		    head, i);
 		break;
 	case 3: /* another kind: a note */
-		add(t, "- apiVersion: v1\n  kind: Service\n  metadata: {name: svc-%d}\n", i);
+		add(t, "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cm-%d}\n", i);
 		break;
 	case 4: /* an IngressClass, apiVersion left to the List */
 		add(t, "- kind: IngressClass\n  metadata: {name: class-%d}\n"
@@ -195,7 +195,7 @@ static void test_same_as_whole(void **state)
 	assert_non_null(strstr(a.diags, "l.yaml:"));
 	assert_non_null(strstr(a.diags, "Ingress ns/bad-1: spec.rules[0].host"));
 	assert_non_null(strstr(a.diags, "Ingress ns/type-2:"));
-	assert_non_null(strstr(a.diags, "Service svc-3: skipped"));
+	assert_non_null(strstr(a.diags, "ConfigMap cm-3: skipped"));
 	result_free(&a);
 	result_free(&b);
 	free(taken);

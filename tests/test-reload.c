@@ -474,7 +474,12 @@ static void test_delete(void **state)
 	assert_string_equal(route(rs, "a.io", "/", buf, sizeof(buf)), "404");
 	assert_int_equal(ingroute_ruleset_delete(rs, "IngressClass", NULL,
 	                                         "public"), INGROUTE_ENOENT);
+	/* Services are kept for the Gateway API's backends; one not held
+	 * is not there to delete, and a kind ingroute never keeps is
+	 * refused. */
 	assert_int_equal(ingroute_ruleset_delete(rs, "Service", "shop", "a"),
+	                 INGROUTE_ENOENT);
+	assert_int_equal(ingroute_ruleset_delete(rs, "Deployment", "shop", "a"),
 	                 INGROUTE_EINVAL);
 	assert_int_equal(ingroute_ruleset_delete(rs, NULL, "shop", "a"),
 	                 INGROUTE_EINVAL);
@@ -543,6 +548,78 @@ static void test_reload_oom_everywhere(void **state)
 	free(v2);
 }
 
+/* The Gateway API's objects and the Services and Namespaces they read
+ * follow the Ingress's rules: keyed by kind and namespace/name, the last
+ * good version kept, removed by a reload or by kind. */
+static void test_gateway_objects(void **state)
+{
+	static const char route_ok[] =
+		"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+		"metadata: {name: web, namespace: shop}\n"
+		"spec: {rules: [{backendRefs: [{name: web, port: 80}]}]}\n";
+	static const char route_bad[] =
+		"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+		"metadata: {name: web, namespace: shop}\n"
+		"spec: {rules: [{backendRefs: [{name: web}]}]}\n";
+	static const char svc[] =
+		"apiVersion: v1\nkind: Service\n"
+		"metadata: {name: web, namespace: shop}\n"
+		"spec: {ports: [{port: 80}]}\n"
+		"---\napiVersion: v1\nkind: Namespace\n"
+		"metadata: {name: shop, labels: {team: a}}\n";
+	ingroute_ruleset *rs;
+	ingroute_diags *d;
+	ingroute_diag dg;
+	uint64_t g;
+	size_t i, kept = 0;
+	char both[1024];
+
+	(void)state;
+	assert_int_equal(ingroute_ruleset_new(&rs, NULL), 0);
+	assert_int_equal(ingroute_diags_new(&d, NULL), 0);
+	snprintf(both, sizeof(both), "%s---\n%s", route_ok, svc);
+	assert_int_equal(reload(rs, both, d), 0);
+	assert_int_equal(ingroute_diags_count_severity(d, INGROUTE_ERROR), 0);
+	assert_int_equal(ingroute_ruleset_count(rs), 0); /* no Ingress */
+	g = ingroute_ruleset_generation(rs);
+	assert_true(g > 0);
+
+	/* An invalid version (no port for a Service) is not applied. */
+	ingroute_diags_clear(d);
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, route_bad,
+	                 sizeof(route_bad) - 1, "bad.yaml", d), 0);
+	for (i = 0; i < ingroute_diags_count(d); i++) {
+		dg.size = sizeof(dg);
+		assert_int_equal(ingroute_diags_get(d, i, &dg), 0);
+		kept += dg.code == INGROUTE_D_KEPT;
+		if (dg.code == INGROUTE_D_INVALID)
+			assert_string_equal(dg.message, "Invalid value: Must have "
+			                    "port for Service reference");
+	}
+	assert_int_equal(kept, 1);
+	assert_int_equal(ingroute_ruleset_generation(rs), g);
+
+	/* A reload without the route removes it; the Service stays. */
+	assert_int_equal(reload(rs, svc, d), 0);
+	assert_true(ingroute_ruleset_generation(rs) > g);
+	assert_int_equal(ingroute_ruleset_delete(rs, "HTTPRoute", "shop", "web"),
+	                 INGROUTE_ENOENT);
+	/* One name, two kinds: each is its own object. */
+	assert_int_equal(ingroute_ruleset_load_buffer(rs, route_ok,
+	                 sizeof(route_ok) - 1, NULL, d), 0);
+	assert_int_equal(ingroute_ruleset_delete(rs, "HTTPRoute", "shop", "web"),
+	                 0);
+	assert_int_equal(ingroute_ruleset_delete(rs, "HTTPRoute", "shop", "web"),
+	                 INGROUTE_ENOENT);
+	assert_int_equal(ingroute_ruleset_delete(rs, "Service", "shop", "web"), 0);
+	/* Cluster-scoped: the namespace argument is ignored. */
+	assert_int_equal(ingroute_ruleset_delete(rs, "Namespace", "x", "shop"), 0);
+	assert_int_equal(ingroute_ruleset_delete(rs, "Namespace", NULL, "shop"),
+	                 INGROUTE_ENOENT);
+	ingroute_diags_free(d);
+	ingroute_ruleset_free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_reload_paths),
 		cmocka_unit_test(test_generation_ignores_bookkeeping),
 		cmocka_unit_test(test_delete),
+		cmocka_unit_test(test_gateway_objects),
 		cmocka_unit_test(test_reload_oom_everywhere),
 	};
 

@@ -777,9 +777,12 @@ const (
 	KindIngressClass = "IngressClass"
 )
 
-// Delete removes one object by kind (KindIngress or KindIngressClass) and
-// key, as a watch's DELETED event does; the namespace is ignored for an
-// IngressClass, and "" means the default one for an Ingress. ErrNotFound
+// Delete removes one object by kind (KindIngress, KindIngressClass, or a
+// Gateway API kind: "HTTPRoute", "Gateway", "GatewayClass",
+// "ReferenceGrant", and "Service", "Namespace"; docs/semantics.md §9) and
+// key, as a watch's DELETED event does; the namespace is ignored for a
+// cluster-scoped kind, and "" means the default one for a namespaced
+// kind. ErrNotFound
 // if there is none. Applying an object (ADDED, MODIFIED) is LoadBuffer
 // with its JSON. An argument with a NUL byte is refused (*ArgumentError):
 // cut short at it, it would name another object.

@@ -763,7 +763,7 @@ func TestDeleteByKind(t *testing.T) {
 	if err := rs.Delete(ingroute.KindIngressClass, "", "public"); !errors.Is(err, ingroute.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
-	if err := rs.Delete("Service", "shop", "web"); !errors.Is(err, ingroute.ErrInvalidArgument) {
+	if err := rs.Delete("Deployment", "shop", "web"); !errors.Is(err, ingroute.ErrInvalidArgument) {
 		t.Fatalf("delete of another kind: %v", err)
 	}
 }

@@ -220,7 +220,7 @@ def test_delete_ingress_and_bad_kinds():
     with ingroute.Ruleset(namespace="shop") as rs:
         rs.load_text(CLASSLESS)
         with pytest.raises(ingroute.InvalidArgumentError) as ei:
-            rs.delete("Service", "shop", "web")
+            rs.delete("Deployment", "shop", "web")
         assert isinstance(ei.value, ValueError)
         with pytest.raises(ingroute.InvalidArgumentError):
             rs.delete("ingress", "shop", "web")  # kinds are case-sensitive

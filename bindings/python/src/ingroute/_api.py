@@ -792,7 +792,10 @@ class Ruleset(_Owned):
     def delete(self, kind: str, namespace: Optional[str], name: str) -> None:
         """Removes one object by kind and key, as a watch's DELETED event
         does: ``kind`` is "Ingress" (namespace None: the default
-        namespace) or "IngressClass" (namespace ignored). NotFoundError if
+        namespace) or "IngressClass" (namespace ignored), or one of the
+        Gateway API's kinds and the Services and Namespaces it reads
+        (docs/semantics.md §9; "GatewayClass" and "Namespace" ignore the
+        namespace). NotFoundError if
         there is none, InvalidArgumentError for another kind or an
         argument with a NUL byte (cut short at it, it would name another
         object). Applying an object (ADDED, MODIFIED) is load_text() with
