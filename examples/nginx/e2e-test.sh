@@ -447,11 +447,11 @@ spec:
       paths: *paths
 ---
 apiVersion: v1
-kind: Service
+kind: ConfigMap
 metadata: {name: one, namespace: e2e}
 ---
 apiVersion: v1
-kind: Service
+kind: ConfigMap
 metadata: {name: two, namespace: e2e}
 EOF
 # past 1 KiB, for a limit written "1k"
