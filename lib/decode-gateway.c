@@ -632,6 +632,10 @@ int ingroute__gateway_kind(const char *kind, size_t klen, const char *version,
 	};
 	size_t i, g;
 
+	/* a document without apiVersion serves no kind (and NULL is no
+	 * argument for memcmp, even with a length of 0) */
+	if (!version)
+		return 0;
 	for (i = 0; i < IG_ARRAY_LEN(kinds); i++) {
 		if (klen != strlen(kinds[i].kind) ||
 		    memcmp(kind, kinds[i].kind, klen) != 0)
