@@ -180,11 +180,15 @@ typedef struct ingroute_options {
 	/** Bytes reached through YAML aliases in one document: what decoding
 	 * would copy again for each reference [16 MiB]. */
 	size_t max_alias_bytes;
+	/** Serve only the Gateways whose GatewayClass has this
+	 * spec.controllerName (docs/semantics.md §9.3); NULL serves every
+	 * GatewayClass. @since 0.5 */
+	const char *gateway_controller;
 } ingroute_options;
 
 /** Static initialiser: all defaults. @since 0.1 */
 #define INGROUTE_OPTIONS_INIT { sizeof(ingroute_options), 0, NULL, NULL, 0, \
-	NULL, 0, 0, 0, 0, 0, 0, NULL, 0 }
+	NULL, 0, 0, 0, 0, 0, 0, NULL, 0, NULL }
 
 /**
  * Sets *opts to the defaults for a struct of `size` bytes (pass
@@ -254,7 +258,17 @@ enum ingroute_diag_code {
 	 * (`nginx.ingress.kubernetes.io/rewrite-target`, ...) and that
 	 * ingroute does not apply; the message names the keys
 	 * (docs/semantics.md §2.4). @since 0.5 */
-	INGROUTE_D_CONTROLLER = 19
+	INGROUTE_D_CONTROLLER = 19,
+	/** A warning: an HTTPRoute, or one of its parentRefs, attaches to no
+	 * listener; the message gives the condition the Gateway API would
+	 * set, "Accepted=False (NotAllowedByListeners): ..."
+	 * (docs/semantics.md §9.3). @since 0.5 */
+	INGROUTE_D_NOT_ATTACHED = 20,
+	/** A warning: a backendRef does not resolve (another kind, another
+	 * namespace without a ReferenceGrant, no such Service), worded as
+	 * its "ResolvedRefs=False (RefNotPermitted): ..." condition; requests
+	 * routed to it get 500. @since 0.5 */
+	INGROUTE_D_UNRESOLVED = 21
 };
 
 /**
@@ -656,7 +670,10 @@ enum ingroute_backend_kind {
 enum ingroute_path_type {
 	INGROUTE_PATH_EXACT = 1,
 	INGROUTE_PATH_PREFIX = 2,
-	INGROUTE_PATH_IMPLEMENTATION_SPECIFIC = 3
+	INGROUTE_PATH_IMPLEMENTATION_SPECIFIC = 3,
+	/** An HTTPRoute's RegularExpression path (ingroute_route only).
+	 * @since 0.5 */
+	INGROUTE_PATH_REGULAR_EXPRESSION = 4
 };
 
 /** Which virtual host answered (docs/semantics.md §5). @since 0.1 */
@@ -883,6 +900,287 @@ INGROUTE_API size_t ingroute_normalize_host(const char *host, size_t len,
  */
 INGROUTE_API size_t ingroute_normalize_path(const char *path, size_t len,
                                             char *out, size_t cap);
+
+/* --------------------------------------------- requests (docs/semantics.md §9) */
+
+/**
+ * Supplies one request header for ingroute_router_route(): name is
+ * lowercase, name_len bytes, not NUL-terminated. Returns 1 and sets
+ * *value and *value_len when the request has the header (compared
+ * without regard to case), 0 when it has not. For a header sent more
+ * than once, give its first value or the values joined by ", " (RFC 9110
+ * §5.3). The value must stay valid until ingroute_router_route()
+ * returns. Called only while that call runs, from its thread; nothing is
+ * copied. @since 0.5
+ */
+typedef int (*ingroute_header_fn)(void *ctx, const char *name,
+                                  size_t name_len, const char **value,
+                                  size_t *value_len);
+
+/**
+ * One request, as ingroute_router_route() reads it. Set size to
+ * sizeof(ingroute_request) first (INGROUTE_REQUEST_INIT). Strings are
+ * (pointer, length) and need not be NUL-terminated, except gateway_ns,
+ * gateway_name and scheme. Fields are only ever appended. @since 0.5
+ */
+typedef struct ingroute_request {
+	size_t size;
+	/** The method ("GET"); may be NULL when method_len is 0 (no method
+	 * matches then hold). */
+	const char *method;
+	size_t method_len;
+	/** The Host header or :authority; may be NULL when host_len is 0. */
+	const char *host;
+	size_t host_len;
+	/** The request target: path and query ("/a/b?x=1"). */
+	const char *path;
+	size_t path_len;
+	/** Request headers, for header matches; NULL: the request has none. */
+	ingroute_header_fn header;
+	void *header_ctx;
+	/** A random number from the caller, uniform over 64 bits: a rule with
+	 * weighted backends picks backend i when random mod the sum of the
+	 * weights falls in its share (docs/semantics.md §9.4). Passing the
+	 * same number gets the same backend. */
+	uint64_t random;
+	/** The Gateway the request arrived at, its namespace and name; both
+	 * NULL route by the Ingresses (the answer of ingroute_router_match()). */
+	const char *gateway_ns;
+	const char *gateway_name;
+	/** The listener port it arrived at; 0: every listener of the
+	 * Gateway. */
+	unsigned int port;
+	/** "http" or "https", for redirects that keep the scheme; NULL is
+	 * "http". */
+	const char *scheme;
+} ingroute_request;
+
+/** Static initialiser: no method, host, path, headers; the Ingresses.
+ * @since 0.5 */
+#define INGROUTE_REQUEST_INIT { sizeof(ingroute_request), NULL, 0, NULL, 0, \
+	NULL, 0, NULL, NULL, 0, NULL, NULL, 0, NULL }
+
+/** What answered a request. @since 0.5 */
+enum ingroute_route_source {
+	/** Nothing: decision NONE. */
+	INGROUTE_SOURCE_NONE = 0,
+	/** An Ingress rule or default backend. */
+	INGROUTE_SOURCE_INGRESS = 1,
+	/** An HTTPRoute rule. */
+	INGROUTE_SOURCE_HTTPROUTE = 2
+};
+
+/**
+ * The answer to ingroute_router_route(). Set size first. Pointers point
+ * into the router and stay valid while the caller holds its reference;
+ * NULL when the field does not apply. For a request without a Gateway,
+ * every field ingroute_match has holds what ingroute_router_match()
+ * gives, with route_ns and route_name the Ingress's. @since 0.5
+ */
+typedef struct ingroute_route {
+	size_t size;
+	/** enum ingroute_route_source */
+	int source;
+	/** enum ingroute_decision: PATH when a rule matched (an HTTPRoute's
+	 * too), DEFAULT for an Ingress default backend, NONE. */
+	int decision;
+	/** 0: forward to the backend below. Otherwise the status the proxy
+	 * answers with itself: 404 (nothing matched), 500 (the rule matched
+	 * but its chosen backend cannot be used: docs/semantics.md §9.4), or
+	 * a redirect's 301, 302, 303, 307 or 308
+	 * (ingroute_route_location() gives the Location). */
+	int status;
+	/** enum ingroute_backend_kind, and the backend as ingroute_match
+	 * gives it; for an HTTPRoute, backend_ns is the backendRef's
+	 * namespace and resource_* name a backendRef of another kind. */
+	int backend_kind;
+	const char *backend_ns;
+	const char *service;
+	int port_number;
+	const char *port_name;
+	const char *resource_api_group;
+	const char *resource_kind;
+	const char *resource_name;
+	/** The Ingress or HTTPRoute that answered. */
+	const char *route_ns;
+	const char *route_name;
+	/** The rule's host ("" for none; an HTTPRoute's: the hostname its
+	 * listener and route agree on), path and path type (enum
+	 * ingroute_path_type). */
+	const char *rule_host;
+	const char *rule_path;
+	int path_type;
+	/** Ingress: enum ingroute_vhost_kind and enum
+	 * ingroute_default_source, as ingroute_match. */
+	int vhost_kind;
+	int default_source;
+	/** HTTPRoute: the Gateway and listener (its name) that took the
+	 * request. */
+	const char *gateway_ns;
+	const char *gateway_name;
+	const char *listener;
+	/** HTTPRoute: the rule's index in spec.rules and its name (NULL when
+	 * it has none), and the index of the match in its matches (-1: the
+	 * default match). -1 and NULL for an Ingress. */
+	int rule_index;
+	const char *rule_name;
+	int match_index;
+	/** HTTPRoute: the chosen backendRef's index in the rule and its
+	 * weight; -1 and 0 for none. */
+	int backend_index;
+	unsigned int weight;
+	/** Filters to apply, the rule's then the chosen backendRef's
+	 * (ingroute_route_filter() reads them). */
+	size_t filters;
+	/** Bytes of the normalised path that a PathPrefix match covered (what
+	 * ReplacePrefixMatch replaces). */
+	size_t matched_prefix;
+	/** For the library's own use. */
+	const void *internal_[2];
+} ingroute_route;
+
+/**
+ * Routes one request (docs/semantics.md §9.4). Without gateway_ns and
+ * gateway_name, the Ingresses answer, exactly as ingroute_router_match()
+ * does for the host and the path (the query is cut); method and headers
+ * are not read. With them, that Gateway's listeners and the HTTPRoutes
+ * attached to them answer: hostnames, path, method, headers and query
+ * parameters, ranked as the Gateway API ranks them, then the rule's
+ * backends by weight. Allocates nothing, takes no lock; thread-safe on
+ * one router. Returns 0 (also for status 404 and 500) or INGROUTE_EINVAL
+ * for a NULL argument, a size below the first layout, or only one of
+ * gateway_ns and gateway_name. @since 0.5
+ */
+INGROUTE_API int ingroute_router_route(const ingroute_router *router,
+                                       const ingroute_request *req,
+                                       ingroute_route *out);
+
+/**
+ * Explains ingroute_router_route() for a request, as JSON. Without a
+ * Gateway it is ingroute_router_explain() for the host and path. Through
+ * one: the request as given and normalised, the Gateway's listeners with
+ * why one took it, the virtual hosts of that listener in the order they
+ * are tried (exact host, wildcards, any host) and whether each serves
+ * the host, every candidate match of those that do in precedence order
+ * with its verdict ("matched", "matches, lower precedence", "path
+ * differs", "method differs", "header NAME differs", "query parameter
+ * NAME differs"), and the decision (always the one
+ * ingroute_router_route() gives). Free *out with ingroute_free().
+ * Allocates; thread-safe. Returns 0, ingroute_router_route()'s
+ * INGROUTE_EINVAL cases, or INGROUTE_ENOMEM. @since 0.5
+ */
+INGROUTE_API int ingroute_router_explain_request(const ingroute_router *router,
+                                                 const ingroute_request *req,
+                                                 char **out, size_t *out_len);
+
+/** The kind of an HTTPRoute filter. @since 0.5 */
+enum ingroute_filter_type {
+	INGROUTE_FILTER_REQUEST_HEADER = 1,
+	INGROUTE_FILTER_RESPONSE_HEADER = 2,
+	INGROUTE_FILTER_REDIRECT = 3,
+	INGROUTE_FILTER_URL_REWRITE = 4,
+	INGROUTE_FILTER_MIRROR = 5,
+	INGROUTE_FILTER_EXTENSION = 6
+};
+
+/** What a header modifier does to one header. @since 0.5 */
+enum ingroute_header_op {
+	/** Replace the header's values with value (add it when absent). */
+	INGROUTE_HEADER_SET = 1,
+	/** Add value to the header's values. */
+	INGROUTE_HEADER_ADD = 2,
+	/** Remove the header; value is NULL. */
+	INGROUTE_HEADER_REMOVE = 3
+};
+
+/** One header change; this struct never grows. @since 0.5 */
+typedef struct ingroute_header_edit {
+	int op;
+	const char *name;
+	const char *value;
+} ingroute_header_edit;
+
+/** How a redirect or rewrite changes the path. @since 0.5 */
+enum ingroute_path_modifier {
+	INGROUTE_PATH_KEEP = 0,
+	/** Replace the whole path with path. */
+	INGROUTE_PATH_REPLACE_FULL = 1,
+	/** Replace the prefix the PathPrefix match covered with path. */
+	INGROUTE_PATH_REPLACE_PREFIX = 2
+};
+
+/**
+ * One filter, as data for the proxy to apply; filled by
+ * ingroute_route_filter(). Set size first. Strings point into the router.
+ * Fields that the type does not use are NULL or 0. @since 0.5
+ */
+typedef struct ingroute_filter {
+	size_t size;
+	/** enum ingroute_filter_type */
+	int type;
+	/** REQUEST_HEADER, RESPONSE_HEADER: the changes, in order (every
+	 * set, then every add, then every remove). */
+	const ingroute_header_edit *edits;
+	size_t nedits;
+	/** REDIRECT: scheme (NULL: keep), hostname (NULL: keep), port (0:
+	 * as docs/semantics.md §9.5 says), status code. URL_REWRITE:
+	 * hostname (NULL: keep). Both: path_modifier and path. */
+	const char *scheme;
+	const char *hostname;
+	int port;
+	int status_code;
+	/** enum ingroute_path_modifier */
+	int path_modifier;
+	const char *path;
+	/** MIRROR: the backend (namespace, Service, port) and the share of
+	 * requests to mirror, numerator / denominator (100 / 100: all). */
+	const char *mirror_ns;
+	const char *mirror_service;
+	int mirror_port;
+	int mirror_numerator;
+	int mirror_denominator;
+	/** EXTENSION: the reference, for the proxy to interpret. */
+	const char *ext_group;
+	const char *ext_kind;
+	const char *ext_name;
+} ingroute_filter;
+
+/**
+ * Fills *out with filter `index` (below route->filters) of a result of
+ * ingroute_router_route(), which must still be held. Returns 0,
+ * INGROUTE_EINVAL (NULL, a size below the first layout), or
+ * INGROUTE_ENOENT for an index past the last. @since 0.5
+ */
+INGROUTE_API int ingroute_route_filter(const ingroute_route *route,
+                                       size_t index, ingroute_filter *out);
+
+/**
+ * The Location of a redirect (route->status 301 to 308) for req:
+ * scheme://host[:port]/path[?query] per docs/semantics.md §9.5. Writes
+ * as much as fits in cap bytes (no NUL) and returns the whole length,
+ * like snprintf; 0 when route is no redirect. Allocates nothing.
+ * @since 0.5
+ */
+INGROUTE_API size_t ingroute_route_location(const ingroute_request *req,
+                                            const ingroute_route *route,
+                                            char *out, size_t cap);
+
+/**
+ * The path and query to send upstream for req: the normalised path, with
+ * a URLRewrite filter's path change applied, and the query as received.
+ * Like snprintf, as ingroute_route_location(). Allocates nothing.
+ * @since 0.5
+ */
+INGROUTE_API size_t ingroute_route_upstream_path(const ingroute_request *req,
+                                                 const ingroute_route *route,
+                                                 char *out, size_t cap);
+
+/** sizeof(ingroute_request) of this library, for FFI. @since 0.5 */
+INGROUTE_API size_t ingroute_request_size(void);
+/** sizeof(ingroute_route) of this library, for FFI. @since 0.5 */
+INGROUTE_API size_t ingroute_route_size(void);
+/** sizeof(ingroute_filter) of this library, for FFI. @since 0.5 */
+INGROUTE_API size_t ingroute_filter_size(void);
 
 /** sizeof(ingroute_match) of this library, for FFI. @since 0.1 */
 INGROUTE_API size_t ingroute_match_size(void);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "gateway.h"
 
 static void router_free(ingroute_router *r)
 {
@@ -34,6 +35,7 @@ static void router_free(ingroute_router *r)
 	ingroute__free(&a, r->exact);
 	ingroute__free(&a, r->tls);
 	ingroute__free(&a, r->blob);
+	ingroute__gwtab_free(r->gw);
 	ingroute__free(&a, r);
 }
 
@@ -232,6 +234,9 @@ int ingroute_router_compile_with(ingroute_router **out,
 		ingroute__compile_global_default(&c);
 	if (!c.oom && !c.limit)
 		ingroute__compile_tls(&c);
+	if (!c.oom && !c.limit &&
+	    ingroute__compile_gateway(&c.view, &r->alloc, &c.dc, &r->gw) < 0)
+		c.oom = 1;
 	if (c.sink.oom)
 		c.oom = 1;
 	finish(&c);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway.h"
 #include "router.h"
 
 /* Text handed out is prefixed by the allocator that made it, so that
@@ -550,10 +551,39 @@ static void json_dump_tail(const ingroute_router *r, ig_buf *b)
 		json_ingress_of(r, b, r->ings[e->ing].ns, r->ings[e->ing].name);
 		ingroute__buf_puts(b, "}");
 	}
-	ingroute__buf_printf(b, "],\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"
+	ingroute__buf_puts(b, "]");
+	ingroute__gw_dump(r->gw, b);
+	ingroute__buf_printf(b, ",\"stats\":{\"ingresses\":%u,\"virtualHosts\":%u,"
 	                     "\"paths\":%u,\"indexBytes\":%zu,\"totalBytes\":%zu}}",
 	                     r->nings, r->nvhosts, r->ncands, r->index_bytes,
 	                     r->total_bytes);
+}
+
+int ingroute_router_explain_request(const ingroute_router *r,
+                                    const ingroute_request *req, char **out,
+                                    size_t *out_len)
+{
+	ingroute_route answer;
+	ig_buf b;
+	int rc;
+
+	if (!r || !req || !out)
+		return INGROUTE_EINVAL;
+	*out = NULL;
+	memset(&answer, 0, sizeof(answer));
+	answer.size = sizeof(answer);
+	/* the decision is the lookup's, and so are the argument checks */
+	if ((rc = ingroute_router_route(r, req, &answer)) != 0)
+		return rc;
+	if (!req->gateway_ns)
+		return ingroute_router_explain(r, req->host, req->host_len,
+		                               req->path, req->path_len, out,
+		                               out_len);
+	ingroute__buf_init(&b, &r->alloc);
+	ingroute__gw_explain(r->gw, r->flags, req, &answer, &b);
+	rc = hand_out(r, &b, out, out_len);
+	ingroute__buf_free(&b);
+	return rc;
 }
 
 int ingroute_router_dump(const ingroute_router *r, char **out, size_t *out_len)

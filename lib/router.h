@@ -241,6 +241,10 @@ struct ingroute_router {
 	size_t shadowed;           /* INGROUTE_D_SHADOWED warnings */
 	size_t controller_annotated; /* served, with INGROUTE_D_CONTROLLER keys */
 	size_t string_bytes;       /* the pool and the regions' key bytes */
+
+	/* The Gateway API's listeners and routes (gateway.h); NULL when the
+	 * ruleset held none of its objects. */
+	struct ig_gwtab *gw;
 };
 
 /* The tables' hash seeds, in one place so that building and looking up

@@ -35,6 +35,7 @@ struct ingroute_ruleset {
 	const char *ingress_class;
 	const char *default_ns;
 	const char *default_backend;
+	const char *gateway_controller;
 	int impl_specific;
 	ig_limits lim;
 	size_t max_diagnostics;
@@ -250,6 +251,9 @@ int ingroute_ruleset_new(ingroute_ruleset **out, const ingroute_options *user)
 	rs->default_ns = keep(rs, o.default_namespace ? o.default_namespace
 	                                              : "default", &oom);
 	rs->default_backend = keep(rs, o.default_backend, &oom);
+	if (o.size >= offsetof(ingroute_options, gateway_controller) +
+	              sizeof(o.gateway_controller))
+		rs->gateway_controller = keep(rs, o.gateway_controller, &oom);
 	/* 1 GiB: kubectl get ingress -A -o yaml of 100,000 Ingresses is
 	 * about 460 MB, and a List is read item by item (doc.c). */
 	rs->lim.input_bytes = o.max_input_bytes ? o.max_input_bytes
@@ -1142,6 +1146,9 @@ void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v)
 	v->n = rs->n;
 	v->invalid = rs->rejected.n;
 	v->generation = rs->generation;
+	v->gw = rs->gw;
+	v->ngw = rs->ngw;
+	v->gateway_controller = rs->gateway_controller;
 }
 
 int ingroute__ruleset_serves(const ingroute_ruleset *rs, const ig_object *o)

@@ -18,6 +18,10 @@ typedef struct ig_ruleset_view {
 	size_t invalid;                /* Ingresses whose latest version failed
 	                                * validation */
 	uint64_t generation;           /* ingroute_ruleset_generation() */
+	/* The Gateway API's objects, Services and Namespaces, arrival order */
+	ig_object *const *gw;
+	size_t ngw;
+	const char *gateway_controller;  /* or NULL: every GatewayClass */
 } ig_ruleset_view;
 
 void ingroute__ruleset_view(const ingroute_ruleset *rs, ig_ruleset_view *v);

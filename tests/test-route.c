@@ -107,6 +107,7 @@ static void run_case(void **state)
 	for (line = strtok_r(exp, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char host[2048], req[8192], want[2048], got[2048], ref[2048];
 		char *arrow = strstr(line, " => ");
+		const char *what = NULL;
 
 		if (strncmp(line, "route: ", 7) == 0 && arrow) {
 			ingroute_match m;
@@ -119,6 +120,12 @@ static void run_case(void **state)
 			assert_int_equal(ingroute_router_match(r, host, unhost(host), req,
 			                                       strlen(req), &m), 0);
 			fmt_match(got, sizeof(got), &m);
+			if (!route_agrees(r, host, unhost(host), req, strlen(req), &m,
+			                  &what)) {
+				print_error("%s: %s %s\n  ingroute_router_route() differs "
+				            "in %s\n", tc->expect, host, req, what);
+				bad = 1;
+			}
 			ref_match(rs, &ro, host, unhost(host), req, strlen(req), &a);
 			ref_format(ref, sizeof(ref), &a, &ro);
 			ref_answer_free(&a);

@@ -284,6 +284,7 @@ static void test_differential(void **state)
 		assert_int_equal(ingroute_router_compile(&r, rs, NULL), 0);
 		for (q = 0; q < 60; q++) {
 			char host[64], path[256], got[2048], ref[2048];
+			const char *what = NULL;
 			ingroute_match m;
 			ref_answer a;
 
@@ -293,6 +294,11 @@ static void test_differential(void **state)
 			                                       strlen(path), &m), 0);
 			ref_match(rs, &ro, host, strlen(host), path, strlen(path), &a);
 			fmt_match(got, sizeof(got), &m);
+			if (!route_agrees(r, host, strlen(host), path, strlen(path), &m,
+			                  &what))
+				fail_msg("seed %llu: %s %s: ingroute_router_route() "
+				         "differs in %s", (unsigned long long)seed, host,
+				         path, what);
 			ref_format(ref, sizeof(ref), &a, &ro);
 			if (strcmp(got, ref) != 0 || m.vhost_kind != a.vhost) {
 				char *j = NULL;

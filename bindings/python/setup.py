@@ -4,8 +4,9 @@ The library's sources are lib/ and include/ of the ingroute checkout two
 directories up. Building from the checkout copies them into csrc/ first
 (so an sdist carries them); building from an sdist finds them there. They
 are compiled into one shared object, ingroute/_libingroute.so, with
-libyaml linked in statically when its static library is installed
-(libyaml-dev has it), so the wheel needs nothing but libc; the package
+libyaml and PCRE2 linked in statically when their static libraries are
+installed (libyaml-dev and libpcre2-dev have them), so the wheel needs
+nothing but libc; the package
 loads it with ctypes, unless INGROUTE_LIBRARY names another library.
 The object uses no Python API, so the wheel is tagged py3-none-PLATFORM.
 """
@@ -39,17 +40,23 @@ def copy_sources():
                  os.path.join(CSRC, "include"))
 
 
-def libyaml():
-    """libyaml.a when installed (linked in), else -lyaml."""
-    try:
-        libdir = subprocess.run(["pkg-config", "--variable=libdir", "yaml-0.1"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        libdir = ""
-    static = os.path.join(libdir, "libyaml.a") if libdir else ""
-    if static and os.path.isfile(static):
-        return {"extra_objects": [static]}
-    return {"libraries": ["yaml"]}
+def static_or_shared():
+    """libyaml.a and libpcre2-8.a when installed (linked in), else -lyaml
+    and -lpcre2-8."""
+    objects, libraries = [], []
+    for pc, name in (("yaml-0.1", "yaml"), ("libpcre2-8", "pcre2-8")):
+        try:
+            libdir = subprocess.run(["pkg-config", "--variable=libdir", pc],
+                                    capture_output=True, text=True,
+                                    check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            libdir = ""
+        static = os.path.join(libdir, "lib%s.a" % name) if libdir else ""
+        if static and os.path.isfile(static):
+            objects.append(static)
+        else:
+            libraries.append(name)
+    return {"extra_objects": objects, "libraries": libraries}
 
 
 class BuildLibrary(build_ext):
@@ -82,7 +89,7 @@ setup(
         extra_compile_args=["-std=gnu11", "-O2", "-fvisibility=hidden",
                             "-fno-strict-aliasing"],
         extra_link_args=["-Wl,--exclude-libs,ALL"],
-        **libyaml(),
+        **static_or_shared(),
     )],
     cmdclass={"build_ext": BuildLibrary, "bdist_wheel": PlatformWheel},
 )

@@ -25,7 +25,7 @@
 # on the library's package (debian/rules).
 #
 # Needs: nginx, nginx-dev (brings gcc's inputs: libpcre2-dev, libssl-dev,
-# zlib1g-dev, dpkg-dev), make, gcc, libyaml-dev.
+# zlib1g-dev, dpkg-dev), make, gcc, libyaml-dev, libpcre2-dev.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -63,10 +63,13 @@ static)
 	[ -f "$libdir/libingroute.a" ] ||
 		die "no libingroute.a in $libdir (build with default_library=both or static)"
 	# libingroute.a's objects are PIC (meson's b_staticpic). libyaml.a from
-	# libyaml-dev is too; xxHash is inlined into the library (no symbol).
+	# libyaml-dev and libpcre2-8.a from libpcre2-dev are too; xxHash is
+	# inlined into the library (no symbol).
 	yaml_a=$(pkg-config --variable=libdir yaml-0.1 2>/dev/null)/libyaml.a
 	if [ -f "$yaml_a" ]; then yaml=$yaml_a; else yaml=-lyaml; fi
-	libs="-Wl,--exclude-libs,ALL $libdir/libingroute.a $yaml"
+	pcre_a=$(pkg-config --variable=libdir libpcre2-8 2>/dev/null)/libpcre2-8.a
+	if [ -f "$pcre_a" ]; then pcre=$pcre_a; else pcre=-lpcre2-8; fi
+	libs="-Wl,--exclude-libs,ALL $libdir/libingroute.a $yaml $pcre"
 	;;
 shared)
 	[ -f "$libdir/libingroute.so.1" ] || die "no libingroute.so.1 in $libdir"

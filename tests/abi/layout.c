@@ -151,6 +151,85 @@ struct layout_v0_2_stats {
 
 /* The size of a layout up to and including its last member: what the
  * library accepts as "the first layout" (tail padding is not required). */
+/* -------------------------------------------------- v0.5, verbatim */
+
+struct layout_v0_5_request {
+	size_t size;
+	const char *method;
+	size_t method_len;
+	const char *host;
+	size_t host_len;
+	const char *path;
+	size_t path_len;
+	ingroute_header_fn header;
+	void *header_ctx;
+	uint64_t random;
+	const char *gateway_ns;
+	const char *gateway_name;
+	unsigned int port;
+	const char *scheme;
+};
+
+struct layout_v0_5_route {
+	size_t size;
+	int source;
+	int decision;
+	int status;
+	int backend_kind;
+	const char *backend_ns;
+	const char *service;
+	int port_number;
+	const char *port_name;
+	const char *resource_api_group;
+	const char *resource_kind;
+	const char *resource_name;
+	const char *route_ns;
+	const char *route_name;
+	const char *rule_host;
+	const char *rule_path;
+	int path_type;
+	int vhost_kind;
+	int default_source;
+	const char *gateway_ns;
+	const char *gateway_name;
+	const char *listener;
+	int rule_index;
+	const char *rule_name;
+	int match_index;
+	int backend_index;
+	unsigned int weight;
+	size_t filters;
+	size_t matched_prefix;
+	const void *internal_[2];
+};
+
+struct layout_v0_5_filter {
+	size_t size;
+	int type;
+	const ingroute_header_edit *edits;
+	size_t nedits;
+	const char *scheme;
+	const char *hostname;
+	int port;
+	int status_code;
+	int path_modifier;
+	const char *path;
+	const char *mirror_ns;
+	const char *mirror_service;
+	int mirror_port;
+	int mirror_numerator;
+	int mirror_denominator;
+	const char *ext_group;
+	const char *ext_kind;
+	const char *ext_name;
+};
+
+struct layout_v0_5_header_edit {
+	int op;
+	const char *name;
+	const char *value;
+};
+
 #define END(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
 #define V1_OPTIONS END(struct layout_v0_1_options, max_alias_bytes)
 #define V1_DIAG END(struct layout_v0_1_diag, message)
@@ -250,6 +329,52 @@ static void past_layouts(void)
 	SAME(O, N, string_bytes);
 #undef O
 #undef N
+#define O struct layout_v0_5_request
+#define N ingroute_request
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, method); SAME(O, N, method_len);
+	SAME(O, N, host); SAME(O, N, host_len); SAME(O, N, path);
+	SAME(O, N, path_len); SAME(O, N, header); SAME(O, N, header_ctx);
+	SAME(O, N, random); SAME(O, N, gateway_ns); SAME(O, N, gateway_name);
+	SAME(O, N, port); SAME(O, N, scheme);
+#undef O
+#undef N
+#define O struct layout_v0_5_route
+#define N ingroute_route
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, source); SAME(O, N, decision);
+	SAME(O, N, status); SAME(O, N, backend_kind); SAME(O, N, backend_ns);
+	SAME(O, N, service); SAME(O, N, port_number); SAME(O, N, port_name);
+	SAME(O, N, resource_api_group); SAME(O, N, resource_kind);
+	SAME(O, N, resource_name); SAME(O, N, route_ns);
+	SAME(O, N, route_name); SAME(O, N, rule_host); SAME(O, N, rule_path);
+	SAME(O, N, path_type); SAME(O, N, vhost_kind);
+	SAME(O, N, default_source); SAME(O, N, gateway_ns);
+	SAME(O, N, gateway_name); SAME(O, N, listener);
+	SAME(O, N, rule_index); SAME(O, N, rule_name);
+	SAME(O, N, match_index); SAME(O, N, backend_index);
+	SAME(O, N, weight); SAME(O, N, filters); SAME(O, N, matched_prefix);
+	SAME(O, N, internal_);
+#undef O
+#undef N
+#define O struct layout_v0_5_filter
+#define N ingroute_filter
+	HOLDS(O, N);
+	SAME(O, N, size); SAME(O, N, type); SAME(O, N, edits);
+	SAME(O, N, nedits); SAME(O, N, scheme); SAME(O, N, hostname);
+	SAME(O, N, port); SAME(O, N, status_code); SAME(O, N, path_modifier);
+	SAME(O, N, path); SAME(O, N, mirror_ns); SAME(O, N, mirror_service);
+	SAME(O, N, mirror_port); SAME(O, N, mirror_numerator);
+	SAME(O, N, mirror_denominator); SAME(O, N, ext_group);
+	SAME(O, N, ext_kind); SAME(O, N, ext_name);
+#undef O
+#undef N
+#define O struct layout_v0_5_header_edit
+#define N ingroute_header_edit
+	HOLDS(O, N);
+	SAME(O, N, op); SAME(O, N, name); SAME(O, N, value);
+#undef O
+#undef N
 	/* The library's own sizes, which FFI users trust instead of a header. */
 	check(ingroute_options_size() == sizeof(ingroute_options),
 	      "ingroute_options_size() differs from the header's sizeof");
@@ -259,6 +384,12 @@ static void past_layouts(void)
 	      "ingroute_stats_size() differs from the header's sizeof");
 	check(ingroute_compile_options_size() == sizeof(ingroute_compile_options),
 	      "ingroute_compile_options_size() differs from the header's sizeof");
+	check(ingroute_request_size() == sizeof(ingroute_request),
+	      "ingroute_request_size() differs from the header's sizeof");
+	check(ingroute_route_size() == sizeof(ingroute_route),
+	      "ingroute_route_size() differs from the header's sizeof");
+	check(ingroute_filter_size() == sizeof(ingroute_filter),
+	      "ingroute_filter_size() differs from the header's sizeof");
 }
 
 /* ------------------------------------ 2. today's numbers on LP64 */
@@ -280,7 +411,7 @@ static const struct expect table[] = {
 	OFF(ingroute_allocator, free_fn, 16),
 	OFF(ingroute_allocator, ctx, 24),
 
-	SZ(ingroute_options, 112),
+	SZ(ingroute_options, 120),
 	OFF(ingroute_options, size, 0),
 	OFF(ingroute_options, flags, 8),
 	OFF(ingroute_options, ingress_class, 16),
@@ -295,6 +426,7 @@ static const struct expect table[] = {
 	OFF(ingroute_options, max_diagnostics, 88),
 	OFF(ingroute_options, allocator, 96),
 	OFF(ingroute_options, max_alias_bytes, 104),
+	OFF(ingroute_options, gateway_controller, 112),
 
 	SZ(ingroute_diag, 72),
 	OFF(ingroute_diag, size, 0),
@@ -374,6 +506,76 @@ static const struct expect table[] = {
 	OFF(ingroute_stats, generation, 88),
 	OFF(ingroute_stats, controller_annotated, 96),
 
+	SZ(ingroute_request, 112),
+	OFF(ingroute_request, size, 0),
+	OFF(ingroute_request, method, 8),
+	OFF(ingroute_request, method_len, 16),
+	OFF(ingroute_request, host, 24),
+	OFF(ingroute_request, host_len, 32),
+	OFF(ingroute_request, path, 40),
+	OFF(ingroute_request, path_len, 48),
+	OFF(ingroute_request, header, 56),
+	OFF(ingroute_request, header_ctx, 64),
+	OFF(ingroute_request, random, 72),
+	OFF(ingroute_request, gateway_ns, 80),
+	OFF(ingroute_request, gateway_name, 88),
+	OFF(ingroute_request, port, 96),
+	OFF(ingroute_request, scheme, 104),
+	SZ(ingroute_route, 216),
+	OFF(ingroute_route, size, 0),
+	OFF(ingroute_route, source, 8),
+	OFF(ingroute_route, decision, 12),
+	OFF(ingroute_route, status, 16),
+	OFF(ingroute_route, backend_kind, 20),
+	OFF(ingroute_route, backend_ns, 24),
+	OFF(ingroute_route, service, 32),
+	OFF(ingroute_route, port_number, 40),
+	OFF(ingroute_route, port_name, 48),
+	OFF(ingroute_route, resource_api_group, 56),
+	OFF(ingroute_route, resource_kind, 64),
+	OFF(ingroute_route, resource_name, 72),
+	OFF(ingroute_route, route_ns, 80),
+	OFF(ingroute_route, route_name, 88),
+	OFF(ingroute_route, rule_host, 96),
+	OFF(ingroute_route, rule_path, 104),
+	OFF(ingroute_route, path_type, 112),
+	OFF(ingroute_route, vhost_kind, 116),
+	OFF(ingroute_route, default_source, 120),
+	OFF(ingroute_route, gateway_ns, 128),
+	OFF(ingroute_route, gateway_name, 136),
+	OFF(ingroute_route, listener, 144),
+	OFF(ingroute_route, rule_index, 152),
+	OFF(ingroute_route, rule_name, 160),
+	OFF(ingroute_route, match_index, 168),
+	OFF(ingroute_route, backend_index, 172),
+	OFF(ingroute_route, weight, 176),
+	OFF(ingroute_route, filters, 184),
+	OFF(ingroute_route, matched_prefix, 192),
+	OFF(ingroute_route, internal_, 200),
+	SZ(ingroute_filter, 128),
+	OFF(ingroute_filter, size, 0),
+	OFF(ingroute_filter, type, 8),
+	OFF(ingroute_filter, edits, 16),
+	OFF(ingroute_filter, nedits, 24),
+	OFF(ingroute_filter, scheme, 32),
+	OFF(ingroute_filter, hostname, 40),
+	OFF(ingroute_filter, port, 48),
+	OFF(ingroute_filter, status_code, 52),
+	OFF(ingroute_filter, path_modifier, 56),
+	OFF(ingroute_filter, path, 64),
+	OFF(ingroute_filter, mirror_ns, 72),
+	OFF(ingroute_filter, mirror_service, 80),
+	OFF(ingroute_filter, mirror_port, 88),
+	OFF(ingroute_filter, mirror_numerator, 92),
+	OFF(ingroute_filter, mirror_denominator, 96),
+	OFF(ingroute_filter, ext_group, 104),
+	OFF(ingroute_filter, ext_kind, 112),
+	OFF(ingroute_filter, ext_name, 120),
+	SZ(ingroute_header_edit, 24),
+	OFF(ingroute_header_edit, op, 0),
+	OFF(ingroute_header_edit, name, 8),
+	OFF(ingroute_header_edit, value, 16),
+
 	/* The first layouts' ends, which the library checks sizes against. */
 	{ "v0.1 options end", V1_OPTIONS, 112 },
 	{ "v0.1 diag end", V1_DIAG, 72 },
@@ -382,6 +584,9 @@ static const struct expect table[] = {
 	{ "v0.1 tls_match end", V1_TLS, 56 },
 	{ "v0.2 stats end", V2_STATS, 88 },
 	{ "v0.2 compile_options end", V2_COPTS, 32 },
+	{ "v0.5 request end", END(struct layout_v0_5_request, scheme), 112 },
+	{ "v0.5 route end", END(struct layout_v0_5_route, internal_), 216 },
+	{ "v0.5 filter end", END(struct layout_v0_5_filter, ext_name), 128 },
 };
 
 static void lp64_numbers(void)
@@ -432,6 +637,9 @@ static void enum_values(void)
 	EV(INGROUTE_D_OBJECT, 14);
 	EV(INGROUTE_D_KEPT, 15);
 	EV(INGROUTE_D_OPTION, 16);
+	EV(INGROUTE_D_UNSERVED, 17); EV(INGROUTE_D_DEPRECATED, 18);
+	EV(INGROUTE_D_CONTROLLER, 19); EV(INGROUTE_D_NOT_ATTACHED, 20);
+	EV(INGROUTE_D_UNRESOLVED, 21);
 	EV(INGROUTE_SERVED, 1); EV(INGROUTE_NOT_SERVED, 0);
 	EV(INGROUTE_DECISION_NONE, 0); EV(INGROUTE_DECISION_PATH, 1);
 	EV(INGROUTE_DECISION_DEFAULT, 2);
@@ -439,6 +647,17 @@ static void enum_values(void)
 	EV(INGROUTE_BACKEND_RESOURCE, 2);
 	EV(INGROUTE_PATH_EXACT, 1); EV(INGROUTE_PATH_PREFIX, 2);
 	EV(INGROUTE_PATH_IMPLEMENTATION_SPECIFIC, 3);
+	EV(INGROUTE_PATH_REGULAR_EXPRESSION, 4);
+	EV(INGROUTE_SOURCE_NONE, 0); EV(INGROUTE_SOURCE_INGRESS, 1);
+	EV(INGROUTE_SOURCE_HTTPROUTE, 2);
+	EV(INGROUTE_FILTER_REQUEST_HEADER, 1);
+	EV(INGROUTE_FILTER_RESPONSE_HEADER, 2); EV(INGROUTE_FILTER_REDIRECT, 3);
+	EV(INGROUTE_FILTER_URL_REWRITE, 4); EV(INGROUTE_FILTER_MIRROR, 5);
+	EV(INGROUTE_FILTER_EXTENSION, 6);
+	EV(INGROUTE_HEADER_SET, 1); EV(INGROUTE_HEADER_ADD, 2);
+	EV(INGROUTE_HEADER_REMOVE, 3);
+	EV(INGROUTE_PATH_KEEP, 0); EV(INGROUTE_PATH_REPLACE_FULL, 1);
+	EV(INGROUTE_PATH_REPLACE_PREFIX, 2);
 	EV(INGROUTE_VHOST_NONE, 0); EV(INGROUTE_VHOST_EXACT, 1);
 	EV(INGROUTE_VHOST_WILDCARD, 2); EV(INGROUTE_VHOST_ANY, 3);
 	EV(INGROUTE_DEFAULT_NONE, 0); EV(INGROUTE_DEFAULT_VHOST, 1);

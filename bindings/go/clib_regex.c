@@ -1,0 +1,4 @@
+//go:build cgo && !ingroute_system
+
+/* lib/regex.c, compiled into this package (clib.go). */
+#include "../../lib/regex.c"

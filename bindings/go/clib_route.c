@@ -1,0 +1,4 @@
+//go:build cgo && !ingroute_system
+
+/* lib/route.c, compiled into this package (clib.go). */
+#include "../../lib/route.c"
