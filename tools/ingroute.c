@@ -40,6 +40,13 @@ typedef struct cli {
 	int wide;             /* -o wide */
 	int quiet;
 	int fail_unmatched;   /* --fail-unmatched: a target with no backend fails */
+	/* The request beyond host and path (docs/semantics.md §9.4) */
+	const char *gateway;          /* --gateway NS/NAME */
+	const char *against_gateway;  /* diff: --against-gateway NS/NAME */
+	const char *method;           /* -X */
+	const char **headers;         /* -H "Name: value" */
+	size_t nheaders;
+	uint64_t random;              /* --random */
 	int stats;            /* --stats: timings and counts on standard error */
 	size_t unmatched;
 	ingroute_options opts;
@@ -95,6 +102,8 @@ static const char common_help[] =
 	"                          Each limit is a positive count; the byte limits\n"
 	"                          take K, M or G too (powers of 1024), as in\n"
 	"                          --max-input-bytes 2G for a large List\n"
+	"      --controller NAME   serve only Gateways whose GatewayClass has this\n"
+	"                          controllerName\n"
 	"  -o, --output FORMAT     text (the default), json (as --json) or wide\n"
 	"                          (match: tab-separated columns with a header)\n"
 	"      --stats             load, validation and compile times and counts\n"
@@ -125,12 +134,28 @@ static const struct {
 	  "  -o wide                 TARGET HOST PATH DECISION BACKEND INGRESS RULE,\n"
 	  "                          tab-separated, after a header line\n"
 	  "      --fail-unmatched    exit 1 when a target gets no backend (404)\n"
-	  "  -q, --quiet             no diagnostics on standard error\n" },
+	  "  -q, --quiet             no diagnostics on standard error\n"
+	  "Through a Gateway (the Gateway API's HTTPRoutes), the answer is\n"
+	  "  TARGET -> NS/SERVICE:PORT (HTTPRoute NS/NAME rule N, HOST TYPE PATH)\n"
+	  "  TARGET -> redirect CODE LOCATION (HTTPRoute NS/NAME rule N)\n"
+	  "  TARGET -> error 500 (HTTPRoute NS/NAME rule N: no usable backend)\n"
+	  "with the rule's filters after it:\n"
+	  "      --gateway NS/NAME   route through this Gateway; the URL's port, if\n"
+	  "                          it has one, is the listener's\n"
+	  "  -X, --method METHOD     the request's method [GET]\n"
+	  "  -H, --header 'NAME: VALUE'\n"
+	  "                          a request header; repeatable\n"
+	  "      --random N          the number that picks among weighted backends\n"
+	  "                          [0]\n" },
 	{ "explain", "ingroute explain -f PATH... [--json] [options] TARGET",
 	  "Explain how TARGET is routed: the normalised request, the virtual host\n"
 	  "chosen and why, every candidate path with its verdict, the default\n"
-	  "backend step if taken, and the decision.\n"
-	  "      --json              the library's explain JSON, unchanged\n" },
+	  "backend step if taken, and the decision. Through a Gateway: its\n"
+	  "listeners and which took the request, the hostnames tried, every\n"
+	  "candidate match with its verdict, and the decision.\n"
+	  "      --json              the library's explain JSON, unchanged\n"
+	  "      --gateway NS/NAME   through this Gateway; -X, -H and --random as\n"
+	  "                          for match\n" },
 	{ "diff", "ingroute diff -f PATH... --against PATH... [options] [TARGET...]",
 	  "Route the same requests through two configurations (-f and --against,\n"
 	  "loaded with the same options) and print each request they send to\n"
@@ -141,6 +166,11 @@ static const struct {
 	  "deeper, a byte longer, and its parent. Exits 1 when any request is\n"
 	  "routed differently.\n"
 	  "      --against PATH      the other configuration; repeatable\n"
+	  "      --gateway NS/NAME   route -f's requests through this Gateway\n"
+	  "      --against-gateway NS/NAME\n"
+	  "                          route --against's requests through this Gateway\n"
+	  "                          (to compare Ingresses with the HTTPRoutes that\n"
+	  "                          replace them); -X, -H and --random as for match\n"
 	  "      --explain           each side's explanation under each difference\n"
 	  "  -q, --quiet             no diagnostics on standard error\n" },
 	{ "dump", "ingroute dump -f PATH... [--json] [options]",
@@ -556,6 +586,277 @@ static void wide_line(const char *t, size_t tlen, const char *host,
 	fputc('\n', stdout);
 }
 
+/* ---- requests through a Gateway (docs/semantics.md §9.4) */
+
+/* A request built from a target and the request options; the strings
+ * point into the target and into this. */
+typedef struct request {
+	ingroute_request q;
+	char ns[254], name[254];
+} request;
+
+/* -H values: "Name: value", name compared without regard to case. */
+static int cli_header(void *ctx, const char *name, size_t name_len,
+                      const char **value, size_t *value_len)
+{
+	const cli *c = ctx;
+	size_t i;
+
+	for (i = 0; i < c->nheaders; i++) {
+		const char *h = c->headers[i], *colon = strchr(h, ':');
+
+		if (!colon || (size_t)(colon - h) != name_len ||
+		    strncasecmp(h, name, name_len) != 0)
+			continue;
+		colon++;
+		while (*colon == ' ' || *colon == '\t')
+			colon++;
+		*value = colon;
+		*value_len = strlen(colon);
+		return 1;
+	}
+	return 0;
+}
+
+/* 0, or -1 for a gateway that is not NS/NAME. */
+static int make_request(const cli *c, const char *gateway, const char *t,
+                        request *r)
+{
+	const char *host, *path, *slash;
+	size_t hlen, plen;
+	ingroute_request init = INGROUTE_REQUEST_INIT;
+
+	r->q = init;
+	split_target(t, &host, &hlen, &path, &plen);
+	r->q.method = c->method ? c->method : "GET";
+	r->q.method_len = strlen(r->q.method);
+	r->q.host = host;
+	r->q.host_len = hlen;
+	r->q.path = path;
+	r->q.path_len = plen;
+	r->q.random = c->random;
+	if (c->nheaders) {
+		r->q.header = cli_header;
+		r->q.header_ctx = (void *)c;
+	}
+	if (strncasecmp(t, "https://", 8) == 0)
+		r->q.scheme = "https";
+	if (!gateway)
+		return 0;
+	slash = strchr(gateway, '/');
+	if (!slash || slash == gateway || !slash[1] ||
+	    (size_t)(slash - gateway) >= sizeof(r->ns) ||
+	    strlen(slash + 1) >= sizeof(r->name))
+		return -1;
+	memcpy(r->ns, gateway, (size_t)(slash - gateway));
+	r->ns[slash - gateway] = '\0';
+	strcpy(r->name, slash + 1);
+	r->q.gateway_ns = r->ns;
+	r->q.gateway_name = r->name;
+	/* the listener port: the URL's own, else every listener */
+	{
+		const char *end = host + hlen, *p = end;
+
+		while (p > host && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		if (p < end && p > host && p[-1] == ':' &&
+		    (host[0] != '[' || p[-2] == ']'))
+			r->q.port = (unsigned int)strtoul(p, NULL, 10);
+	}
+	return 0;
+}
+
+static const char *path_type_name(int t)
+{
+	return t == INGROUTE_PATH_REGULAR_EXPRESSION ? "RegularExpression"
+	       : t == INGROUTE_PATH_PREFIX ? "PathPrefix" : "Exact";
+}
+
+/* The filters of an answer, after it on its line: what the proxy does. */
+static void text_filters(const request *r, const ingroute_route *a)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->filters; i++) {
+		ingroute_filter f;
+
+		f.size = sizeof(f);
+		if (ingroute_route_filter(a, i, &f) != 0)
+			break;
+		switch (f.type) {
+		case INGROUTE_FILTER_REQUEST_HEADER:
+		case INGROUTE_FILTER_RESPONSE_HEADER:
+			printf(f.type == INGROUTE_FILTER_REQUEST_HEADER
+			       ? " [request headers:" : " [response headers:");
+			for (k = 0; k < f.nedits; k++) {
+				const ingroute_header_edit *e = &f.edits[k];
+
+				printf(" %s %s%s%s", e->op == INGROUTE_HEADER_SET ? "set"
+				       : e->op == INGROUTE_HEADER_ADD ? "add" : "remove",
+				       e->name, e->value ? ": " : "",
+				       e->value ? e->value : "");
+				if (k + 1 < f.nedits)
+					putchar(',');
+			}
+			putchar(']');
+			break;
+		case INGROUTE_FILTER_URL_REWRITE: {
+			size_t n = ingroute_route_upstream_path(&r->q, a, NULL, 0);
+			char *p = malloc(n + 1);
+
+			printf(" [rewrite:");
+			if (f.hostname)
+				printf(" host %s", f.hostname);
+			if (p && f.path_modifier != INGROUTE_PATH_KEEP) {
+				ingroute_route_upstream_path(&r->q, a, p, n);
+				printf(" path %.*s", (int)n, p);
+			}
+			putchar(']');
+			free(p);
+			break;
+		}
+		case INGROUTE_FILTER_MIRROR:
+			printf(" [mirror %s/%s:%d, %d/%d]", f.mirror_ns,
+			       f.mirror_service, f.mirror_port, f.mirror_numerator,
+			       f.mirror_denominator);
+			break;
+		case INGROUTE_FILTER_EXTENSION:
+			printf(" [extension %s%s%s/%s]", f.ext_kind, *f.ext_group ? "." : "",
+			       f.ext_group, f.ext_name);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* An answer of ingroute_router_route() after "TARGET -> ", with its line
+ * end; the Ingresses' answers exactly as text_answer() prints them. */
+static void text_route(const request *r, const ingroute_route *a)
+{
+	if (a->source != INGROUTE_SOURCE_HTTPROUTE) {
+		ingroute_match m;
+
+		memset(&m, 0, sizeof(m));
+		m.decision = a->decision;
+		m.backend_kind = a->backend_kind;
+		m.backend_ns = a->backend_ns;
+		m.service = a->service;
+		m.port_number = a->port_number;
+		m.port_name = a->port_name;
+		m.resource_api_group = a->resource_api_group;
+		m.resource_kind = a->resource_kind;
+		m.resource_name = a->resource_name;
+		m.ingress_ns = a->route_ns;
+		m.ingress_name = a->route_name;
+		m.rule_host = a->rule_host;
+		m.rule_path = a->rule_path;
+		m.path_type = a->path_type;
+		text_answer(&m);
+		return;
+	}
+	if (a->status >= 300 && a->status < 400) {
+		size_t n = ingroute_route_location(&r->q, a, NULL, 0);
+		char *loc = malloc(n + 1);
+
+		if (loc)
+			ingroute_route_location(&r->q, a, loc, n);
+		printf("redirect %d %.*s (HTTPRoute %s/%s rule %d)", a->status,
+		       loc ? (int)n : 0, loc ? loc : "", a->route_ns, a->route_name,
+		       a->rule_index);
+		free(loc);
+	} else if (a->status == 500) {
+		printf("error 500 (HTTPRoute %s/%s rule %d: no usable backend)",
+		       a->route_ns, a->route_name, a->rule_index);
+	} else {
+		printf("%s/%s:%d (HTTPRoute %s/%s rule %d, %s %s %s)", a->backend_ns,
+		       a->service, a->port_number, a->route_ns, a->route_name,
+		       a->rule_index, *a->rule_host ? a->rule_host : "any host",
+		       path_type_name(a->path_type), a->rule_path);
+	}
+	text_filters(r, a);
+	putchar('\n');
+}
+
+static void json_route(const char *t, size_t tlen, const request *r,
+                       const ingroute_route *a)
+{
+	size_t n;
+	char *s;
+
+	fputs("{\"target\":", stdout);
+	json_put_strn(stdout, t, tlen);
+	fputs(",\"gateway\":", stdout);
+	if (a->gateway_ns) {
+		fputs("{\"namespace\":", stdout);
+		json_put_str(stdout, a->gateway_ns);
+		fputs(",\"name\":", stdout);
+		json_put_str(stdout, a->gateway_name);
+		fputs(",\"listener\":", stdout);
+		json_put_str(stdout, a->listener);
+		fputs("}", stdout);
+	} else {
+		fputs("null", stdout);
+	}
+	printf(",\"status\":%d,\"backend\":", a->status);
+	if (a->status == 0 && a->service) {
+		fputs("{\"namespace\":", stdout);
+		json_put_str(stdout, a->backend_ns);
+		fputs(",\"name\":", stdout);
+		json_put_str(stdout, a->service);
+		printf(",\"port\":%d}", a->port_number);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\"route\":", stdout);
+	if (a->route_name) {
+		fputs("{\"namespace\":", stdout);
+		json_put_str(stdout, a->route_ns);
+		fputs(",\"name\":", stdout);
+		json_put_str(stdout, a->route_name);
+		printf(",\"rule\":%d,\"match\":%d}", a->rule_index, a->match_index);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\"location\":", stdout);
+	n = ingroute_route_location(&r->q, a, NULL, 0);
+	if (n && (s = malloc(n))) {
+		ingroute_route_location(&r->q, a, s, n);
+		json_put_strn(stdout, s, n);
+		free(s);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\"upstreamPath\":", stdout);
+	n = ingroute_route_upstream_path(&r->q, a, NULL, 0);
+	if ((s = malloc(n + 1))) {
+		ingroute_route_upstream_path(&r->q, a, s, n);
+		json_put_strn(stdout, s, n);
+		free(s);
+	}
+	printf(",\"filters\":%zu}\n", a->filters);
+}
+
+/* match --gateway: one target through the Gateway. */
+static void route_gateway(cli *c, const char *t, size_t tlen)
+{
+	request r;
+	ingroute_route a;
+
+	if (make_request(c, c->gateway, t, &r) != 0)
+		return;
+	a.size = sizeof(a);
+	ingroute_router_route(c->router, &r.q, &a);
+	c->unmatched += a.status == 404;
+	if (c->json) {
+		json_route(t, tlen, &r, &a);
+		return;
+	}
+	fwrite(t, 1, tlen, stdout);
+	fputs(" -> ", stdout);
+	text_route(&r, &a);
+}
+
 static void route_one(cli *c, const char *target, size_t tlen)
 {
 	const char *host, *path;
@@ -567,6 +868,11 @@ static void route_one(cli *c, const char *target, size_t tlen)
 		return;
 	memcpy(t, target, tlen);
 	t[tlen] = '\0';
+	if (c->gateway) {
+		route_gateway(c, t, tlen);
+		free(t);
+		return;
+	}
 	split_target(t, &host, &hlen, &path, &plen);
 	m.size = sizeof(m);
 	ingroute_router_match(c->router, host, hlen, path, plen, &m);
@@ -742,6 +1048,95 @@ static void text_json_ingress(const json *i)
 }
 
 /* The explanation of target by router r as text, or its JSON. */
+/* The library's explain JSON (rc its call's status): printed as it is
+ * with --json, else parsed for the text; NULL with *exit_code set when
+ * there is nothing more to print. Frees out. */
+static json *explain_parsed(int rc, char *out, int as_json, int *exit_code)
+{
+	json *j;
+
+	*exit_code = EXIT_FAIL;
+	if (rc != 0) {
+		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
+		return NULL;
+	}
+	if (as_json) {
+		printf("%s\n", out);
+		ingroute_free(out);
+		*exit_code = EXIT_OK;
+		return NULL;
+	}
+	j = json_parse(out);
+	ingroute_free(out);
+	if (!j)
+		fprintf(stderr, "ingroute: unreadable explain output\n");
+	return j;
+}
+
+/* explain through a Gateway: the library's JSON as lines of text. */
+static int explain_gateway(ingroute_router *r, const cli *c,
+                           const char *gateway, const char *target,
+                           int as_json)
+{
+	request q;
+	char *out = NULL;
+	const json *k, *v, *e;
+	json *j;
+	int rc;
+
+	if (make_request(c, gateway, target, &q) != 0)
+		return EXIT_USAGE;
+	rc = ingroute_router_explain_request(r, &q.q, &out, NULL);
+	if (!(j = explain_parsed(rc, out, as_json, &rc)))
+		return rc;
+	k = jobj(j, "request");
+	printf("target       %s %s\n", jstr(k, "method"), target);
+	printf("gateway      %s/%s\n", jstr(jobj(k, "gateway"), "namespace"),
+	       jstr(jobj(k, "gateway"), "name"));
+	printf("host         %s\n", *jstr(k, "normalizedHost")
+	       ? jstr(k, "normalizedHost") : "(none: only routes for any host)");
+	printf("path         %s\n", jstr(k, "normalizedPath"));
+	if (!jkids(j, "listeners"))
+		puts("listeners    none: no listener of this Gateway serves HTTP");
+	for (v = jkids(j, "listeners"); v; v = v->next)
+		printf("listener     %s (port %.0f, %s): %s\n", jstr(v, "name"),
+		       jnum(v, "port"), *jstr(v, "hostname") ? jstr(v, "hostname")
+		                                             : "any host",
+		       jstr(v, "verdict"));
+	for (v = jkids(j, "virtualHosts"); v; v = v->next) {
+		const char *h = *jstr(v, "host") ? jstr(v, "host") : "any host";
+
+		if (!jnum(v, "serves")) {
+			printf("hostname     %s: does not serve the host\n", h);
+			continue;
+		}
+		printf("hostname     %s: candidates in precedence order\n", h);
+		for (e = jkids(v, "candidates"); e; e = e->next) {
+			const json *rt = jobj(e, "route"), *p = jobj(e, "path");
+			const char *vd = jstr(e, "verdict");
+
+			printf("  %s %-28s %-10s %-24s HTTPRoute %s/%s rule %.0f\n",
+			       strcmp(vd, "matched") == 0 ? "*" : " ", vd,
+			       jstr(p, "type"), jstr(p, "value"), jstr(rt, "namespace"),
+			       jstr(rt, "name"), jnum(rt, "rule"));
+		}
+	}
+	k = jobj(j, "decision");
+	v = jobj(k, "route");
+	printf("decision     ");
+	if (jnum(k, "status") == 0 && (e = jobj(k, "backend")))
+		printf("%s/%s:%.0f", jstr(e, "namespace"), jstr(e, "name"),
+		       jnum(e, "port"));
+	else
+		printf("status %.0f", jnum(k, "status"));
+	if (v)
+		printf(" (HTTPRoute %s/%s rule %.0f)", jstr(v, "namespace"),
+		       jstr(v, "name"), jnum(v, "rule"));
+	fputs("\n", stdout);
+	json_free(j);
+	return EXIT_OK;
+}
+
 static int explain_target(ingroute_router *r, const char *target, int as_json)
 {
 	const char *host, *path;
@@ -752,22 +1147,9 @@ static int explain_target(ingroute_router *r, const char *target, int as_json)
 	int rc;
 
 	split_target(target, &host, &hlen, &path, &plen);
-	if ((rc = ingroute_router_explain(r, host, hlen, path, plen, &out,
-	                                  NULL)) != 0) {
-		fprintf(stderr, "ingroute: %s\n", ingroute_strerror(rc));
-		return EXIT_FAIL;
-	}
-	if (as_json) {
-		printf("%s\n", out);
-		ingroute_free(out);
-		return EXIT_OK;
-	}
-	j = json_parse(out);
-	ingroute_free(out);
-	if (!j) {
-		fprintf(stderr, "ingroute: unreadable explain output\n");
-		return EXIT_FAIL;
-	}
+	rc = ingroute_router_explain(r, host, hlen, path, plen, &out, NULL);
+	if (!(j = explain_parsed(rc, out, as_json, &rc)))
+		return rc;
 	k = jobj(j, "normalized");
 	printf("target       %s\n", target);
 	printf("host         %s%s\n", *jstr(k, "host") ? jstr(k, "host") : "(none)",
@@ -829,6 +1211,8 @@ static int cmd_explain(cli *c, int argc, char **argv)
 		fprintf(stderr, "ingroute explain: give exactly one TARGET\n");
 		return EXIT_USAGE;
 	}
+	if (c->gateway)
+		return explain_gateway(c->router, c, c->gateway, argv[0], c->json);
 	return explain_target(c->router, argv[0], c->json);
 }
 
@@ -1033,18 +1417,64 @@ static void trace_free(trace *tr)
 	free(tr->t);
 }
 
+/* A rule path's probes: the path itself, with a trailing slash, one
+ * element deeper, with a byte more (a near miss that is no element
+ * prefix), and its parent. */
+static int trace_path(trace *tr, const char *host, const char *path)
+{
+	size_t n = strlen(path), e;
+	char buf[8192];
+	int rc = 0;
+
+	if (n == 0 || path[0] != '/' || n + 3 > sizeof(buf))
+		return 0;
+	rc |= trace_add(tr, host, path, n);
+	memcpy(buf, path, n);
+	if (path[n - 1] != '/') {
+		memcpy(buf + n, "/", 1);
+		rc |= trace_add(tr, host, buf, n + 1);
+		memcpy(buf + n, "x", 1);
+		rc |= trace_add(tr, host, buf, n + 1);
+		memcpy(buf + n, "/x", 2);
+		rc |= trace_add(tr, host, buf, n + 2);
+	} else {
+		memcpy(buf + n, "x", 1);
+		rc |= trace_add(tr, host, buf, n + 1);
+	}
+	/* the parent: "/cart/checkout" -> "/cart", "/v1/" -> "/" */
+	e = n > 1 && path[n - 1] == '/' ? n - 1 : n;
+	while (e > 0 && path[e - 1] != '/')
+		e--;
+	rc |= trace_add(tr, host, path, e > 1 ? e - 1 : 1);
+	return rc;
+}
+
+/* A host's probes: its root and an unknown path; a name under a
+ * wildcard stands for the wildcard. */
+static int trace_host(trace *tr, const char *h, char *host, size_t cap)
+{
+	int rc = 0;
+
+	if (h[0] == '*')
+		snprintf(host, cap, "a%s", h + 1);
+	else
+		snprintf(host, cap, "%s", h);
+	rc |= trace_add(tr, host, "/", 1);
+	rc |= trace_add(tr, host, "/ingroute-diff-unknown", 22);
+	return rc;
+}
+
 /*
  * The requests that tell two configurations apart, from one router's
- * table: for every host (a name under a wildcard, none for rules without
- * a host) its root and an unknown path, and for every rule's path the
- * path itself, with a trailing slash, one element deeper, with a byte
- * more (a near miss that is no element prefix), and its parent.
+ * table: an unknown host, and for every host (of the Ingresses' virtual
+ * hosts and of the Gateways' listeners; a rule without one is asked
+ * without a Host) its probes and those of each of its rule paths.
  */
 static int trace_from(trace *tr, ingroute_router *r)
 {
 	static const char unknown_host[] = "unknown.invalid";
 	char *out = NULL, host[300];
-	const json *k, *p;
+	const json *k, *p, *l, *v;
 	json *j;
 	int rc = 0;
 
@@ -1056,53 +1486,43 @@ static int trace_from(trace *tr, ingroute_router *r)
 		return -1;
 	rc |= trace_add(tr, unknown_host, "/", 1);
 	for (k = jkids(j, "virtualHosts"); k && !rc; k = k->next) {
-		const char *h = jstr(k, "host");
+		rc |= trace_host(tr, jstr(k, "host"), host, sizeof(host));
+		for (p = jkids(k, "paths"); p && !rc; p = p->next)
+			rc |= trace_path(tr, host, jstr(p, "path"));
+	}
+	for (l = jkids(j, "gatewayListeners"); l && !rc; l = l->next) {
+		for (v = jkids(l, "virtualHosts"); v && !rc; v = v->next) {
+			rc |= trace_host(tr, jstr(v, "host"), host, sizeof(host));
+			for (p = jkids(v, "matches"); p && !rc; p = p->next) {
+				const json *path = jobj(p, "path");
 
-		if (h[0] == '*')
-			snprintf(host, sizeof(host), "a%s", h + 1);
-		else
-			snprintf(host, sizeof(host), "%s", h);
-		rc |= trace_add(tr, host, "/", 1);
-		rc |= trace_add(tr, host, "/ingroute-diff-unknown", 22);
-		for (p = jkids(k, "paths"); p && !rc; p = p->next) {
-			const char *path = jstr(p, "path");
-			size_t n = strlen(path), e;
-			char buf[8192];
-
-			if (n == 0 || path[0] != '/' || n + 3 > sizeof(buf))
-				continue;
-			rc |= trace_add(tr, host, path, n);
-			memcpy(buf, path, n);
-			if (path[n - 1] != '/') {
-				memcpy(buf + n, "/", 1);
-				rc |= trace_add(tr, host, buf, n + 1);
-				memcpy(buf + n, "x", 1);
-				rc |= trace_add(tr, host, buf, n + 1);
-				memcpy(buf + n, "/x", 2);
-				rc |= trace_add(tr, host, buf, n + 2);
-			} else {
-				memcpy(buf + n, "x", 1);
-				rc |= trace_add(tr, host, buf, n + 1);
+				if (strcmp(jstr(path, "type"), "RegularExpression") != 0)
+					rc |= trace_path(tr, host, jstr(path, "value"));
 			}
-			/* the parent: "/cart/checkout" -> "/cart", "/v1/" -> "/" */
-			e = n > 1 && path[n - 1] == '/' ? n - 1 : n;
-			while (e > 0 && path[e - 1] != '/')
-				e--;
-			rc |= trace_add(tr, host, path, e > 1 ? e - 1 : 1);
 		}
 	}
 	json_free(j);
 	return rc;
 }
 
-/* The same answer: the same decision and the same backend. Which rule
- * gave it may differ (an HTTPRoute's rule is not an Ingress's). */
-static int same_answer(const ingroute_match *a, const ingroute_match *b)
+/* The same answer: the same status (or decision), the same backend, the
+ * same redirect. Which rule gave it may differ (an HTTPRoute's rule is
+ * not an Ingress's), and an Ingress's default backend is the same answer
+ * as an HTTPRoute rule sending to that backend. */
+static int same_answer(const request *ra, const ingroute_route *a,
+                       const request *rb, const ingroute_route *b)
 {
 #define STR_EQ(x, y) (((x) == NULL) == ((y) == NULL) && (!(x) || strcmp((x), (y)) == 0))
-	if (a->decision != b->decision)
+	if (a->status != b->status)
 		return 0;
-	if (a->decision == INGROUTE_DECISION_NONE)
+	if (a->status >= 300 && a->status < 400) {
+		char la[2048], lb[2048];
+		size_t na = ingroute_route_location(&ra->q, a, la, sizeof(la));
+		size_t nb = ingroute_route_location(&rb->q, b, lb, sizeof(lb));
+
+		return na == nb && memcmp(la, lb, na < sizeof(la) ? na : sizeof(la)) == 0;
+	}
+	if (a->status != 0)
 		return 1;
 	return a->backend_kind == b->backend_kind &&
 	       STR_EQ(a->backend_ns, b->backend_ns) && STR_EQ(a->service, b->service) &&
@@ -1177,26 +1597,32 @@ static int cmd_diff(cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < tr.n; i++) {
-		const char *host, *path;
-		size_t hlen, plen;
-		ingroute_match a, b;
+		request ra, rb;
+		ingroute_route a, b;
 
-		split_target(tr.t[i], &host, &hlen, &path, &plen);
+		make_request(c, c->gateway, tr.t[i], &ra);
+		make_request(c, c->against_gateway, tr.t[i], &rb);
 		a.size = b.size = sizeof(a);
-		ingroute_router_match(c->router, host, hlen, path, plen, &a);
-		ingroute_router_match(other, host, hlen, path, plen, &b);
-		if (same_answer(&a, &b))
+		ingroute_router_route(c->router, &ra.q, &a);
+		ingroute_router_route(other, &rb.q, &b);
+		if (same_answer(&ra, &a, &rb, &b))
 			continue;
 		differ++;
 		printf("%s\n  -f:        ", tr.t[i]);
-		text_answer(&a);
+		text_route(&ra, &a);
 		fputs("  --against: ", stdout);
-		text_answer(&b);
+		text_route(&rb, &b);
 		if (c->explain) {
 			puts("  -f explains:");
-			explain_target(c->router, tr.t[i], 0);
+			if (c->gateway)
+				explain_gateway(c->router, c, c->gateway, tr.t[i], 0);
+			else
+				explain_target(c->router, tr.t[i], 0);
 			puts("  --against explains:");
-			explain_target(other, tr.t[i], 0);
+			if (c->against_gateway)
+				explain_gateway(other, c, c->against_gateway, tr.t[i], 0);
+			else
+				explain_target(other, tr.t[i], 0);
 		}
 	}
 	printf("%zu request%s, %zu routed differently\n", tr.n, tr.n == 1 ? "" : "s",
@@ -1213,7 +1639,8 @@ static int cmd_diff(cli *c, int argc, char **argv)
 enum {
 	O_JSON = 256, O_STRICT, O_CLASS, O_DEFAULT_CLASS, O_NAMESPACE, O_IMPL,
 	O_FALLTHROUGH, O_NO_NORMALIZE, O_DEFAULT_BACKEND, O_VERSION, O_PREVIOUS,
-	O_FAIL_UNMATCHED, O_STATS, O_AGAINST, O_EXPLAIN,
+	O_FAIL_UNMATCHED, O_STATS, O_AGAINST, O_EXPLAIN, O_GATEWAY,
+	O_AGAINST_GATEWAY, O_RANDOM, O_CONTROLLER,
 	O_MAX_INPUT_BYTES, O_MAX_DEPTH, O_MAX_NODES, O_MAX_ALIAS_NODES,
 	O_MAX_ALIAS_BYTES, O_MAX_SCALAR_BYTES, O_MAX_DIAGNOSTICS
 };
@@ -1228,6 +1655,12 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, O_STATS },
 	{ "against", required_argument, NULL, O_AGAINST },
 	{ "explain", no_argument, NULL, O_EXPLAIN },
+	{ "gateway", required_argument, NULL, O_GATEWAY },
+	{ "against-gateway", required_argument, NULL, O_AGAINST_GATEWAY },
+	{ "method", required_argument, NULL, 'X' },
+	{ "header", required_argument, NULL, 'H' },
+	{ "random", required_argument, NULL, O_RANDOM },
+	{ "controller", required_argument, NULL, O_CONTROLLER },
 	{ "strict", no_argument, NULL, O_STRICT },
 	{ "class", required_argument, NULL, O_CLASS },
 	{ "default-class", no_argument, NULL, O_DEFAULT_CLASS },
@@ -1377,6 +1810,7 @@ static void free_lists(cli *c)
 	free(c->files);
 	free(c->previous);
 	free(c->against);
+	free(c->headers);
 }
 
 int main(int argc, char **argv)
@@ -1412,7 +1846,8 @@ int main(int argc, char **argv)
 	c.files = calloc((size_t)argc, sizeof(char *));
 	c.previous = calloc((size_t)argc, sizeof(char *));
 	c.against = calloc((size_t)argc, sizeof(char *));
-	if (!c.files || !c.previous || !c.against) {
+	c.headers = calloc((size_t)argc, sizeof(char *));
+	if (!c.files || !c.previous || !c.against || !c.headers) {
 		free_lists(&c);
 		return EXIT_FAIL;
 	}
@@ -1420,7 +1855,7 @@ int main(int argc, char **argv)
 	argc--;
 	/* Options go anywhere among the targets (GNU permutation); "--" ends
 	 * them, for a target that starts with '-'. */
-	while ((opt = getopt_long(argc, argv, "f:ho:q", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "f:ho:qX:H:", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f': c.files[c.nfiles++] = optarg; break;
 		case O_PREVIOUS: c.previous[c.nprevious++] = optarg; break;
@@ -1442,6 +1877,31 @@ int main(int argc, char **argv)
 		case O_STATS: c.stats = 1; break;
 		case O_AGAINST: c.against[c.nagainst++] = optarg; break;
 		case O_EXPLAIN: c.explain = 1; break;
+		case O_GATEWAY: c.gateway = optarg; break;
+		case O_AGAINST_GATEWAY: c.against_gateway = optarg; break;
+		case O_CONTROLLER: c.opts.gateway_controller = optarg; break;
+		case 'X': c.method = optarg; break;
+		case 'H':
+			if (!strchr(optarg, ':')) {
+				fprintf(stderr, "ingroute: -H takes 'NAME: VALUE'\n");
+				free_lists(&c);
+				return EXIT_USAGE;
+			}
+			c.headers[c.nheaders++] = optarg;
+			break;
+		case O_RANDOM: {
+			char *end;
+
+			errno = 0;
+			c.random = strtoull(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-') {
+				fprintf(stderr, "ingroute: --random takes a number from 0 "
+				                "to 18446744073709551615\n");
+				free_lists(&c);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case O_STRICT: c.opts.flags |= INGROUTE_OPT_STRICT; break;
 		case O_CLASS: c.opts.ingress_class = optarg; break;
 		case O_DEFAULT_CLASS: c.opts.flags |= INGROUTE_OPT_DEFAULT_CLASS; break;
@@ -1521,6 +1981,27 @@ int main(int argc, char **argv)
 		                             "configuration to compare with\n");
 		free_lists(&c);
 		return EXIT_USAGE;
+	}
+	{
+		const char *gws[2] = { c.gateway, c.against_gateway };
+		int g;
+
+		for (g = 0; g < 2; g++) {
+			const char *s = gws[g] ? strchr(gws[g], '/') : NULL;
+
+			if (gws[g] && (!s || s == gws[g] || !s[1] || strchr(s + 1, '/') ||
+			               s - gws[g] > 253 || strlen(s + 1) > 253)) {
+				fprintf(stderr, "ingroute: --%sgateway takes NAMESPACE/NAME\n",
+				        g ? "against-" : "");
+				free_lists(&c);
+				return EXIT_USAGE;
+			}
+		}
+		if (c.against_gateway && strcmp(c.cmd, "diff") != 0) {
+			fprintf(stderr, "ingroute: --against-gateway is for diff\n");
+			free_lists(&c);
+			return EXIT_USAGE;
+		}
 	}
 	if (options_refused(&c.opts)) {
 		free_lists(&c);

@@ -13,7 +13,8 @@ _ingroute()
 		--impl-specific --fallthrough --no-normalize --default-backend
 		--strict --previous --json -o --output --stats --max-input-bytes
 		--max-depth --max-nodes --max-alias-nodes --max-alias-bytes
-		--max-scalar-bytes --max-diagnostics -h --help"
+		--max-scalar-bytes --max-diagnostics --controller -h --help"
+	local request="--gateway -X --method -H --header --random"
 
 	if [[ $cword -eq 1 ]]; then
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -33,7 +34,7 @@ _ingroute()
 	-o|--output)
 		COMPREPLY=($(compgen -W "text json wide" -- "$cur"))
 		return ;;
-	--class|--namespace|--default-backend|--max-*)
+	--class|--namespace|--default-backend|--max-*|--gateway|--against-gateway|-X|--method|-H|--header|--random|--controller)
 		return ;;
 	esac
 	case ${words[1]} in
@@ -41,11 +42,13 @@ _ingroute()
 		COMPREPLY=($(compgen -W "check match explain dump diff" -- "$cur")) ;;
 	diff)
 		[[ $cur == -* ]] &&
-			COMPREPLY=($(compgen -W "$common --against --explain -q --quiet" -- "$cur")) ;;
+			COMPREPLY=($(compgen -W "$common $request --against --against-gateway --explain -q --quiet" -- "$cur")) ;;
 	match)
 		[[ $cur == -* ]] &&
-			COMPREPLY=($(compgen -W "$common -q --quiet --fail-unmatched" -- "$cur")) ;;
-	check|explain|dump)
+			COMPREPLY=($(compgen -W "$common $request -q --quiet --fail-unmatched" -- "$cur")) ;;
+	explain)
+		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common $request" -- "$cur")) ;;
+	check|dump)
 		[[ $cur == -* ]] && COMPREPLY=($(compgen -W "$common" -- "$cur")) ;;
 	esac
 }
