@@ -25,6 +25,10 @@ STRUCTS = {
     "ingroute_tls_match": _ffi.CTLSMatch,
     "ingroute_stats": _ffi.CStats,
     "ingroute_compile_options": _ffi.CCompileOptions,
+    "ingroute_request": _ffi.CRequest,
+    "ingroute_route": _ffi.CRoute,
+    "ingroute_filter": _ffi.CFilter,
+    "ingroute_header_edit": _ffi.CHeaderEdit,
 }
 
 
@@ -34,6 +38,9 @@ def test_library_sizes_match():
     assert ctypes.sizeof(_ffi.CStats) == _ffi.lib.ingroute_stats_size()
     assert (ctypes.sizeof(_ffi.CCompileOptions)
             == _ffi.lib.ingroute_compile_options_size())
+    assert ctypes.sizeof(_ffi.CRequest) == _ffi.lib.ingroute_request_size()
+    assert ctypes.sizeof(_ffi.CRoute) == _ffi.lib.ingroute_route_size()
+    assert ctypes.sizeof(_ffi.CFilter) == _ffi.lib.ingroute_filter_size()
 
 
 def test_version():

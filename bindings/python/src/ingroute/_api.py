@@ -64,6 +64,13 @@ class DiagCode(enum.IntEnum):
     CONTROLLER = 19
     """A note naming an ingress controller's routing annotations that are
     not applied (docs/semantics.md §2.4)."""
+    NOT_ATTACHED = 20
+    """A warning: an HTTPRoute or one of its parentRefs attaches to no
+    listener, worded as its Accepted=False condition (docs/semantics.md
+    §9.3)."""
+    UNRESOLVED = 21
+    """A warning: a backendRef does not resolve, worded as its
+    ResolvedRefs=False condition; requests routed to it get 500."""
 
 
 class Decision(enum.IntEnum):
@@ -81,9 +88,12 @@ class PathType(enum.IntEnum):
     EXACT = 1
     PREFIX = 2
     IMPLEMENTATION_SPECIFIC = 3
+    REGULAR_EXPRESSION = 4
+    """An HTTPRoute's RegularExpression path (Router.route() only)."""
 
     def __str__(self) -> str:
-        return {1: "Exact", 2: "Prefix", 3: "ImplementationSpecific"}[int(self)]
+        return {1: "Exact", 2: "Prefix", 3: "ImplementationSpecific",
+                4: "RegularExpression"}[int(self)]
 
 
 class VHostKind(enum.IntEnum):
@@ -443,6 +453,9 @@ class Options:
     max_scalar_bytes: int = 0
     max_diagnostics: int = 0
     max_alias_bytes: int = 0
+    gateway_controller: Optional[str] = None
+    """Serve only Gateways whose GatewayClass has this controllerName
+    (docs/semantics.md §9.3); None serves every GatewayClass."""
 
     def __post_init__(self) -> None:
         """Refuses what could not reach C as given: ctypes stores -1 in a
@@ -461,7 +474,8 @@ class Options:
             if v > _SIZE_MAX:
                 raise InvalidArgumentError(
                     f"Options.{name} is {v}: must be at most {_SIZE_MAX}", _ffi.EINVAL)
-        for name in ("class_", "namespace", "default_backend"):
+        for name in ("class_", "namespace", "default_backend",
+                     "gateway_controller"):
             v = getattr(self, name)
             if v is not None:
                 _c_str(v, f"Options.{name}")
@@ -496,6 +510,10 @@ class Options:
         o.default_namespace = s(self.namespace, "Options.namespace")
         o.impl_specific = _impl_mode(self.impl_specific)
         o.default_backend = s(self.default_backend, "Options.default_backend")
+        if _ffi.OPTIONS_SIZE >= _ffi.COptions.gateway_controller.offset + \
+                ctypes.sizeof(ctypes.c_char_p):
+            o.gateway_controller = s(self.gateway_controller,
+                                     "Options.gateway_controller")
         for name in _LIMITS:
             setattr(o, name, getattr(self, name))
         return o, keep
@@ -517,6 +535,7 @@ _OPTION_NAMES = {
     "default_namespace": "Options.namespace",
     "impl_specific": "Options.impl_specific",
     "default_backend": "Options.default_backend",
+    "gateway_controller": "Options.gateway_controller",
 }
 
 
@@ -1073,20 +1092,24 @@ def _s(b: Optional[bytes]) -> Optional[str]:
     return None if b is None else b.decode("utf-8", "surrogateescape")
 
 
+def _backend(m: Any) -> Backend:
+    """The backend of a CMatch or a CRoute (the same member names)."""
+    if m.backend_kind == 1:
+        return Backend(namespace=_s(m.backend_ns) or "",
+                       service=_s(m.service),
+                       port_number=None if m.port_name else m.port_number,
+                       port_name=_s(m.port_name))
+    return Backend(namespace=_s(m.backend_ns) or "",
+                   resource=Resource(_s(m.resource_api_group),
+                                     _s(m.resource_kind) or "",
+                                     _s(m.resource_name) or ""))
+
+
 def _match(m: _ffi.CMatch) -> Match:
     decision = _DECISIONS[m.decision]
     backend = None
     if decision is not Decision.NONE:
-        if m.backend_kind == 1:
-            backend = Backend(namespace=_s(m.backend_ns) or "",
-                              service=_s(m.service),
-                              port_number=None if m.port_name else m.port_number,
-                              port_name=_s(m.port_name))
-        else:
-            backend = Backend(namespace=_s(m.backend_ns) or "",
-                              resource=Resource(_s(m.resource_api_group),
-                                                _s(m.resource_kind) or "",
-                                                _s(m.resource_name) or ""))
+        backend = _backend(m)
     ingress = None
     if m.ingress_name is not None:
         ingress = IngressRef(_s(m.ingress_ns) or "", _s(m.ingress_name) or "")
@@ -1099,6 +1122,134 @@ def _match(m: _ffi.CMatch) -> Match:
 
 # Enum members by value, indexed rather than looked up through the enum
 # machinery on every match.
+class Source(enum.IntEnum):
+    """What answered a request (Router.route())."""
+
+    NONE = 0
+    INGRESS = 1
+    HTTPROUTE = 2
+
+
+class FilterType(enum.IntEnum):
+    """An HTTPRoute filter's type."""
+
+    REQUEST_HEADER = 1
+    RESPONSE_HEADER = 2
+    REDIRECT = 3
+    URL_REWRITE = 4
+    MIRROR = 5
+    EXTENSION = 6
+
+
+@dataclass(frozen=True)
+class HeaderEdit:
+    """One header change: op "set", "add" or "remove" (value None)."""
+
+    op: str
+    name: str
+    value: Optional[str]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the answering rule, as data (struct ingroute_filter):
+    header ``edits``; a redirect's ``scheme``, ``hostname``, ``port``,
+    ``status_code``; a redirect's or rewrite's ``path_modifier``
+    ("keep", "full", "prefix") and ``path``; a mirror's backend and
+    share; an extension's reference."""
+
+    type: FilterType
+    edits: List[HeaderEdit]
+    scheme: Optional[str] = None
+    hostname: Optional[str] = None
+    port: int = 0
+    status_code: int = 0
+    path_modifier: str = "keep"
+    path: Optional[str] = None
+    mirror: Optional[Backend] = None
+    mirror_fraction: Optional[tuple] = None
+    extension: Optional[Resource] = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """The answer to Router.route(). ``status`` is 0 when the proxy
+    forwards to ``backend``, else the status it answers with itself (404,
+    500, or a redirect's, with ``location``). ``route`` is the Ingress or
+    HTTPRoute that answered; ``upstream_path`` the path and query to send
+    (after a URLRewrite). For a request without a gateway every field the
+    Ingress lookup has is match()'s."""
+
+    source: Source
+    decision: Decision
+    status: int
+    backend: Optional[Backend]
+    route: Optional[IngressRef]
+    rule: Optional[Rule]
+    vhost_kind: VHostKind
+    default_source: DefaultSource
+    gateway: Optional[IngressRef]
+    listener: Optional[str]
+    rule_index: int
+    rule_name: Optional[str]
+    match_index: int
+    backend_index: int
+    weight: int
+    filters: List[Filter]
+    location: Optional[str]
+    upstream_path: str
+
+
+_HEADER_OPS = {1: "set", 2: "add", 3: "remove"}
+_PATH_MODS = {0: "keep", 1: "full", 2: "prefix"}
+
+
+def _filter(f: _ffi.CFilter) -> Filter:
+    edits = [HeaderEdit(_HEADER_OPS.get(f.edits[i].op, "?"),
+                        _s(f.edits[i].name) or "", _s(f.edits[i].value))
+             for i in range(f.nedits)]
+    mirror = fraction = ext = None
+    if f.type == FilterType.MIRROR:
+        mirror = Backend(namespace=_s(f.mirror_ns) or "",
+                         service=_s(f.mirror_service),
+                         port_number=f.mirror_port)
+        fraction = (f.mirror_numerator, f.mirror_denominator)
+    if f.type == FilterType.EXTENSION:
+        ext = Resource(_s(f.ext_group), _s(f.ext_kind) or "",
+                       _s(f.ext_name) or "")
+    return Filter(FilterType(f.type), edits, _s(f.scheme), _s(f.hostname),
+                  f.port, f.status_code, _PATH_MODS.get(f.path_modifier, "keep"),
+                  _s(f.path), mirror, fraction, ext)
+
+
+def _headers_fn(headers: object) -> tuple[Any, list]:
+    """An ingroute_header_fn over a mapping or (name, value) pairs: names
+    compared without regard to case, the first value given."""
+    if headers is None:
+        return None, []
+    items = headers.items() if hasattr(headers, "items") else headers
+    table: Dict[bytes, bytes] = {}
+    for name, value in items:  # type: ignore[union-attr]
+        k = _text(name, "route header name").lower()
+        v = _text(value, "route header value")
+        table.setdefault(k, v)
+    keep: list = []
+
+    def fn(ctx: Any, name: Any, name_len: int, value: Any, value_len: Any) -> int:
+        v = table.get(ctypes.string_at(name, name_len))
+        if v is None:
+            return 0
+        buf = ctypes.create_string_buffer(v, len(v))
+        keep.append(buf)
+        value[0] = ctypes.cast(buf, ctypes.c_void_p).value
+        value_len[0] = len(v)
+        return 1
+
+    cfn = _ffi.HEADER_FN(fn)
+    keep.append(cfn)
+    return cfn, keep
+
+
 _DECISIONS = {d.value: d for d in Decision}
 _VHOSTS = {v.value: v for v in VHostKind}
 _SOURCES = {s.value: s for s in DefaultSource}
@@ -1276,6 +1427,100 @@ class Router(_Owned):
             self._exit()
         _raise(rc, "match")
         return _match(m)
+
+    def route(self, method: Union[str, bytes, None],
+              host: Union[str, bytes, None], path: Union[str, bytes],
+              headers: object = None, *, gateway: Optional[str] = None,
+              port: int = 0, random: int = 0,
+              scheme: Optional[str] = None) -> Route:
+        """Routes one request (ingroute_router_route(), docs/semantics.md
+        §9.4): ``path`` with its query, ``headers`` a mapping or (name,
+        value) pairs, ``gateway`` "NAMESPACE/NAME" of the Gateway it
+        arrived at (None: the Ingresses), ``port`` the listener port (0:
+        any), ``random`` the caller's number for weighted backends,
+        ``scheme`` "http" (default) or "https" for redirects."""
+        m = _text(method or b"", "route method")
+        h = _host(host, "route host")
+        p = _text(path, "route path")
+        if not isinstance(random, int) or isinstance(random, bool) or \
+                not 0 <= random < 2 ** 64:
+            raise InvalidArgumentError("route random must be an int in "
+                                       "[0, 2**64)", _ffi.EINVAL)
+        if not isinstance(port, int) or isinstance(port, bool) or \
+                not 0 <= port <= 65535:
+            raise InvalidArgumentError("route port must be 0..65535", _ffi.EINVAL)
+        q = _ffi.CRequest()
+        q.size = _ffi.REQUEST_SIZE
+        q.method, q.method_len = m, len(m)
+        q.host, q.host_len = h, len(h)
+        q.path, q.path_len = p, len(p)
+        q.random = random
+        q.port = port
+        keep: list = [m, h, p]
+        if scheme is not None:
+            q.scheme = _c_str(scheme, "route scheme")
+            keep.append(q.scheme)
+        if gateway is not None:
+            g = _text(gateway, "route gateway")
+            ns, sep, name = g.partition(b"/")
+            if not sep or not ns or not name or b"\0" in g:
+                raise InvalidArgumentError(
+                    f"route gateway {gateway!r}: want NAMESPACE/NAME", _ffi.EINVAL)
+            q.gateway_ns, q.gateway_name = ns, name
+            keep += [ns, name]
+        cfn, hkeep = _headers_fn(headers)
+        if cfn is not None:
+            q.header = cfn
+        r = _ffi.CRoute()
+        r.size = _ffi.ROUTE_SIZE
+        ptr = self._enter()
+        try:
+            rc = lib.ingroute_router_route(ptr, ctypes.byref(q), ctypes.byref(r))
+            if rc == 0:
+                return self._route(q, r)
+        finally:
+            self._exit()
+            del hkeep, keep
+        _raise(rc, "route")
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _route(q: _ffi.CRequest, r: _ffi.CRoute) -> Route:
+        """The Route of a result, read while the router is held."""
+        filters = []
+        for i in range(r.filters):
+            f = _ffi.CFilter()
+            f.size = _ffi.FILTER_SIZE
+            _raise(lib.ingroute_route_filter(ctypes.byref(r), i, ctypes.byref(f)),
+                   "route filter")
+            filters.append(_filter(f))
+
+        def text_of(fn: Any) -> str:
+            n = fn(ctypes.byref(q), ctypes.byref(r), None, 0)
+            buf = ctypes.create_string_buffer(n + 1)
+            fn(ctypes.byref(q), ctypes.byref(r), buf, n + 1)
+            return buf.raw[:n].decode("utf-8", "surrogateescape")
+
+        location = text_of(lib.ingroute_route_location) \
+            if 300 <= r.status < 400 else None
+        upstream = text_of(lib.ingroute_route_upstream_path)
+        backend = _backend(r) if r.backend_kind else None
+        route = None
+        if r.route_name is not None:
+            route = IngressRef(_s(r.route_ns) or "", _s(r.route_name) or "")
+        rule = None
+        if r.decision == Decision.PATH:
+            rule = Rule(_s(r.rule_host) or "", _s(r.rule_path) or "",
+                        PathType(r.path_type))
+        gw = None
+        if r.gateway_name is not None:
+            gw = IngressRef(_s(r.gateway_ns) or "", _s(r.gateway_name) or "")
+        return Route(Source(r.source), _DECISIONS[r.decision], r.status, backend,
+                     route, rule, _VHOSTS.get(r.vhost_kind, VHostKind.NONE),
+                     _SOURCES.get(r.default_source, DefaultSource.NONE), gw,
+                     _s(r.listener), r.rule_index, _s(r.rule_name),
+                     r.match_index, r.backend_index, r.weight, filters,
+                     location, upstream)
 
     def tls(self, sni: Union[str, bytes]) -> Optional[TLS]:
         """The certificate for an SNI name, or None (docs/semantics.md §8)."""

@@ -85,6 +85,7 @@ class COptions(Structure):
         ("max_diagnostics", c_size_t),
         ("allocator", POINTER(Allocator)),
         ("max_alias_bytes", c_size_t),
+        ("gateway_controller", c_char_p),  # @since 0.5
     ]
 
 
@@ -196,6 +197,105 @@ class CStats(Structure):
     ]
 
 
+#: ingroute_header_fn (@since 0.5)
+HEADER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, ctypes.POINTER(ctypes.c_char),
+                             c_size_t, POINTER(ctypes.c_void_p),
+                             POINTER(c_size_t))
+
+
+class CRequest(Structure):
+    """struct ingroute_request (@since 0.5)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("method", c_char_p),
+        ("method_len", c_size_t),
+        ("host", c_char_p),
+        ("host_len", c_size_t),
+        ("path", c_char_p),
+        ("path_len", c_size_t),
+        ("header", HEADER_FN),
+        ("header_ctx", c_void_p),
+        ("random", c_uint64),
+        ("gateway_ns", c_char_p),
+        ("gateway_name", c_char_p),
+        ("port", c_uint),
+        ("scheme", c_char_p),
+    ]
+
+
+class CRoute(Structure):
+    """struct ingroute_route (@since 0.5)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("source", c_int),
+        ("decision", c_int),
+        ("status", c_int),
+        ("backend_kind", c_int),
+        ("backend_ns", c_char_p),
+        ("service", c_char_p),
+        ("port_number", c_int),
+        ("port_name", c_char_p),
+        ("resource_api_group", c_char_p),
+        ("resource_kind", c_char_p),
+        ("resource_name", c_char_p),
+        ("route_ns", c_char_p),
+        ("route_name", c_char_p),
+        ("rule_host", c_char_p),
+        ("rule_path", c_char_p),
+        ("path_type", c_int),
+        ("vhost_kind", c_int),
+        ("default_source", c_int),
+        ("gateway_ns", c_char_p),
+        ("gateway_name", c_char_p),
+        ("listener", c_char_p),
+        ("rule_index", c_int),
+        ("rule_name", c_char_p),
+        ("match_index", c_int),
+        ("backend_index", c_int),
+        ("weight", c_uint),
+        ("filters", c_size_t),
+        ("matched_prefix", c_size_t),
+        ("internal_", c_void_p * 2),
+    ]
+
+
+class CHeaderEdit(Structure):
+    """struct ingroute_header_edit (@since 0.5)."""
+
+    _fields_ = [
+        ("op", c_int),
+        ("name", c_char_p),
+        ("value", c_char_p),
+    ]
+
+
+class CFilter(Structure):
+    """struct ingroute_filter (@since 0.5)."""
+
+    _fields_ = [
+        ("size", c_size_t),
+        ("type", c_int),
+        ("edits", POINTER(CHeaderEdit)),
+        ("nedits", c_size_t),
+        ("scheme", c_char_p),
+        ("hostname", c_char_p),
+        ("port", c_int),
+        ("status_code", c_int),
+        ("path_modifier", c_int),
+        ("path", c_char_p),
+        ("mirror_ns", c_char_p),
+        ("mirror_service", c_char_p),
+        ("mirror_port", c_int),
+        ("mirror_numerator", c_int),
+        ("mirror_denominator", c_int),
+        ("ext_group", c_char_p),
+        ("ext_kind", c_char_p),
+        ("ext_name", c_char_p),
+    ]
+
+
 # Opaque handles are plain void pointers.
 ruleset_p = c_void_p
 router_p = c_void_p
@@ -274,6 +374,18 @@ def _declare(lib: ctypes.CDLL) -> None:
     fn("ingroute_stats_size", c_size_t)
     fn("ingroute_normalize_host", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
     fn("ingroute_normalize_path", c_size_t, c_char_p, c_size_t, c_char_p, c_size_t)
+    # @since 0.5
+    fn("ingroute_router_route", c_int, router_p, POINTER(CRequest),
+       POINTER(CRoute))
+    fn("ingroute_route_filter", c_int, POINTER(CRoute), c_size_t,
+       POINTER(CFilter))
+    fn("ingroute_route_location", c_size_t, POINTER(CRequest), POINTER(CRoute),
+       c_char_p, c_size_t)
+    fn("ingroute_route_upstream_path", c_size_t, POINTER(CRequest),
+       POINTER(CRoute), c_char_p, c_size_t)
+    fn("ingroute_request_size", c_size_t)
+    fn("ingroute_route_size", c_size_t)
+    fn("ingroute_filter_size", c_size_t)
 
 
 # The library a wheel carries (setup.py builds it into the package).
@@ -334,6 +446,9 @@ TLS_SIZE: int = ctypes.sizeof(CTLSMatch)
 STATS_SIZE: int = min(ctypes.sizeof(CStats), lib.ingroute_stats_size())
 COMPILE_OPTIONS_SIZE: int = min(ctypes.sizeof(CCompileOptions),
                                 lib.ingroute_compile_options_size())
+REQUEST_SIZE: int = min(ctypes.sizeof(CRequest), lib.ingroute_request_size())
+ROUTE_SIZE: int = min(ctypes.sizeof(CRoute), lib.ingroute_route_size())
+FILTER_SIZE: int = min(ctypes.sizeof(CFilter), lib.ingroute_filter_size())
 
 
 def text(b: Optional[bytes]) -> Optional[str]:
