@@ -431,6 +431,9 @@ type Options struct {
 	// refused (an *ArgumentError), not taken for "no limit".
 	MaxInputBytes, MaxDepth, MaxNodes, MaxAliasNodes int
 	MaxScalarBytes, MaxDiagnostics, MaxAliasBytes    int
+	// GatewayController serves only Gateways whose GatewayClass has this
+	// controllerName (docs/semantics.md §9.3); "" serves every class.
+	GatewayController string
 }
 
 // check refuses what cOptions could not hand to C faithfully: a negative
@@ -460,6 +463,7 @@ func (o *Options) check() error {
 		{"Namespace", o.Namespace},
 		{"DefaultBackend", o.DefaultBackend},
 		{"SourceName", o.SourceName},
+		{"GatewayController", o.GatewayController},
 	} {
 		if err := noNUL("Options."+f.name, f.v); err != nil {
 			return err
@@ -538,6 +542,9 @@ func (o *Options) cOptions() (C.ingroute_options, func()) {
 	c.max_scalar_bytes = C.size_t(o.MaxScalarBytes)
 	c.max_diagnostics = C.size_t(o.MaxDiagnostics)
 	c.max_alias_bytes = C.size_t(o.MaxAliasBytes)
+	if optionsSize >= C.size_t(unsafe.Offsetof(c.gateway_controller)+unsafe.Sizeof(c.gateway_controller)) {
+		c.gateway_controller = str(o.GatewayController)
+	}
 	return c, func() {
 		for _, p := range owned {
 			C.free(unsafe.Pointer(p))

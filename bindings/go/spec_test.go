@@ -353,6 +353,15 @@ func runRouteCase(t *testing.T, dir, manifest string) {
 			if s := m.String(); s != got {
 				t.Errorf("Match.String() %q, routefmt %q", s, got)
 			}
+			// without a Gateway, Route answers as Match does
+			r, err := rt.Route(ingroute.Request{Method: "GET", Host: unhost(f[0]), Path: f[1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Decision != m.Decision || r.Backend != m.Backend || r.Route != m.Ingress ||
+				r.Rule != m.Rule || r.VHost != m.VHost || r.DefaultSource != m.DefaultSource {
+				t.Errorf("%s: Route %+v, Match %+v", l, r, m)
+			}
 		case strings.HasPrefix(l, "tls: "):
 			f := strings.Fields(l[5:])
 			tm, err := rt.TLS(unhost(f[0]))

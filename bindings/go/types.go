@@ -52,6 +52,8 @@ const (
 	PathExact                  PathType = C.INGROUTE_PATH_EXACT
 	PathPrefix                 PathType = C.INGROUTE_PATH_PREFIX
 	PathImplementationSpecific PathType = C.INGROUTE_PATH_IMPLEMENTATION_SPECIFIC
+	// PathRegularExpression: an HTTPRoute's RegularExpression (Route only).
+	PathRegularExpression PathType = C.INGROUTE_PATH_REGULAR_EXPRESSION
 )
 
 func (t PathType) String() string {
@@ -62,6 +64,8 @@ func (t PathType) String() string {
 		return "Prefix"
 	case PathImplementationSpecific:
 		return "ImplementationSpecific"
+	case PathRegularExpression:
+		return "RegularExpression"
 	}
 	return "PathType(" + strconv.Itoa(int(t)) + ")"
 }
@@ -206,6 +210,13 @@ const (
 	// DiagController: a note naming an ingress controller's routing
 	// annotations that are not applied (docs/semantics.md §2.4).
 	DiagController DiagCode = C.INGROUTE_D_CONTROLLER
+	// DiagNotAttached: an HTTPRoute or one of its parentRefs attaches to
+	// no listener, worded as its Accepted=False condition
+	// (docs/semantics.md §9.3).
+	DiagNotAttached DiagCode = C.INGROUTE_D_NOT_ATTACHED
+	// DiagUnresolved: a backendRef does not resolve, worded as its
+	// ResolvedRefs=False condition; requests routed to it get 500.
+	DiagUnresolved DiagCode = C.INGROUTE_D_UNRESOLVED
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the
