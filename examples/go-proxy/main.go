@@ -48,6 +48,19 @@
 // 2, which at a few hundred clients opens a new connection for most
 // requests and leaves tens of thousands of sockets in TIME_WAIT).
 //
+// Serving a Gateway instead of Ingresses (the Gateway API, docs/semantics.md
+// §9):
+//
+//	go-proxy -f gateway/ -gateway gateway/public -listen 127.0.0.1:8080
+//
+// routes each request through that Gateway's listeners and HTTPRoutes
+// (method, headers and query parameters matched, weighted backends picked
+// at random) and applies the rule's filters: request and response header
+// changes, redirects (the library computes the Location), URL rewrites
+// of the path and Host, and mirrors (a copy sent to the mirror backend,
+// its answer dropped). A rule whose backend cannot be used answers 500.
+// -gateway-port is the listener port requests arrive at (0: any).
+//
 // The library's load limits (docs/semantics.md §1.5) are flags, for files
 // and for a cluster alike: -max-input-bytes, -max-depth, -max-nodes,
 // -max-alias-nodes, -max-alias-bytes, -max-scalar-bytes and
@@ -77,6 +90,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"math/rand/v2"
 
 	"ingroute.dev/ingroute"
 	"ingroute.dev/ingroute/kube"
@@ -142,6 +157,11 @@ type Config struct {
 	UpstreamsFile string
 	RuleHeader    string
 
+	// Gateway "NS/NAME": route through its HTTPRoutes instead of the
+	// Ingresses; GatewayPort is the listener port (0: any).
+	Gateway     string
+	GatewayPort int
+
 	// Following a cluster: Kubeconfig names the file, InCluster uses the
 	// Pod's service account. Either replaces Files.
 	Kubeconfig      string
@@ -185,6 +205,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&cfg.Watch, "watch", true, "with -f: reload when the files change (SIGHUP reloads in any case)")
 	fs.DurationVar(&cfg.WatchDebounce, "watch-debounce", 200*time.Millisecond, "with -f: reload this long after the last change of a burst")
 	fs.StringVar(&cfg.RuleHeader, "rule-header", "", "response header naming the rule that matched (e.g. X-Ingroute-Rule)")
+	fs.StringVar(&cfg.Gateway, "gateway", "", "route through this Gateway's HTTPRoutes (NS/NAME) instead of the Ingresses")
+	fs.IntVar(&cfg.GatewayPort, "gateway-port", 0, "with -gateway: the listener port requests arrive at (0: any)")
+	fs.StringVar(&cfg.Options.GatewayController, "controller", "", "serve only GatewayClasses with this controllerName")
 	fs.StringVar(&cfg.Kubeconfig, "kubeconfig", "", "follow the cluster of this kubeconfig file instead of -f")
 	fs.BoolVar(&cfg.InCluster, "in-cluster", false, "follow the cluster this Pod runs in instead of -f")
 	fs.StringVar(&cfg.WatchNamespace, "watch-namespace", "", "with -kubeconfig/-in-cluster: watch only this namespace's Ingresses")
@@ -225,6 +248,10 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return cfg, errors.New("-max-idle-per-backend must not be negative")
 	case cfg.WatchDebounce < 0:
 		return cfg, errors.New("-watch-debounce must not be negative")
+	case cfg.Gateway != "" && strings.Count(cfg.Gateway, "/") != 1:
+		return cfg, errors.New("-gateway takes NAMESPACE/NAME")
+	case cfg.GatewayPort < 0 || cfg.GatewayPort > 65535:
+		return cfg, errors.New("-gateway-port must be 0 to 65535")
 	}
 	cfg.Files = files
 	mode, err := ingroute.ParseImplMode(impl)
@@ -304,6 +331,8 @@ type Proxy struct {
 	watcher   *kube.Watcher
 	upstreams atomic.Pointer[map[string]string]
 	rp        *httputil.ReverseProxy
+	// Random picks among weighted backends; tests replace it.
+	Random func(*http.Request) uint64
 
 	reloadMu sync.Mutex
 	rs       *ingroute.Ruleset // the files' desired state, across reloads
@@ -311,6 +340,16 @@ type Proxy struct {
 }
 
 type upstreamKey struct{}
+
+// gatewayRoute is what the Gateway's answer asks of the forwarded request
+// and of the response (its filters).
+type gatewayRoute struct {
+	path, host string
+	reqEdits   []ingroute.HeaderEdit
+	respEdits  []ingroute.HeaderEdit
+}
+
+type gatewayKey struct{}
 
 // NewTransport is the upstream transport: connections to each backend are
 // kept for reuse, and no proxy from the environment is consulted (every
@@ -331,7 +370,8 @@ func NewTransport(maxIdlePerBackend int) *http.Transport {
 // NewProxy loads the manifests and makes a Proxy. For a cluster, call
 // Watch after it.
 func NewProxy(cfg Config, logger *log.Logger) (*Proxy, error) {
-	p := &Proxy{cfg: cfg, log: logger}
+	p := &Proxy{cfg: cfg, log: logger,
+		Random: func(*http.Request) uint64 { return rand.Uint64() }}
 	if cfg.MaxIdlePerBackend == 0 {
 		cfg.MaxIdlePerBackend = 512
 	}
@@ -342,6 +382,15 @@ func NewProxy(cfg Config, logger *log.Logger) (*Proxy, error) {
 			pr.SetURL(&url.URL{Scheme: "http", Host: addr})
 			pr.Out.Host = pr.In.Host // the backend sees the Host the client asked for
 			pr.SetXForwarded()
+			if g, ok := pr.In.Context().Value(gatewayKey{}).(*gatewayRoute); ok {
+				applyRequest(pr.Out, g)
+			}
+		},
+		ModifyResponse: func(res *http.Response) error {
+			if g, ok := res.Request.Context().Value(gatewayKey{}).(*gatewayRoute); ok {
+				applyEdits(res.Header, g.respEdits)
+			}
+			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			p.log.Printf("%s %s%s: upstream: %v", r.Method, r.Host, r.URL.RequestURI(), err)
@@ -579,6 +628,108 @@ func (p *Proxy) router() (*ingroute.Router, interface{ Release() }) {
 	return nil, nil
 }
 
+// applyEdits applies header changes in order: set, add, remove.
+func applyEdits(h http.Header, edits []ingroute.HeaderEdit) {
+	for _, e := range edits {
+		switch e.Op {
+		case ingroute.HeaderSet:
+			h.Set(e.Name, e.Value)
+		case ingroute.HeaderAdd:
+			h.Add(e.Name, e.Value)
+		case ingroute.HeaderRemove:
+			h.Del(e.Name)
+		}
+	}
+}
+
+// applyRequest gives the forwarded request what the filters ask: the
+// rewritten path and Host, the header changes.
+func applyRequest(out *http.Request, g *gatewayRoute) {
+	if g.path != "" {
+		if u, err := url.ParseRequestURI(g.path); err == nil {
+			out.URL.Path, out.URL.RawPath = u.Path, u.RawPath
+			out.URL.RawQuery = u.RawQuery
+		}
+	}
+	if g.host != "" {
+		out.Host = g.host
+	}
+	applyEdits(out.Header, g.reqEdits)
+}
+
+// serveGateway routes one request through the Gateway: 404, 500 and
+// redirects are answered here, the rest forwarded with the filters.
+func (p *Proxy) serveGateway(w http.ResponseWriter, r *http.Request, rt *ingroute.Router) {
+	q := ingroute.Request{Method: r.Method, Host: r.Host, Path: r.URL.RequestURI(),
+		Gateway: p.cfg.Gateway, Port: uint16(p.cfg.GatewayPort), Random: p.Random(r),
+		HTTPS: r.TLS != nil}
+	for name, values := range r.Header {
+		q.Header = append(q.Header, [2]string{name, strings.Join(values, ", ")})
+	}
+	res, err := rt.Route(q)
+	if err != nil {
+		http.Error(w, "ingroute: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if p.cfg.RuleHeader != "" {
+		rule := "none"
+		if res.Route.Name != "" {
+			rule = fmt.Sprintf("HTTPRoute %s rule %d", res.Route, res.RuleIndex)
+		}
+		w.Header().Set(p.cfg.RuleHeader, rule)
+	}
+	switch {
+	case res.Status == http.StatusNotFound:
+		http.Error(w, "ingroute: no route for this request", http.StatusNotFound)
+		return
+	case res.Status >= 300 && res.Status < 400:
+		w.Header().Set("Location", res.Location)
+		w.WriteHeader(res.Status)
+		return
+	case res.Status != 0:
+		http.Error(w, "ingroute: the rule's backend cannot be used", res.Status)
+		return
+	}
+	g := &gatewayRoute{}
+	for _, f := range res.Filters {
+		switch f.Type {
+		case ingroute.FilterURLRewrite:
+			if f.PathModifier != ingroute.PathKeep {
+				g.path = res.UpstreamPath
+			}
+			g.host = f.Hostname
+		case ingroute.FilterRequestHeader:
+			g.reqEdits = append(g.reqEdits, f.Edits...)
+		case ingroute.FilterResponseHeader:
+			g.respEdits = append(g.respEdits, f.Edits...)
+		case ingroute.FilterMirror:
+			p.mirror(r, g, f)
+		}
+	}
+	ctx := context.WithValue(r.Context(), upstreamKey{}, p.upstream(res.Backend))
+	ctx = context.WithValue(ctx, gatewayKey{}, g)
+	p.rp.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// mirror sends a copy of a request without a body to the mirror backend,
+// for its share of requests, and drops the answer.
+func (p *Proxy) mirror(r *http.Request, g *gatewayRoute, f ingroute.Filter) {
+	if f.MirrorDenominator <= 0 || int(p.Random(r)%uint64(f.MirrorDenominator)) >= f.MirrorNumerator {
+		return
+	}
+	out := r.Clone(context.Background())
+	out.Body, out.ContentLength, out.RequestURI = nil, 0, ""
+	out.URL = &url.URL{Scheme: "http", Host: p.upstream(f.Mirror), Path: r.URL.Path,
+		RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	applyRequest(out, g)
+	go func() {
+		if res, err := p.rp.Transport.RoundTrip(out); err == nil {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}
+	}()
+}
+
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, hold := p.router()
 	if rt == nil {
@@ -586,6 +737,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer hold.Release() // the request keeps its router until it is done
+	if p.cfg.Gateway != "" {
+		p.serveGateway(w, r, rt)
+		return
+	}
 	m, err := rt.Match(r.Host, r.URL.EscapedPath())
 	if err != nil {
 		http.Error(w, "ingroute: "+err.Error(), http.StatusInternalServerError)
