@@ -31,6 +31,13 @@ typedef struct gcc {
 		size_t n, cap;
 	} *vh;
 	size_t nvh, capvh;
+	uint32_t *vh_index;        /* vh position + 1 by (listener, host) */
+	size_t vh_cap;             /* power of two, > 2 * nvh */
+	uint32_t *obj_index;       /* v->gw position + 1 by (kind, ns, name) */
+	size_t obj_cap;
+	const ig_object **grants;  /* the ReferenceGrants */
+	size_t ngrants;
+	int have_services;
 } gcc;
 
 static int s_is(const ig_str *s, const char *lit)
@@ -69,29 +76,60 @@ static void *zalloc(gcc *c, size_t n)
 	return p;
 }
 
+static uint64_t obj_hash(int kind, const char *ns, size_t nslen,
+                         const char *name, size_t namelen)
+{
+	return ingroute__key_hash(ns, nslen, name, namelen) ^ (uint64_t)kind;
+}
+
+/* The object of a kind, namespace ("" or NULL for a cluster-scoped kind)
+ * and name, through the index of every object. */
 static const ig_object *find(const gcc *c, int kind, const char *ns,
                              size_t nslen, const char *name, size_t namelen)
 {
-	size_t i;
+	size_t mask = c->obj_cap - 1, i;
 
-	for (i = 0; i < c->v->ngw; i++) {
-		const ig_object *o = c->v->gw[i];
+	if (!ns)
+		ns = "", nslen = 0;
+	if (!c->obj_cap)
+		return NULL;
+	for (i = (size_t)obj_hash(kind, ns, nslen, name, namelen) & mask;
+	     c->obj_index[i]; i = (i + 1) & mask) {
+		const ig_object *o = c->v->gw[c->obj_index[i] - 1];
 
 		if (o->kind == kind && o->name.len == namelen &&
-		    memcmp(o->name.s, name, namelen) == 0 &&
-		    (!ns || (o->ns.len == nslen && memcmp(o->ns.s, ns, nslen) == 0)))
+		    memcmp(o->name.s, name, namelen) == 0 && o->ns.len == nslen &&
+		    memcmp(o->ns.s, ns, nslen) == 0)
 			return o;
 	}
 	return NULL;
 }
 
-static int has_kind(const gcc *c, int kind)
+/* The index of the ruleset's objects, the grants, whether it holds
+ * Services. */
+static int index_objects(gcc *c)
 {
-	size_t i;
+	size_t i, k, cap = 16;
 
-	for (i = 0; i < c->v->ngw; i++)
-		if (c->v->gw[i]->kind == kind)
-			return 1;
+	while (cap < 2 * c->v->ngw + 2)
+		cap *= 2;
+	c->obj_index = ingroute__calloc(c->a, cap, sizeof(*c->obj_index));
+	c->grants = ingroute__calloc(c->a, c->v->ngw + 1, sizeof(*c->grants));
+	if (!c->obj_index || !c->grants)
+		return -1;
+	c->obj_cap = cap;
+	for (i = 0; i < c->v->ngw; i++) {
+		const ig_object *o = c->v->gw[i];
+
+		for (k = (size_t)obj_hash(o->kind, o->ns.s, o->ns.len, o->name.s,
+		                          o->name.len) & (cap - 1);
+		     c->obj_index[k]; k = (k + 1) & (cap - 1))
+			;
+		c->obj_index[k] = (uint32_t)(i + 1);
+		if (o->kind == IG_OBJ_GRANT)
+			c->grants[c->ngrants++] = o;
+		c->have_services |= o->kind == IG_OBJ_SERVICE;
+	}
 	return 0;
 }
 
@@ -232,24 +270,57 @@ static int allows_kind(const ig_listener *l)
 
 /* ---- building */
 
+static uint64_t vh_hash(uint32_t listener, const char *host, size_t n)
+{
+	return ingroute__key_hash(host ? host : "", host ? n : 0, "", 0) ^
+	       ((uint64_t)listener * 0x9e3779b97f4a7c15ull) ^ (host ? 0 : 1);
+}
+
+/* The slot of (listener, host) in the build's vhost index: its own, or
+ * the empty one where it goes. */
+static size_t vh_slot(const gcc *c, uint32_t listener, const char *host,
+                      size_t n)
+{
+	size_t mask = c->vh_cap - 1, i = (size_t)vh_hash(listener, host, n) & mask;
+
+	for (; c->vh_index[i]; i = (i + 1) & mask) {
+		const struct bvh *b = &c->vh[c->vh_index[i] - 1];
+
+		if (b->listener == listener && b->host_len == n &&
+		    (host ? b->host && memcmp(b->host, host, n) == 0 : !b->host))
+			break;
+	}
+	return i;
+}
+
 static struct bvh *vhost(gcc *c, uint32_t listener, const char *host,
                          size_t host_len)
 {
-	size_t i;
+	size_t i, slot;
 
-	for (i = 0; i < c->nvh; i++) {
-		struct bvh *b = &c->vh[i];
-
-		if (b->listener == listener && b->host_len == host_len &&
-		    (host ? b->host && memcmp(b->host, host, host_len) == 0
-		          : !b->host))
-			return b;
-	}
+	if (c->vh_cap && c->vh_index[slot = vh_slot(c, listener, host, host_len)])
+		return &c->vh[c->vh_index[slot] - 1];
 	if (ingroute__grow(c->a, (void **)&c->vh, &c->capvh, c->nvh + 1,
 	                   sizeof(*c->vh)) < 0) {
 		c->oom = 1;
 		return NULL;
 	}
+	if (2 * (c->nvh + 1) >= c->vh_cap) {
+		size_t cap = c->vh_cap ? 2 * c->vh_cap : 64;
+		uint32_t *idx = ingroute__calloc(c->a, cap, sizeof(*idx));
+
+		if (!idx) {
+			c->oom = 1;
+			return NULL;
+		}
+		ingroute__free(c->a, c->vh_index);
+		c->vh_index = idx;
+		c->vh_cap = cap;
+		for (i = 0; i < c->nvh; i++)
+			c->vh_index[vh_slot(c, c->vh[i].listener, c->vh[i].host,
+			                    c->vh[i].host_len)] = (uint32_t)(i + 1);
+	}
+	c->vh_index[vh_slot(c, listener, host, host_len)] = (uint32_t)(c->nvh + 1);
 	memset(&c->vh[c->nvh], 0, sizeof(*c->vh));
 	c->vh[c->nvh].listener = listener;
 	c->vh[c->nvh].host = host;
@@ -268,6 +339,24 @@ static void add_entry(gcc *c, struct bvh *b, const ig_grule *rule,
 	b->e[b->n].rule = rule;
 	b->e[b->n].match = m;
 	b->e[b->n].match_index = mi;
+	b->e[b->n].path = m->path;
+	b->e[b->n].path_len = m->path_len;
+	b->e[b->n].path_type = m->path_type;
+	b->e[b->n].path_only = !m->method && !m->nheaders && !m->nquery;
+	{
+		size_t k = m->path_len < 8 ? m->path_len : 8;
+		unsigned char h[8] = { 0 }, mask[8] = { 0 };
+
+		/* an Exact path's padding must match the request's too (its end
+		 * within 8 bytes); a prefix's only its own bytes; a regular
+		 * expression's none */
+		if (m->path_type != IG_MT_REGEX) {
+			memcpy(h, m->path, k);
+			memset(mask, 0xff, m->path_type == IG_MT_EXACT ? 8 : k);
+		}
+		memcpy(&b->e[b->n].head, h, 8);
+		memcpy(&b->e[b->n].head_mask, mask, 8);
+	}
 	b->n++;
 }
 
@@ -422,11 +511,11 @@ static int granted(const gcc *c, const ig_str *from_ns, const char *to_ns,
 	size_t i;
 	uint32_t f, t;
 
-	for (i = 0; i < c->v->ngw; i++) {
-		const ig_object *g = c->v->gw[i];
+	for (i = 0; i < c->ngrants; i++) {
+		const ig_object *g = c->grants[i];
 		int from_ok = 0;
 
-		if (g->kind != IG_OBJ_GRANT || g->ns.len != to_len ||
+		if (g->ns.len != to_len ||
 		    memcmp(g->ns.s, to_ns, to_len) != 0)
 			continue;
 		for (f = 0; f < g->ngrant_from; f++)
@@ -467,7 +556,7 @@ static ig_gbackend *copy_backends(gcc *c, const ig_object *route,
                                   uint64_t *total, int report)
 {
 	ig_gbackend *out = zalloc(c, r->nbackends * sizeof(*out));
-	int have_services = has_kind(c, IG_OBJ_SERVICE);
+	int have_services = c->have_services;
 	uint32_t i;
 
 	*total = 0;
@@ -758,6 +847,39 @@ static int cmp_vhost(const void *pa, const void *pb)
 	return memcmp(a->host, b->host, a->host_len);
 }
 
+/* The listener's hostname table, at most half full. */
+static void index_vhosts(gcc *c, ig_glistener *l)
+{
+	uint32_t cap = 8, i;
+	ig_gvh_slot *slots;
+
+	while (cap < 2 * l->nvhosts + 2)
+		cap *= 2;
+	slots = zalloc(c, cap * sizeof(*slots));
+	if (!slots)
+		return;
+	l->seed = ingroute__random_seed(l);
+	for (i = 0; i < l->nvhosts; i++) {
+		const ig_gvhost *vh = &l->vhosts[i];
+		const char *s = vh->wildcard ? vh->host + 1 : vh->host;
+		size_t n = vh->wildcard ? vh->host_len - 1 : vh->host_len;
+		uint64_t h;
+		uint32_t k;
+
+		if (vh->any) {
+			l->any = i + 1;
+			continue;
+		}
+		h = ingroute__hash(s, n, l->seed + vh->wildcard);
+		for (k = (uint32_t)h & (cap - 1); slots[k].vhost; k = (k + 1) & (cap - 1))
+			;
+		slots[k].hash = h;
+		slots[k].vhost = i + 1;
+	}
+	l->slots = slots;
+	l->mask = cap - 1;
+}
+
 static void finish(gcc *c, ig_glistener *ls, uint32_t nl)
 {
 	uint32_t li;
@@ -796,6 +918,7 @@ static void finish(gcc *c, ig_glistener *ls, uint32_t nl)
 		qsort(vh, n, sizeof(*vh), cmp_vhost);
 		ls[li].vhosts = vh;
 		ls[li].nvhosts = n;
+		index_vhosts(c, &ls[li]);
 	}
 }
 
@@ -820,6 +943,8 @@ int ingroute__compile_gateway(const ig_ruleset_view *v, const ig_alloc *a,
 	if (!c.t)
 		return INGROUTE_ENOMEM;
 	ingroute__arena_init(&c.t->arena, a);
+	if (index_objects(&c) < 0)
+		c.oom = 1;
 	/* listeners of served Gateways, HTTP and HTTPS only */
 	for (i = 0; i < v->ngw; i++)
 		if (v->gw[i]->kind == IG_OBJ_GATEWAY && served_class(&c, v->gw[i]))
@@ -859,6 +984,9 @@ int ingroute__compile_gateway(const ig_ruleset_view *v, const ig_alloc *a,
 	for (i = 0; i < c.nvh; i++)
 		ingroute__free(c.a, c.vh[i].e);
 	ingroute__free(c.a, c.vh);
+	ingroute__free(c.a, c.vh_index);
+	ingroute__free(c.a, c.obj_index);
+	ingroute__free(c.a, c.grants);
 	ingroute__free(c.a, lgw);
 	ingroute__free(c.a, lmodel);
 	if (c.oom || dc->sink->oom) {

@@ -139,7 +139,7 @@ void ingroute__gw_explain(const ig_gwtab *t, unsigned int flags,
                           const ingroute_request *req,
                           const ingroute_route *answer, ig_buf *b)
 {
-	char host[IG_MAX_HOST], path[IG_MAX_PATH + 1];
+	char host[IG_GHOST_BUF], path[IG_GPATH_BUF];
 	const ig_glistener *chosen;
 	ig_greq q;
 	uint32_t i, v;

@@ -70,11 +70,19 @@ typedef struct ig_grule {
 	const ingroute_filter *redirect; /* its RequestRedirect, if any */
 } ig_grule;
 
-/* One match of one rule, as a candidate of a virtual host. */
+/* One match of one rule, as a candidate of a virtual host; its path
+ * beside it, so that most candidates are refused without reading the
+ * match. */
 typedef struct ig_gentry {
+	uint64_t head;           /* the path's first 8 bytes, zero-padded */
+	uint64_t head_mask;      /* of the bytes a request must share */
+	const char *path;        /* match->path */
+	uint32_t path_len;
+	uint8_t path_type;       /* enum ig_match_type */
+	uint8_t path_only;       /* no method, header or query match */
+	uint32_t match_index;
 	const ig_grule *rule;
 	const ig_gmatch *match;
-	uint32_t match_index;
 } ig_gentry;
 
 /* The rules a listener serves for one hostname ("" with any set: the
@@ -88,6 +96,13 @@ typedef struct ig_gvhost {
 	uint32_t nentries;
 } ig_gvhost;
 
+/* A listener's hostname table: open addressing on a seeded hash of an
+ * exact host, or of a wildcard's suffix (".example.com", seed + 1). */
+typedef struct ig_gvh_slot {
+	uint64_t hash;
+	uint32_t vhost;          /* index + 1; 0: empty */
+} ig_gvh_slot;
+
 typedef struct ig_glistener {
 	const char *gw_ns;
 	const char *gw_name;
@@ -97,7 +112,16 @@ typedef struct ig_glistener {
 	int32_t port;
 	const ig_gvhost *vhosts; /* exact hosts, wildcards by length, any */
 	uint32_t nvhosts;
+	const ig_gvh_slot *slots;
+	uint32_t mask;           /* slots - 1 */
+	uint32_t any;            /* the any-host vhost's index + 1, or 0 */
+	uint64_t seed;
 } ig_glistener;
+
+/* The vhost of an exact host (wildcard 0) or of a wildcard's suffix
+ * ".example.com" (wildcard 1), or NULL. */
+const ig_gvhost *ingroute__gw_vhost_find(const ig_glistener *l, const char *s,
+                                         size_t n, int wildcard);
 
 typedef struct ig_gwtab {
 	ig_arena arena;
@@ -129,12 +153,15 @@ typedef struct ig_greq {
 	const char *path;          /* normalised, without the query */
 	size_t path_len;
 	int path_ok;               /* 0: too long to match any path */
+	uint64_t head;             /* the path's first 8 bytes, zero-padded */
 	const char *query;         /* after '?', or NULL */
 	size_t query_len;
 } ig_greq;
 
-/* Fills q for req (flags: the router's), normalising into host (253
- * bytes) and path (8193 bytes). */
+/* Fills q for req (flags: the router's), normalising, when it must, into
+ * host (IG_GHOST_BUF bytes) and path (IG_GPATH_BUF bytes). */
+#define IG_GHOST_BUF (253 + 1)
+#define IG_GPATH_BUF (8192 + 2)
 void ingroute__greq_init(ig_greq *q, const ingroute_request *req,
                          unsigned int flags, char *host, char *path);
 /* How well a listener's hostname covers the request's host: 0 not at

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "gateway.h"
+#include "hash.h"
+#include "normal.h"
 #include "router.h"
 
 /* The first published layouts end with these members. */
@@ -216,6 +218,26 @@ const ig_glistener *ingroute__gw_listener(const ig_gwtab *t, const greq *q)
 	return best;
 }
 
+const ig_gvhost *ingroute__gw_vhost_find(const ig_glistener *l, const char *s,
+                                         size_t n, int wildcard)
+{
+	uint64_t h;
+	uint32_t k;
+
+	if (!l->slots)
+		return NULL;
+	h = ig_hash(s, n, l->seed + (uint64_t)wildcard);
+	for (k = (uint32_t)h & l->mask; l->slots[k].vhost; k = (k + 1) & l->mask) {
+		const ig_gvhost *vh = &l->vhosts[l->slots[k].vhost - 1];
+
+		if (l->slots[k].hash == h && vh->wildcard == wildcard &&
+		    vh->host_len - (uint32_t)wildcard == n &&
+		    memcmp(vh->host + wildcard, s, n) == 0)
+			return vh;
+	}
+	return NULL;
+}
+
 int ingroute__gw_vhost_covers(const ig_gvhost *vh, const greq *q)
 {
 	return vh->any || (vh->wildcard
@@ -272,19 +294,47 @@ static void gateway_route(const ingroute_router *router, const greq *q,
 	out->gateway_ns = l->gw_ns;
 	out->gateway_name = l->gw_name;
 	out->listener = l->name;
-	/* virtual hosts are ordered exact, wildcards longest first, any */
-	for (v = 0; v < l->nvhosts; v++) {
-		const ig_gvhost *vh = &l->vhosts[v];
+	/* the exact host, then the wildcards that cover it, longest first
+	 * (the leftmost dot first), then the routes for any host */
+	for (v = 0; v <= q->host_len; v++) {
+		const ig_gvhost *vh;
 
-		if (!ingroute__gw_vhost_covers(vh, q))
+		if (v == q->host_len)
+			vh = l->any ? &l->vhosts[l->any - 1] : NULL;
+		else if (v == 0)
+			vh = ingroute__gw_vhost_find(l, q->host, q->host_len, 0);
+		else if (q->host[v] == '.')
+			vh = ingroute__gw_vhost_find(l, q->host + v, q->host_len - v, 1);
+		else
+			continue;
+		if (!vh)
 			continue;
 		for (i = 0; i < vh->nentries; i++) {
 			const ig_gentry *e = &vh->entries[i];
 			size_t covered = 0;
 			const char *name;
 
-			if (ingroute__gw_entry_verdict(e, q, &covered, &name))
+			/* the path first, from the entry itself: its first
+			 * bytes, then the rest */
+			if ((q->head & e->head_mask) != e->head)
 				continue;
+			if (e->path_type == IG_MT_EXACT) {
+				if (!q->path_ok || q->path_len != e->path_len ||
+				    memcmp(q->path, e->path, e->path_len) != 0)
+					continue;
+			} else if (e->path_type == IG_MT_PREFIX && e->path_len > 1) {
+				if (!q->path_ok || q->path_len < e->path_len ||
+				    memcmp(q->path, e->path, e->path_len) != 0 ||
+				    (q->path_len > e->path_len &&
+				     q->path[e->path_len] != '/'))
+					continue;
+			}
+			if ((!e->path_only || e->path_type == IG_MT_REGEX ||
+			     !q->path_ok) &&
+			    ingroute__gw_entry_verdict(e, q, &covered, &name))
+				continue;
+			if (e->path_type == IG_MT_PREFIX && e->path_len > 1)
+				covered = e->path_len;
 			out->source = INGROUTE_SOURCE_HTTPROUTE;
 			out->decision = INGROUTE_DECISION_PATH;
 			out->status = 0;
@@ -313,16 +363,22 @@ static void gateway_route(const ingroute_router *router, const greq *q,
 void ingroute__greq_init(greq *q, const ingroute_request *req,
                          unsigned int flags, char *host, char *path)
 {
-	const char *qm;
+	const char *qm, *h = req->host ? req->host : "";
 	size_t plen;
 
 	memset(q, 0, sizeof(*q));
 	q->req = req;
-	q->host = host;
-	q->host_len = ingroute_normalize_host(req->host, req->host_len, host,
-	                                      IG_MAX_HOST);
-	if (q->host_len > IG_MAX_HOST)
+	/* most Hosts and paths arrive normal, and are only checked */
+	if (ig_host_is_normal(h, req->host_len)) {
+		q->host = h;
+		q->host_len = req->host_len;
+	} else if (ingroute__normalize_host(h, req->host_len, host, &q->host_len)
+	           == IG_HOST_NAME) {
+		q->host = host;
+	} else {
+		q->host = "";
 		q->host_len = 0;
+	}
 	qm = req->path_len ? memchr(req->path, '?', req->path_len) : NULL;
 	plen = qm ? (size_t)(qm - req->path) : req->path_len;
 	if (qm) {
@@ -334,12 +390,16 @@ void ingroute__greq_init(greq *q, const ingroute_request *req,
 		q->path_len = plen;
 		q->path_ok = plen <= IG_MAX_PATH;
 	} else {
-		size_t n = ingroute_normalize_path(req->path ? req->path : "", plen,
-		                                   path, IG_MAX_PATH + 1);
+		q->path_ok = ingroute__normalize_path(req->path ? req->path : "", plen,
+		                                      path, &q->path, &q->path_len)
+		             == 0;
+	}
+	{
+		unsigned char head[8] = { 0 };
 
-		q->path = path;
-		q->path_len = n;
-		q->path_ok = n > 0 && n <= IG_MAX_PATH + 1;
+		if (q->path_ok)
+			memcpy(head, q->path, q->path_len < 8 ? q->path_len : 8);
+		memcpy(&q->head, head, 8);
 	}
 }
 
@@ -347,8 +407,8 @@ int ingroute_router_route(const ingroute_router *router,
                           const ingroute_request *req, ingroute_route *out)
 {
 	ingroute_route r;
-	char host[IG_MAX_HOST];
-	char path[IG_MAX_PATH + 1];
+	char host[IG_GHOST_BUF];
+	char path[IG_GPATH_BUF];
 	greq q;
 
 	if (!router || !req || !out || req->size < REQUEST_V1_SIZE ||
