@@ -1687,16 +1687,264 @@ static int lookup_only(const char *key, const char *name, size_t n)
 	return 0;
 }
 
+static int usage(void);
+
+/* ---- the Gateway API: the same routes as HTTPRoutes
+ *
+ * --gateway WORKLOAD writes the workload's routes (from the dump of its
+ * Ingress router) as one Gateway and an HTTPRoute per host, each rule one
+ * path (Exact stays Exact, Prefix becomes PathPrefix; the hosts'
+ * default backends become a rule for PathPrefix /), and times on the
+ * same trace: ingroute_router_match() on the Ingresses, the same through
+ * ingroute_router_route() without a Gateway, and ingroute_router_route()
+ * through the Gateway. Requests under a wildcard host are left out of
+ * the comparison of answers (a Gateway's wildcard covers more than one
+ * label, an Ingress's one), not of the timing. */
+
+static void put_yaml_str(FILE *f, const char *s, size_t n)
+{
+	fputc('\'', f);
+	for (; n > 0; s++, n--) {
+		if (*s == '\'')
+			fputc('\'', f);
+		fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* "NS/SERVICE:PORT" -> backendRef fields */
+static void put_backend_ref(FILE *f, const char *b)
+{
+	const char *slash = strchr(b, '/'), *colon = strrchr(b, ':');
+
+	fprintf(f, "    backendRefs: [{namespace: %.*s, name: %.*s, port: %s}]\n",
+	        (int)(slash - b), b, (int)(colon - slash - 1), slash + 1, colon + 1);
+}
+
+static char *gateway_yaml(const dumped *d, size_t *len)
+{
+	char *buf = NULL;
+	size_t v, i;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		exit(1);
+	fputs("apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n"
+	      "metadata: {name: bench}\nspec: {controllerName: example.com/bench}\n"
+	      "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+	      "metadata: {name: gw, namespace: gw}\nspec:\n  gatewayClassName: bench\n"
+	      "  listeners: [{name: http, port: 80, protocol: HTTP, "
+	      "allowedRoutes: {namespaces: {from: All}}}]\n", f);
+	for (v = 0; v < d->nvhosts; v++) {
+		const vroute *vh = &d->vhosts[v];
+
+		fprintf(f, "---\napiVersion: gateway.networking.k8s.io/v1\n"
+		        "kind: HTTPRoute\nmetadata: {name: r%zu, namespace: gw}\nspec:\n"
+		        "  parentRefs: [{name: gw}]\n", v);
+		if (vh->host[0]) {
+			fputs("  hostnames: [", f);
+			put_yaml_str(f, vh->host, strlen(vh->host));
+			fputs("]\n", f);
+		}
+		fputs("  rules:\n", f);
+		for (i = vh->first; i < vh->first + vh->n; i++) {
+			const lroute *x = &d->routes[i];
+
+			fprintf(f, "  - matches: [{path: {type: %s, value: ",
+			        x->type == INGROUTE_PATH_EXACT ? "Exact" : "PathPrefix");
+			put_yaml_str(f, x->path, x->path_len);
+			fputs("}}]\n", f);
+			put_backend_ref(f, x->backend);
+		}
+		if (vh->dflt) {
+			fputs("  - matches: [{path: {type: PathPrefix, value: /}}]\n", f);
+			put_backend_ref(f, vh->dflt->backend);
+		}
+		if (!vh->n && !vh->dflt)
+			fputs("  - matches: [{path: {type: Exact, value: /none}}]\n"
+			      "    backendRefs: [{name: none, port: 1}]\n", f);
+	}
+	/* the global default: a route for any host, tried after the hosts' */
+	if (d->global) {
+		fputs("---\napiVersion: gateway.networking.k8s.io/v1\n"
+		      "kind: HTTPRoute\nmetadata: {name: default, namespace: gw}\n"
+		      "spec:\n  parentRefs: [{name: gw}]\n  rules:\n"
+		      "  - matches: [{path: {type: PathPrefix, value: /}}]\n", f);
+		put_backend_ref(f, d->global->backend);
+	}
+	/* the backends live in the Ingresses' namespaces: each grants the
+	 * routes of namespace gw its Services */
+	{
+		size_t nb = d->nroutes + d->ndefaults, k;
+		char **ns = xcalloc(nb ? nb : 1, sizeof(*ns));
+
+		for (i = 0; i < nb; i++) {
+			const char *b = i < d->nroutes ? d->routes[i].backend
+			                               : d->defaults[i - d->nroutes].backend;
+
+			ns[i] = strndup(b, (size_t)(strchr(b, '/') - b));
+		}
+		qsort(ns, nb, sizeof(*ns), cmp_str);
+		for (i = 0; i < nb; i++) {
+			if (i == 0 || strcmp(ns[i], ns[i - 1]) != 0)
+				fprintf(f, "---\napiVersion: gateway.networking.k8s.io/v1\n"
+				        "kind: ReferenceGrant\nmetadata: {name: bench, "
+				        "namespace: %s}\nspec:\n  from: [{group: "
+				        "gateway.networking.k8s.io, kind: HTTPRoute, namespace: "
+				        "gw}]\n  to: [{group: '', kind: Service}]\n", ns[i]);
+		}
+		for (k = 0; k < nb; k++)
+			free(ns[k]);
+		free(ns);
+	}
+	fclose(f);
+	return buf;
+}
+
+static size_t route_lookups(const ingroute_router *r, const workload *w,
+                            size_t n, int through_gateway)
+{
+	const gen_request *q = w->reqs, *end = w->reqs + w->nreqs;
+	ingroute_request req = INGROUTE_REQUEST_INIT;
+	ingroute_route a;
+	size_t i, found = 0;
+
+	req.method = "GET";
+	req.method_len = 3;
+	if (through_gateway) {
+		req.gateway_ns = "gw";
+		req.gateway_name = "gw";
+	}
+	a.size = sizeof(a);
+	for (i = 0; i < n; i++) {
+		req.host = q->host;
+		req.host_len = q->host_len;
+		req.path = q->path;
+		req.path_len = q->path_len;
+		req.random = i;
+		ingroute_router_route(r, &req, &a);
+		found += a.status == 0;
+		if (++q == end)
+			q = w->reqs;
+	}
+	return found;
+}
+
+static double route_timed(const ingroute_router *r, const workload *w,
+                          size_t n, int through_gateway, double *insn)
+{
+	int counting = insn_start();
+	double t0 = now_ns(), ns;
+	uint64_t count;
+
+	sink = route_lookups(r, w, n, through_gateway);
+	ns = now_ns() - t0;
+	count = counting ? insn_stop() : 0;
+	*insn = (double)count / (double)n;
+	return ns / (double)n;
+}
+
+static double median3(double a, double b, double c)
+{
+	return a > b ? (b > c ? b : a > c ? c : a) : (a > c ? a : b > c ? c : b);
+}
+
+static int gateway_bench(const char *key)
+{
+	const struct bcase *c = find_case(key);
+	ingroute_router *ing, *gw;
+	ingroute_ruleset *rs;
+	workload w;
+	dumped d;
+	char *yaml;
+	size_t len, i, n, agree = 0, compared = 0;
+	double ms_ing, ms_gw, t[3][3], insn[3];
+	int k, round;
+	subjects s;
+
+	if (!c)
+		return usage();
+	make_workload(c, &w);
+	ing = load_compile(w.yaml, w.yaml_len, &ms_ing, &rs, NULL);
+	ingroute_ruleset_free(rs);
+	load_dump(ing, &d);
+	yaml = gateway_yaml(&d, &len);
+	gw = load_compile(yaml, len, &ms_gw, NULL, NULL);
+	/* the answers: the same backend, wildcard hosts aside */
+	for (i = 0; i < w.nreqs; i++) {
+		const gen_request *q = &w.reqs[i];
+		ingroute_match m;
+		ingroute_request req = INGROUTE_REQUEST_INIT;
+		ingroute_route a;
+
+		m.size = sizeof(m);
+		a.size = sizeof(a);
+		ingroute_router_match(ing, q->host, q->host_len, q->path, q->path_len,
+		                      &m);
+		if (m.vhost_kind == INGROUTE_VHOST_WILDCARD)
+			continue;
+		req.host = q->host;
+		req.host_len = q->host_len;
+		req.path = q->path;
+		req.path_len = q->path_len;
+		req.gateway_ns = req.gateway_name = "gw";
+		ingroute_router_route(gw, &req, &a);
+		compared++;
+		if ((m.decision == INGROUTE_DECISION_NONE && a.status == 404) ||
+		    (m.service && a.service && strcmp(m.service, a.service) == 0 &&
+		     strcmp(m.backend_ns, a.backend_ns) == 0 &&
+		     m.port_number == a.port_number))
+			agree++;
+		else if (getenv("BENCH_SHOW") && compared - agree < 10)
+			fprintf(stderr, "%.*s%.*s: ingress %d %s %s %s; gateway %d %s %s %s\n",
+			        (int)q->host_len, q->host, (int)q->path_len, q->path,
+			        m.decision, m.service ? m.service : "-",
+			        m.rule_host ? m.rule_host : "-", m.rule_path ? m.rule_path : "-",
+			        a.status, a.service ? a.service : "-",
+			        a.rule_host ? a.rule_host : "-", a.rule_path ? a.rule_path : "-");
+	}
+	memset(&s, 0, sizeof(s));
+	s.r = ing;
+	n = w.nreqs * 20;
+	/* warm, then three rounds of each, alternating, median of three */
+	sink = lookups(&s, I_INGROUTE, &w, n / 4) + route_lookups(gw, &w, n / 4, 1);
+	for (round = 0; round < 3; round++) {
+		t[0][round] = timed(&s, I_INGROUTE, &w, n, &insn[0]);
+		t[1][round] = route_timed(ing, &w, n, 0, &insn[1]);
+		t[2][round] = route_timed(gw, &w, n, 1, &insn[2]);
+	}
+	printf("%s as HTTPRoutes: %zu paths on %zu hosts; load+compile %.1f ms "
+	       "(Ingresses %.1f ms); answers agree on %zu of %zu requests "
+	       "(wildcard hosts aside)\n", c->name, d.nroutes, d.nvhosts, ms_gw,
+	       ms_ing, agree, compared);
+	printf("%-44s %10s %12s\n", "lookup", "ns", "instructions");
+	for (k = 0; k < 3; k++)
+		printf("%-44s %10.1f %12.0f\n",
+		       k == 0 ? "ingroute_router_match(), Ingresses"
+		       : k == 1 ? "ingroute_router_route(), Ingresses"
+		       : "ingroute_router_route(), through the Gateway",
+		       median3(t[k][0], t[k][1], t[k][2]), insn[k]);
+	free(yaml);
+	free_dump(&d);
+	ingroute_router_unref(gw);
+	ingroute_router_unref(ing);
+	gen_free(&w);
+	return agree == compared ? 0 : 1;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: ingroute-bench [--quick] [--only WORKLOAD]... [--json FILE]\n"
 	        "       ingroute-bench --lookup-only WORKLOAD IMPL N\n"
+	        "       ingroute-bench --gateway WORKLOAD\n"
 	        "  --quick        W1, 10k, W2 and H1 (no 1M-path point)\n"
 	        "  --only         this workload (W1, 10k, W2, H1, 1M); repeatable\n"
 	        "  --lookup-only  N lookups of one implementation (ingroute,\n"
 	        "                 ingroute-raw, scan, floor, linear, r3) and nothing\n"
-	        "                 else, to count instructions under callgrind\n");
+	        "                 else, to count instructions under callgrind\n"
+	        "  --gateway      the workload's routes as HTTPRoutes: lookups\n"
+	        "                 through the Gateway beside the Ingresses'\n");
 	return 2;
 }
 
@@ -1718,6 +1966,9 @@ int main(int argc, char **argv)
 			if (!c)
 				return usage();
 			only[c - cases] = any_only = 1;
+		} else if (strcmp(argv[a], "--gateway") == 0 && a + 1 < argc) {
+			calibrate();
+			return gateway_bench(argv[a + 1]);
 		} else if (strcmp(argv[a], "--lookup-only") == 0 && a + 3 < argc) {
 			char *end;
 			unsigned long long count = strtoull(argv[a + 3], &end, 10);
