@@ -17,6 +17,16 @@
 #    resource backend. Rows that are not origin-form targets, and rows
 #    nginx itself answers 400 (a path above the root, a Host with ".."),
 #    are skipped and listed.
+# 3b. For every tests/data/gateway/*.expect (the Gateway API conformance
+#    suite's HTTPRoute tests and ingroute's own), for each Gateway its rows
+#    go to, starts nginx with ingroute_gateway on base.yaml and the case's
+#    manifest, the location proxying to $ingroute_upstream with
+#    $ingroute_upstream_uri and $ingroute_upstream_host, and sends every
+#    row with its method and headers (random=N as the header named by
+#    ingroute_random_header). The backends echo the path, Host and headers
+#    they received; status, Location, the backend, what it received and
+#    the response headers must be the row's. Mirror effects are skipped
+#    (the module sends no mirrors).
 # 4. Reload under load: a bounded client loop runs while `nginx -s reload`
 #    switches to another manifest directory; the new routing must apply and
 #    no request may fail or answer 5xx. Then a broken manifest: `nginx -t`
@@ -107,8 +117,10 @@ for f in "$repo"/tests/data/route/*.expect; do
 	specs+=("$f")
 done
 
+gwdata="$repo/tests/data/gateway"
 {
 	$helper names "${specs[@]}"
+	$helper gwnames "$gwdata"/*.yaml
 	printf '%s\n' e2e/v1:80 e2e/v2:80 e2e/v3:80 unmapped
 } >"$T/names"
 $helper backends "$T/names" "$T/ports" 240 &
@@ -162,11 +174,18 @@ http {
     }
 }
 EOF
-ngx() { "$NGINX" -p "$T/" -c "$T/nginx.conf" "$@"; }
+# The same server for a Gateway: the module answers 404, 500 and
+# redirects itself; the rest is proxied with the rewritten path and Host.
+sed -e '/add_header X-Ingroute-Decision/,/proxy_pass http:\/\/\$ingroute_upstream;/c\
+            proxy_set_header Host \$ingroute_upstream_host;\
+            proxy_pass http://\$ingroute_upstream\$ingroute_upstream_uri;' \
+	"$T/nginx.conf" >"$T/nginx-gateway.conf"
+conf="$T/nginx.conf"
+ngx() { "$NGINX" -p "$T/" -c "$conf" "$@"; }
 
 start_nginx() {
 	local i
-	"$NGINX" -p "$T/" -c "$T/nginx.conf" >>"$T/nginx.out" 2>&1 &
+	"$NGINX" -p "$T/" -c "$conf" >>"$T/nginx.out" 2>&1 &
 	ngx_pid=$!
 	for i in $(seq 100); do
 		if ! kill -0 "$ngx_pid" 2>/dev/null; then
@@ -199,6 +218,38 @@ done
 read -r p fl s < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$T/results")
 passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 echo "== skipped rows:"; cat "$T/skips" 2>/dev/null
+
+# ---------------------------------------------------------------- Gateway API
+echo "== the Gateway API's tables through nginx (ingroute_gateway)"
+conf="$T/nginx-gateway.conf"
+: >"$T/gw-results"
+: >"$T/skips"
+for f in "$gwdata"/*.expect; do
+	controller=$(sed -n 's/^options: --controller //p' "$f")
+	for gw in $($helper gwgateways "$f"); do
+		gwport=0
+		case $gw in *:*) gwport=${gw#*:} ;; esac
+		{
+			echo "ingroute_manifests $gwdata/base.yaml ${f%.expect}.yaml;"
+			echo "ingroute_strict off; ingroute_gateway ${gw%%:*};"
+			echo "ingroute_gateway_port $gwport; ingroute_random_header X-Test-Random;"
+			[ -n "$controller" ] && echo "ingroute_controller $controller;"
+		} >"$T/ingroute.conf"
+		if ! start_nginx; then
+			bad "$(basename "$f") ($gw): nginx did not start"
+			continue
+		fi
+		$helper gwcheck "$f" "$gw" "$port" "$T/gw-results" >"$T/check.out" 2>&1 ||
+			bad "$(basename "$f") ($gw): the check itself failed"
+		grep -v '^skip' "$T/check.out" | sed 's/^/  /'
+		grep '^skip' "$T/check.out" | sed 's/^/  /' >>"$T/skips"
+		stop_nginx
+	done
+done
+read -r p fl s < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$T/gw-results")
+passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
+echo "== skipped rows:"; cat "$T/skips" 2>/dev/null
+conf="$T/nginx.conf"
 
 # ---------------------------------------------------------------- reload
 echo "== reload under load"

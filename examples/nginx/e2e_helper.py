@@ -15,6 +15,16 @@
       to RESULTS.
   request HOST PATH PORT
       One request; prints "STATUS BACKEND DECISION".
+  gwnames MANIFEST...
+      Every port of every Service the Gateway API tables name
+      (NS/SERVICE:PORT, and :8080 for each), one a line.
+  gwgateways EXPECT
+      The Gateways (NS/NAME or NS/NAME:PORT) the request rows go to.
+  gwcheck EXPECT GATEWAY PORT RESULTS
+      Sends the request rows of EXPECT for GATEWAY to nginx serving it on
+      127.0.0.1:PORT and checks status, Location, the backend reached and
+      what it received (path, Host, headers: the backends echo them), and
+      the response headers; appends "passed failed skipped" to RESULTS.
   load PORT MAX_REQUESTS MAX_SECONDS STOP_FILE OUT HOST...
       Requests round-robin over HOST (each "host/path") until MAX_REQUESTS,
       MAX_SECONDS or STOP_FILE exists; writes a JSON summary to OUT.
@@ -55,6 +65,11 @@ def backends(names_file, ports_file, max_seconds):
             def answer(self, with_body):
                 self.send_response(200)
                 self.send_header("X-Backend", name)
+                # what the backend received, for the Gateway API's filters
+                self.send_header("X-Echo-Path", self.path)
+                self.send_header("X-Echo-Host", self.headers.get("Host", ""))
+                self.send_header("X-Echo-Headers", json.dumps(
+                    [[k.lower(), v] for k, v in self.headers.items()]))
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -66,6 +81,11 @@ def backends(names_file, ports_file, max_seconds):
 
             def do_HEAD(self):
                 self.answer(False)
+
+            def do_POST(self):
+                self.answer(True)
+
+            do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST
 
             def log_message(self, *args):
                 pass
@@ -221,6 +241,164 @@ def check(expect_file, port, results):
         f.write("%d %d %d\n" % (passed, failed, skipped))
 
 
+# ------------------------------------------------------ the Gateway API
+
+def gwnames(files):
+    import re
+    seen = []
+    for f in files:
+        for doc in open(f).read().split("\n---"):
+            if not re.search(r"(?m)^kind: Service\s*$", doc):
+                continue
+            name = re.search(r"(?m)^  name: (\S+)", doc)
+            ns = re.search(r"(?m)^  namespace: (\S+)", doc)
+            if not name or not ns:
+                continue
+            ports = re.findall(r"(?m)^\s*-? *port: (\d+)", doc) + ["8080"]
+            for p in ports:
+                n = "%s/%s:%s" % (ns.group(1), name.group(1), p)
+                if n not in seen:
+                    seen.append(n)
+    print("\n".join(seen))
+
+
+def gwrows(path):
+    rows = []
+    for n, line in enumerate(open(path), 1):
+        line = line.strip()
+        if line.startswith("request: "):
+            left, want = line[len("request: "):].split(" => ", 1)
+            rows.append((n, left.split(" "), want))
+    return rows
+
+
+def gwgateways(path):
+    seen = []
+    for _, w, _ in gwrows(path):
+        if w[0] not in seen:
+            seen.append(w[0])
+    print("\n".join(seen))
+
+
+def unescape(s):
+    return s.replace("%20", " ").replace("%25", "%")
+
+
+def raw_request(port, method, host, path, headers, timeout=5.0):
+    lines = ["%s %s HTTP/1.1" % (method, path)]
+    if host is not None:
+        lines.append("Host: %s" % host)
+    lines += ["%s: %s" % (k, v) for k, v in headers]
+    lines.append("Connection: close")
+    req = "\r\n".join(lines) + "\r\n\r\n"
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(req.encode("latin-1"))
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+    lines = head.split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    hdrs = []
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            hdrs.append((k.strip().lower(), v.strip()))
+    return status, hdrs
+
+
+def gwcheck(expect_file, gateway, port, results):
+    base = os.path.basename(expect_file)
+    passed = failed = skipped = 0
+    for n, w, want in gwrows(expect_file):
+        if w[0] != gateway:
+            continue
+        where = "%s:%d %s %s %s" % (base, n, w[1], w[2], w[3])
+        headers, effects = [], []
+        for tok in w[4:]:
+            if tok.startswith("random="):
+                headers.append(("X-Test-Random", tok[7:]))
+            else:
+                k, v = tok.split(":", 1)
+                headers.append((k, unescape(v)))
+        answer, _, rest = want.partition(" via ")
+        if " rule " in rest:
+            effects = rest.split(" ")[3:]
+        try:
+            status, h = raw_request(port, w[1], None if w[2] == "-" else w[2],
+                                    unescape(w[3]), headers)
+        except (OSError, IOError, ValueError, IndexError) as err:
+            print("FAIL %s: %s" % (where, err))
+            failed += 1
+            continue
+        hd = {}
+        for k, v in h:
+            hd.setdefault(k, []).append(v)
+        problems = []
+        a = answer.split(" ")
+        if a[0] == "status":
+            if status != int(a[1]):
+                problems.append("status %d, want %s" % (status, a[1]))
+        elif a[0] == "redirect":
+            if status != int(a[1]) or hd.get("location") != [a[2]]:
+                problems.append("%d Location %s, want %s %s"
+                                % (status, hd.get("location"), a[1], a[2]))
+        else:
+            got = hd.get("x-backend", ["-"])[0]
+            if status != 200 or got != a[1]:
+                problems.append("%d from %s, want 200 from %s"
+                                % (status, got, a[1]))
+            echoed = json.loads(hd.get("x-echo-headers", ["[]"])[0])
+            got_h = {}
+            for k, v in echoed:
+                got_h.setdefault(k, []).append(v)
+            for e in effects:
+                k, _, v = e.partition("=")
+                name, _, value = v.partition(":")
+                name = name.lower()
+                if k == "path" and hd.get("x-echo-path") != [v]:
+                    problems.append("upstream path %s, want %s"
+                                    % (hd.get("x-echo-path"), v))
+                elif k == "host" and hd.get("x-echo-host") != [v]:
+                    problems.append("upstream Host %s, want %s"
+                                    % (hd.get("x-echo-host"), v))
+                elif k == "set" and got_h.get(name) != [value]:
+                    problems.append("%s: %s, want [%s]"
+                                    % (name, got_h.get(name), value))
+                elif k == "add" and value not in got_h.get(name, []):
+                    problems.append("%s: %s, want %s among them"
+                                    % (name, got_h.get(name), value))
+                elif k == "remove" and name in got_h:
+                    problems.append("%s not removed" % name)
+                elif k == "resp-set" and hd.get(name) != [value]:
+                    problems.append("response %s: %s, want [%s]"
+                                    % (name, hd.get(name), value))
+                elif k == "resp-add" and value not in hd.get(name, []):
+                    problems.append("response %s: %s, want %s among them"
+                                    % (name, hd.get(name), value))
+                elif k == "resp-remove" and name in hd:
+                    problems.append("response %s not removed" % name)
+                elif k == "mirror":
+                    print("skip %s: mirror %s (the module sends no mirrors)"
+                          % (where, v))
+                    skipped += 1
+        if problems:
+            print("FAIL %s: %s" % (where, "; ".join(problems)))
+            failed += 1
+        else:
+            passed += 1
+    print("%s (%s): %d passed, %d failed, %d skipped"
+          % (base, gateway, passed, failed, skipped))
+    with open(results, "a") as f:
+        f.write("%d %d %d\n" % (passed, failed, skipped))
+
+
 def one(host, path, port):
     status, h = request(port, host, path)
     print(status, h.get("x-backend", "-"), h.get("x-ingroute-decision", "-"))
@@ -353,6 +531,12 @@ def main(argv):
         names(argv[2:])
     elif cmd == "check" and len(argv) == 5:
         check(argv[2], int(argv[3]), argv[4])
+    elif cmd == "gwnames" and len(argv) >= 3:
+        gwnames(argv[2:])
+    elif cmd == "gwgateways" and len(argv) == 3:
+        gwgateways(argv[2])
+    elif cmd == "gwcheck" and len(argv) == 6:
+        gwcheck(argv[2], argv[3], int(argv[4]), argv[5])
     elif cmd == "request" and len(argv) == 5:
         one(None if argv[2] == "-" else argv[2], argv[3], int(argv[4]))
     elif cmd == "load" and len(argv) >= 8:

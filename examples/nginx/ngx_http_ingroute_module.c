@@ -32,6 +32,19 @@
  *   ingroute_max_alias_bytes SIZE;        defaults]; a change starts a
  *   ingroute_max_scalar_bytes SIZE;       fresh ruleset (below)
  *   ingroute_max_diagnostics N;
+ *   ingroute_gateway NS/NAME;             serve this Gateway's HTTPRoutes
+ *                                         (the Gateway API) instead of the
+ *                                         Ingresses (below)
+ *   ingroute_gateway_port N;              the listener port requests
+ *                                         arrive at [0: every listener]
+ *   ingroute_controller NAME;             serve only GatewayClasses of this
+ *                                         controllerName
+ *   ingroute_random_header NAME;          take the number that picks among
+ *                                         weighted backends from this
+ *                                         request header (for tests that
+ *                                         need a known pick; a client
+ *                                         could choose its backend with
+ *                                         it) [a random number]
  *
  * The manifests are loaded, validated and compiled while the configuration
  * is read, so `nginx -t` reports every diagnostic as FILE:LINE:COL and a
@@ -81,8 +94,33 @@
  *                           resolver), else (a named port, a resource
  *                           backend, no decision) empty
  *
+ *   $ingroute_status        with ingroute_gateway: the status the
+ *                           request is answered with by the module
+ *                           itself (404, 500, a redirect's), else not
+ *                           found
+ *   $ingroute_location      a redirect's Location
+ *   $ingroute_upstream_uri  the path and query to send upstream (a
+ *                           URLRewrite's, else the request's, normalised)
+ *   $ingroute_upstream_host the Host to send upstream (a URLRewrite's,
+ *                           else the request's)
+ *   $ingroute_route         NS/NAME of the Ingress or HTTPRoute
+ *
  * Variables that do not apply are "not found" (empty in strings, "-" in
  * logs).
+ *
+ * With ingroute_gateway, each request goes through ingroute_router_route()
+ * with its method, headers and query and a random number for weighted
+ * backends (docs/semantics.md §9). The module answers 404 (no route), 500
+ * (the rule's backend cannot be used) and redirects (with the Location
+ * the library computes) itself, in the server rewrite phase; otherwise it
+ * applies the rule's request header changes to the request it passes on,
+ * and a header filter applies the response header changes. The location
+ * proxies with
+ *
+ *     proxy_set_header Host $ingroute_upstream_host;
+ *     proxy_pass http://$ingroute_upstream$ingroute_upstream_uri;
+ *
+ * Mirrors are not applied (a mirror{} location is static).
  *
  * What is matched: the Host is r->headers_in.server (nginx has already
  * validated it, lowercased it and dropped the port and one trailing dot;
@@ -136,6 +174,13 @@ typedef struct {
     ngx_int_t             max_alias_nodes;
     ngx_int_t             max_diagnostics;
 
+    ngx_str_t             gateway;         /* "NS/NAME" */
+    ngx_str_t             controller;
+    ngx_str_t             random_header;
+    ngx_int_t             gateway_port;
+    u_char               *gateway_ns;      /* NUL-terminated halves */
+    u_char               *gateway_name;
+
     ngx_str_t             map_file;
     ngx_hash_t            map;             /* "NS/SVC:PORT" -> ngx_str_t * */
     ngx_str_t            *map_default;     /* the "*" line */
@@ -149,7 +194,9 @@ typedef struct {
 
 
 typedef struct {
-    ingroute_match        m;
+    ingroute_route        m;
+    ingroute_request      q;
+    ngx_http_request_t   *r;
 } ngx_http_ingroute_ctx_t;
 
 
@@ -161,7 +208,12 @@ enum {
     NGX_HTTP_INGROUTE_VAR_NAMESPACE,
     NGX_HTTP_INGROUTE_VAR_INGRESS,
     NGX_HTTP_INGROUTE_VAR_RULE,
-    NGX_HTTP_INGROUTE_VAR_UPSTREAM
+    NGX_HTTP_INGROUTE_VAR_UPSTREAM,
+    NGX_HTTP_INGROUTE_VAR_STATUS,
+    NGX_HTTP_INGROUTE_VAR_LOCATION,
+    NGX_HTTP_INGROUTE_VAR_UPSTREAM_URI,
+    NGX_HTTP_INGROUTE_VAR_UPSTREAM_HOST,
+    NGX_HTTP_INGROUTE_VAR_ROUTE
 };
 
 
@@ -183,6 +235,7 @@ static char *ngx_http_ingroute_check_count(ngx_conf_t *cf, void *post,
 static ngx_int_t ngx_http_ingroute_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_ingroute_init_module(ngx_cycle_t *cycle);
+static ngx_int_t ngx_http_ingroute_postconfiguration(ngx_conf_t *cf);
 static void ngx_http_ingroute_exit(ngx_cycle_t *cycle);
 
 
@@ -280,6 +333,34 @@ static ngx_command_t  ngx_http_ingroute_commands[] = {
       NULL },
 
     /* sizes as for client_max_body_size: ngx_parse_size() has no "g" */
+    { ngx_string("ingroute_gateway"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, gateway),
+      NULL },
+
+    { ngx_string("ingroute_gateway_port"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, gateway_port),
+      NULL },
+
+    { ngx_string("ingroute_controller"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, controller),
+      NULL },
+
+    { ngx_string("ingroute_random_header"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, random_header),
+      NULL },
+
     { ngx_string("ingroute_max_input_bytes"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_off_slot,
@@ -335,7 +416,7 @@ static ngx_command_t  ngx_http_ingroute_commands[] = {
 
 static ngx_http_module_t  ngx_http_ingroute_module_ctx = {
     ngx_http_ingroute_add_variables,        /* preconfiguration */
-    NULL,                                   /* postconfiguration */
+    ngx_http_ingroute_postconfiguration,    /* postconfiguration */
 
     ngx_http_ingroute_create_main_conf,     /* create main configuration */
     ngx_http_ingroute_init_main_conf,       /* init main configuration */
@@ -387,6 +468,21 @@ static ngx_http_variable_t  ngx_http_ingroute_vars[] = {
     { ngx_string("ingroute_rule"), NULL, ngx_http_ingroute_variable,
       NGX_HTTP_INGROUTE_VAR_RULE, 0, 0 },
 
+    { ngx_string("ingroute_status"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_STATUS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("ingroute_location"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_LOCATION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("ingroute_upstream_uri"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_UPSTREAM_URI, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("ingroute_upstream_host"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_UPSTREAM_HOST, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("ingroute_route"), NULL, ngx_http_ingroute_variable,
+      NGX_HTTP_INGROUTE_VAR_ROUTE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
     { ngx_string("ingroute_upstream"), NULL, ngx_http_ingroute_variable,
       NGX_HTTP_INGROUTE_VAR_UPSTREAM, 0, 0 },
 
@@ -430,6 +526,7 @@ ngx_http_ingroute_create_main_conf(ngx_conf_t *cf)
     imcf->max_nodes = NGX_CONF_UNSET;
     imcf->max_alias_nodes = NGX_CONF_UNSET;
     imcf->max_diagnostics = NGX_CONF_UNSET;
+    imcf->gateway_port = NGX_CONF_UNSET;
 
     return imcf;
 }
@@ -825,18 +922,19 @@ ngx_http_ingroute_state_key(ngx_conf_t *cf,
 {
     u_char      *p;
     size_t       len;
-    ngx_str_t   *path, *s[2];
+    ngx_str_t   *path, *s[3];
     ngx_uint_t   i;
 
     path = imcf->manifests->elts;
     s[0] = &imcf->ingress_class;
     s[1] = &imcf->default_namespace;
+    s[2] = &imcf->controller;
 
     len = NGX_INT_T_LEN + 1;
     for (i = 0; i < imcf->manifests->nelts; i++) {
         len += NGX_SIZE_T_LEN + 1 + path[i].len;
     }
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 3; i++) {
         len += NGX_SIZE_T_LEN + 1 + s[i]->len;
     }
     len += NGX_INT_T_LEN + 3 * (1 + NGX_OFF_T_LEN) + 4 * (1 + NGX_INT_T_LEN);
@@ -852,7 +950,7 @@ ngx_http_ingroute_state_key(ngx_conf_t *cf,
     }
 
     /* an unset string differs from an empty one: "-" has no length */
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 3; i++) {
         if (s[i]->data == NULL) {
             *p++ = '-';
         } else {
@@ -1087,6 +1185,38 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(imcf->max_nodes, 0);
     ngx_conf_init_value(imcf->max_alias_nodes, 0);
     ngx_conf_init_value(imcf->max_diagnostics, 0);
+    ngx_conf_init_value(imcf->gateway_port, 0);
+
+    if (imcf->gateway.data != NULL) {
+        u_char  *slash = ngx_strlchr(imcf->gateway.data,
+                                     imcf->gateway.data + imcf->gateway.len,
+                                     '/');
+
+        if (slash == NULL || slash == imcf->gateway.data
+            || slash + 1 == imcf->gateway.data + imcf->gateway.len
+            || ngx_strlchr(slash + 1, imcf->gateway.data + imcf->gateway.len,
+                           '/') != NULL)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"ingroute_gateway\" takes NAMESPACE/NAME, "
+                               "not \"%V\"", &imcf->gateway);
+            return NGX_CONF_ERROR;
+        }
+        imcf->gateway_ns = ngx_pnalloc(cf->pool, imcf->gateway.len + 1);
+        if (imcf->gateway_ns == NULL) {
+            return NGX_CONF_ERROR;
+        }
+        ngx_memcpy(imcf->gateway_ns, imcf->gateway.data, imcf->gateway.len);
+        imcf->gateway_ns[slash - imcf->gateway.data] = '\0';
+        imcf->gateway_ns[imcf->gateway.len] = '\0';
+        imcf->gateway_name = imcf->gateway_ns + (slash - imcf->gateway.data)
+                             + 1;
+    }
+    if (imcf->gateway_port < 0 || imcf->gateway_port > 65535) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"ingroute_gateway_port\" must be 0 to 65535");
+        return NGX_CONF_ERROR;
+    }
 
     if (imcf->manifests == NULL) {
         if (imcf->ingress_class.data || imcf->default_backend.data
@@ -1107,6 +1237,7 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
     opts.ingress_class = (const char *) cls;
     opts.default_namespace = (const char *) ns;
     opts.default_backend = (const char *) db;
+    opts.gateway_controller = (const char *) imcf->controller.data;
     opts.impl_specific = (int) imcf->impl_specific;
     opts.flags = (imcf->default_class ? INGROUTE_OPT_DEFAULT_CLASS : 0)
                  | (imcf->fallthrough ? INGROUTE_OPT_FALLTHROUGH : 0);
@@ -1284,12 +1415,47 @@ ngx_http_ingroute_add_variables(ngx_conf_t *cf)
 }
 
 
+/* The request's headers for header matches: names compared without
+ * regard to case, the first one given. */
+static int
+ngx_http_ingroute_header(void *data, const char *name, size_t name_len,
+    const char **value, size_t *value_len)
+{
+    ngx_http_request_t  *r = data;
+    ngx_list_part_t     *part;
+    ngx_table_elt_t     *h;
+    ngx_uint_t           i;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+        if (h[i].hash != 0 && h[i].key.len == name_len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, name_len) == 0)
+        {
+            *value = (const char *) h[i].value.data;
+            *value_len = h[i].value.len;
+            return 1;
+        }
+    }
+}
+
+
 static ngx_http_ingroute_ctx_t *
 ngx_http_ingroute_lookup(ngx_http_request_t *r,
     ngx_http_ingroute_main_conf_t *imcf)
 {
     ngx_str_t                 path;
     ngx_http_ingroute_ctx_t  *ctx;
+    ingroute_request          init = INGROUTE_REQUEST_INIT;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_ingroute_module);
     if (ctx != NULL) {
@@ -1301,32 +1467,247 @@ ngx_http_ingroute_lookup(ngx_http_request_t *r,
         return NULL;
     }
 
-    ctx->m.size = sizeof(ingroute_match);
+    ctx->m.size = sizeof(ingroute_route);
+    ctx->r = r;
 
     path = r->unparsed_uri;
     if (path.len == 0) {
         path = r->uri;
     }
 
-    if (ingroute_router_match(imcf->router,
-                              (const char *) r->headers_in.server.data,
-                              r->headers_in.server.len,
-                              (const char *) path.data, path.len,
-                              &ctx->m)
-        != INGROUTE_OK)
-    {
-        ngx_memzero(&ctx->m, sizeof(ingroute_match));
-        ctx->m.size = sizeof(ingroute_match);
+    ctx->q = init;
+    ctx->q.method = (const char *) r->method_name.data;
+    ctx->q.method_len = r->method_name.len;
+    ctx->q.host = (const char *) r->headers_in.server.data;
+    ctx->q.host_len = r->headers_in.server.len;
+    ctx->q.path = (const char *) path.data;
+    ctx->q.path_len = path.len;
+    ctx->q.header = ngx_http_ingroute_header;
+    ctx->q.header_ctx = r;
+    ctx->q.random = ((uint64_t) ngx_random() << 31) ^ (uint64_t) ngx_random();
+    if (imcf->random_header.len) {
+        const char  *v;
+        size_t       n;
+
+        if (ngx_http_ingroute_header(r, (const char *) imcf->random_header.data,
+                                     imcf->random_header.len, &v, &n))
+        {
+            ngx_int_t  x = ngx_atoi((u_char *) v, n);
+
+            ctx->q.random = x == NGX_ERROR ? 0 : (uint64_t) x;
+        }
+    }
+    ctx->q.gateway_ns = (const char *) imcf->gateway_ns;
+    ctx->q.gateway_name = (const char *) imcf->gateway_name;
+    ctx->q.port = (unsigned int) imcf->gateway_port;
+#if (NGX_HTTP_SSL)
+    ctx->q.scheme = r->connection->ssl ? "https" : "http";
+#endif
+
+    if (ingroute_router_route(imcf->router, &ctx->q, &ctx->m) != INGROUTE_OK) {
+        ngx_memzero(&ctx->m, sizeof(ingroute_route));
+        ctx->m.size = sizeof(ingroute_route);
+        ctx->m.status = NGX_HTTP_NOT_FOUND;
     }
 
     ngx_log_debug4(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "ingroute: \"%V\" \"%V\" -> decision %d service \"%s\"",
-                   &r->headers_in.server, &path, ctx->m.decision,
+                   "ingroute: \"%V\" \"%V\" -> status %d service \"%s\"",
+                   &r->headers_in.server, &path, ctx->m.status,
                    ctx->m.service ? ctx->m.service : "");
 
     ngx_http_set_ctx(r, ctx, ngx_http_ingroute_module);
 
     return ctx;
+}
+
+
+/* The header changes of a filter applied to a header list: set replaces
+ * every header of the name with one, add appends, remove drops them. A
+ * response header is dropped as nginx drops one, with hash 0. The proxy
+ * module passes on every request header whatever its hash, except those
+ * proxy_set_header sets itself, which always include Connection: a
+ * dropped request header becomes one of those, and is not sent. */
+static ngx_int_t
+ngx_http_ingroute_edit_headers(ngx_http_request_t *r, ngx_list_t *headers,
+    const ingroute_filter *f)
+{
+    static u_char     connection[] = "connection";
+    ngx_uint_t        request = headers == &r->headers_in.headers;
+    size_t            k, n;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    for (k = 0; k < f->nedits; k++) {
+        const ingroute_header_edit  *e = &f->edits[k];
+
+        n = ngx_strlen(e->name);
+
+        if (e->op != INGROUTE_HEADER_ADD) {
+            part = &headers->part;
+            h = part->elts;
+            for (i = 0; /* void */; i++) {
+                if (i >= part->nelts) {
+                    if (part->next == NULL) {
+                        break;
+                    }
+                    part = part->next;
+                    h = part->elts;
+                    i = 0;
+                }
+                if (h[i].hash != 0 && h[i].key.len == n
+                    && ngx_strncasecmp(h[i].key.data, (u_char *) e->name, n)
+                       == 0)
+                {
+                    if (!request) {
+                        h[i].hash = 0;
+                        continue;
+                    }
+                    h[i].key.len = sizeof(connection) - 1;
+                    h[i].key.data = connection;
+                    h[i].lowcase_key = connection;
+                    h[i].hash = ngx_hash_key(connection,
+                                             sizeof(connection) - 1);
+                }
+            }
+        }
+
+        if (e->op == INGROUTE_HEADER_REMOVE) {
+            continue;
+        }
+
+        h = ngx_list_push(headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+        h->key.len = n;
+        h->key.data = (u_char *) e->name;
+        h->value.len = ngx_strlen(e->value);
+        h->value.data = (u_char *) e->value;
+        h->lowcase_key = ngx_pnalloc(r->pool, n);
+        if (h->lowcase_key == NULL) {
+            return NGX_ERROR;
+        }
+        h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, n);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * With ingroute_gateway: the answers the module gives itself (404, 500,
+ * redirects), and the request header changes of the rule, before the
+ * location runs. The server rewrite phase comes before any location's
+ * "if".
+ */
+static ngx_int_t
+ngx_http_ingroute_handler(ngx_http_request_t *r)
+{
+    size_t                          n, i;
+    u_char                         *loc;
+    ingroute_filter                 f;
+    ngx_table_elt_t                *h;
+    ngx_http_ingroute_ctx_t        *ctx;
+    ngx_http_ingroute_main_conf_t  *imcf;
+
+    imcf = ngx_http_get_module_main_conf(r, ngx_http_ingroute_module);
+    if (imcf->gateway_ns == NULL || imcf->router == NULL || r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_ingroute_lookup(r, imcf);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->m.status >= 300 && ctx->m.status < 400) {
+        n = ingroute_route_location(&ctx->q, &ctx->m, NULL, 0);
+        loc = ngx_pnalloc(r->pool, n + 1);
+        if (loc == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        ingroute_route_location(&ctx->q, &ctx->m, (char *) loc, n);
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        h->hash = 1;
+        ngx_str_set(&h->key, "Location");
+        h->value.data = loc;
+        h->value.len = n;
+        r->headers_out.location = h;
+        return ctx->m.status;
+    }
+
+    if (ctx->m.status != 0) {
+        return ctx->m.status;
+    }
+
+    for (i = 0; i < ctx->m.filters; i++) {
+        f.size = sizeof(f);
+        if (ingroute_route_filter(&ctx->m, i, &f) == INGROUTE_OK
+            && f.type == INGROUTE_FILTER_REQUEST_HEADER
+            && ngx_http_ingroute_edit_headers(r, &r->headers_in.headers, &f)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+
+/* The response header changes of the rule that routed the request. */
+static ngx_int_t
+ngx_http_ingroute_header_filter(ngx_http_request_t *r)
+{
+    size_t                    i;
+    ingroute_filter           f;
+    ngx_http_ingroute_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_ingroute_module);
+
+    if (ctx != NULL && r == r->main && ctx->m.status == 0) {
+        for (i = 0; i < ctx->m.filters; i++) {
+            f.size = sizeof(f);
+            if (ingroute_route_filter(&ctx->m, i, &f) == INGROUTE_OK
+                && f.type == INGROUTE_FILTER_RESPONSE_HEADER
+                && ngx_http_ingroute_edit_headers(r, &r->headers_out.headers,
+                                                  &f)
+                   != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_ingroute_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_SERVER_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+    *h = ngx_http_ingroute_handler;
+
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_ingroute_header_filter;
+
+    return NGX_OK;
 }
 
 
@@ -1337,7 +1718,7 @@ ngx_http_ingroute_variable(ngx_http_request_t *r,
     u_char                         *p;
     size_t                          len;
     ngx_str_t                       key, *addr;
-    ingroute_match                 *m;
+    ingroute_route                 *m;
     ngx_http_ingroute_ctx_t        *ctx;
     ngx_http_ingroute_main_conf_t  *imcf;
     u_char                          port[NGX_INT_T_LEN];
@@ -1377,6 +1758,57 @@ ngx_http_ingroute_variable(ngx_http_request_t *r,
         }
         goto found;
 
+    case NGX_HTTP_INGROUTE_VAR_STATUS:
+        if (m->status == 0 || imcf->gateway_ns == NULL) {
+            break;
+        }
+        v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = ngx_sprintf(v->data, "%d", m->status) - v->data;
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_LOCATION:
+    case NGX_HTTP_INGROUTE_VAR_UPSTREAM_URI:
+        len = data == NGX_HTTP_INGROUTE_VAR_LOCATION
+              ? ingroute_route_location(&ctx->q, m, NULL, 0)
+              : ingroute_route_upstream_path(&ctx->q, m, NULL, 0);
+        if (len == 0) {
+            break;
+        }
+        v->data = ngx_pnalloc(r->pool, len);
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+        v->len = data == NGX_HTTP_INGROUTE_VAR_LOCATION
+                 ? ingroute_route_location(&ctx->q, m, (char *) v->data, len)
+                 : ingroute_route_upstream_path(&ctx->q, m, (char *) v->data,
+                                                len);
+        goto found;
+
+    case NGX_HTTP_INGROUTE_VAR_UPSTREAM_HOST: {
+        size_t           i;
+        ingroute_filter  f;
+
+        for (i = 0; i < m->filters; i++) {
+            f.size = sizeof(f);
+            if (ingroute_route_filter(m, i, &f) == INGROUTE_OK
+                && f.type == INGROUTE_FILTER_URL_REWRITE && f.hostname != NULL)
+            {
+                v->data = (u_char *) f.hostname;
+                v->len = ngx_strlen(f.hostname);
+                goto found;
+            }
+        }
+        if (r->headers_in.host == NULL) {
+            break;
+        }
+        v->data = r->headers_in.host->value.data;
+        v->len = r->headers_in.host->value.len;
+        goto found;
+    }
+
     case NGX_HTTP_INGROUTE_VAR_SERVICE:
         if (m->backend_kind != INGROUTE_BACKEND_SERVICE) {
             break;
@@ -1410,16 +1842,22 @@ ngx_http_ingroute_variable(ngx_http_request_t *r,
         goto found;
 
     case NGX_HTTP_INGROUTE_VAR_INGRESS:
-        if (m->ingress_ns == NULL || m->ingress_name == NULL) {
+        if (m->source != INGROUTE_SOURCE_INGRESS) {
             break;
         }
-        len = ngx_strlen(m->ingress_ns) + 1 + ngx_strlen(m->ingress_name);
+        /* fall through */
+
+    case NGX_HTTP_INGROUTE_VAR_ROUTE:
+        if (m->route_ns == NULL || m->route_name == NULL) {
+            break;
+        }
+        len = ngx_strlen(m->route_ns) + 1 + ngx_strlen(m->route_name);
         v->data = ngx_pnalloc(r->pool, len);
         if (v->data == NULL) {
             return NGX_ERROR;
         }
-        v->len = ngx_sprintf(v->data, "%s/%s", m->ingress_ns,
-                             m->ingress_name) - v->data;
+        v->len = ngx_sprintf(v->data, "%s/%s", m->route_ns,
+                             m->route_name) - v->data;
         goto found;
 
     case NGX_HTTP_INGROUTE_VAR_RULE:
@@ -1435,8 +1873,11 @@ ngx_http_ingroute_variable(ngx_http_request_t *r,
         v->len = ngx_sprintf(v->data, "%s %s %s",
                              m->rule_host[0] ? m->rule_host : "-",
                              m->path_type == INGROUTE_PATH_EXACT ? "Exact"
-                             : m->path_type == INGROUTE_PATH_PREFIX ? "Prefix"
-                             : "ImplementationSpecific",
+                             : m->path_type == INGROUTE_PATH_PREFIX
+                             ? (m->source == INGROUTE_SOURCE_HTTPROUTE
+                                ? "PathPrefix" : "Prefix")
+                             : m->path_type == INGROUTE_PATH_REGULAR_EXPRESSION
+                             ? "RegularExpression" : "ImplementationSpecific",
                              m->rule_path) - v->data;
         goto found;
 
