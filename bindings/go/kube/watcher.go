@@ -18,6 +18,12 @@
 //	m, _ := snap.Router.Match(r.Host, r.URL.EscapedPath())
 //	snap.Release()
 //
+// When the cluster serves the Gateway API (its CustomResourceDefinitions
+// are installed when Run starts), GatewayClasses, Gateways, HTTPRoutes and
+// ReferenceGrants are watched too, with the Services and Namespaces their
+// references read, and the Routers serve them through Router.Route
+// (docs/semantics.md §9). Options.NoGatewayAPI turns that off.
+//
 // This package lives in its own module so that the core binding
 // (ingroute.dev/ingroute) does not depend on client-go.
 package kube
@@ -27,13 +33,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -77,6 +89,9 @@ type Options struct {
 	// KeepManifests keeps the JSON of the version of each object the
 	// Ruleset holds, for WriteManifests.
 	KeepManifests bool
+	// NoGatewayAPI does not watch the Gateway API even when the cluster
+	// serves it.
+	NoGatewayAPI bool
 }
 
 // Swap describes one new Router.
@@ -124,6 +139,10 @@ type Watcher struct {
 
 	ingresses cache.SharedIndexInformer
 	classes   cache.SharedIndexInformer
+	// the Gateway API's kinds and the core kinds they read, by kind name;
+	// empty when the cluster does not serve the Gateway API
+	dyn    dynamic.Interface
+	others map[string]cache.SharedIndexInformer
 
 	// applyMu makes applying one object (the Ruleset and its kept JSON)
 	// and compiling exclusive, so that a Router of generation G comes
@@ -183,7 +202,60 @@ func New(opts Options) (*Watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kube: %w", err)
 	}
-	return newWatcher(opts, client)
+	w, err := newWatcher(opts, client)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.NoGatewayAPI {
+		if w.dyn, err = dynamic.NewForConfig(cfg); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("kube: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// The Gateway API's kinds ingroute reads, the versions it takes each at
+// (the first the cluster serves), and their resource names.
+var gatewayKinds = []struct {
+	kind, resource string
+	versions       []string
+	namespaced     bool
+}{
+	{"GatewayClass", "gatewayclasses", []string{"v1", "v1beta1"}, false},
+	{"Gateway", "gateways", []string{"v1", "v1beta1"}, true},
+	{"HTTPRoute", "httproutes", []string{"v1", "v1beta1"}, true},
+	{"ReferenceGrant", "referencegrants", []string{"v1", "v1beta1"}, true},
+}
+
+const gatewayGroup = "gateway.networking.k8s.io"
+
+// gatewayResources asks the API server which of the Gateway API's kinds
+// it serves, and at which version: kind -> resource; none when the CRDs
+// are not installed.
+func (w *Watcher) gatewayResources() map[string]schema.GroupVersionResource {
+	disc := w.client.Discovery()
+	served := map[string]map[string]bool{} // version -> resource names
+	for _, v := range []string{"v1", "v1beta1"} {
+		list, err := disc.ServerResourcesForGroupVersion(gatewayGroup + "/" + v)
+		if err != nil {
+			continue
+		}
+		served[v] = map[string]bool{}
+		for _, r := range list.APIResources {
+			served[v][r.Name] = true
+		}
+	}
+	out := map[string]schema.GroupVersionResource{}
+	for _, k := range gatewayKinds {
+		for _, v := range k.versions {
+			if served[v][k.resource] {
+				out[k.kind] = schema.GroupVersionResource{Group: gatewayGroup, Version: v, Resource: k.resource}
+				break
+			}
+		}
+	}
+	return out
 }
 
 func newWatcher(opts Options, client kubernetes.Interface) (*Watcher, error) {
@@ -287,6 +359,30 @@ func (w *Watcher) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	synced := []cache.InformerSynced{ingReg.HasSynced, clsReg.HasSynced}
+	var dynFactory dynamicinformer.DynamicSharedInformerFactory
+	var coreFactory informers.SharedInformerFactory
+	if w.dyn != nil {
+		if gvrs := w.gatewayResources(); len(gvrs) > 0 {
+			w.others = map[string]cache.SharedIndexInformer{}
+			dynFactory = dynamicinformer.NewDynamicSharedInformerFactory(w.dyn, w.opts.Resync)
+			for kind, gvr := range gvrs {
+				w.others[kind] = dynFactory.ForResource(gvr).Informer()
+			}
+			coreFactory = informers.NewSharedInformerFactory(w.client, w.opts.Resync)
+			w.others["Service"] = coreFactory.Core().V1().Services().Informer()
+			w.others["Namespace"] = coreFactory.Core().V1().Namespaces().Informer()
+			for kind, inf := range w.others {
+				reg, err := inf.AddEventHandler(w.handler(kind))
+				if err != nil {
+					return err
+				}
+				synced = append(synced, reg.HasSynced)
+			}
+			dynFactory.Start(ctx.Done())
+			coreFactory.Start(ctx.Done())
+		}
+	}
 	ingFactory.Start(ctx.Done())
 	clsFactory.Start(ctx.Done())
 
@@ -296,7 +392,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		defer wg.Done()
 		// Behind everything the initial lists put in the queue goes the
 		// marker; when the worker reaches it the cluster is applied.
-		if cache.WaitForCacheSync(ctx.Done(), ingReg.HasSynced, clsReg.HasSynced) {
+		if cache.WaitForCacheSync(ctx.Done(), synced...) {
 			w.queue.Add(syncMarker)
 		}
 	}()
@@ -315,6 +411,10 @@ func (w *Watcher) Run(ctx context.Context) error {
 	wg.Wait()
 	ingFactory.Shutdown()
 	clsFactory.Shutdown()
+	if dynFactory != nil {
+		dynFactory.Shutdown()
+		coreFactory.Shutdown()
+	}
 	return ctx.Err()
 }
 
@@ -378,9 +478,15 @@ func (w *Watcher) work() bool {
 func (w *Watcher) apply(key objKey) error {
 	informer := w.ingresses
 	cacheKey := key.namespace + "/" + key.name
-	if key.kind == ingroute.KindIngressClass {
+	switch {
+	case key.kind == ingroute.KindIngressClass:
 		informer = w.classes
 		cacheKey = key.name
+	case key.kind != ingroute.KindIngress:
+		informer = w.others[key.kind]
+		if key.namespace == "" {
+			cacheKey = key.name
+		}
 	}
 	obj, exists, err := informer.GetIndexer().GetByKey(cacheKey)
 	if err != nil {
@@ -417,10 +523,22 @@ func (w *Watcher) apply(key objKey) error {
 // sourceName labels an object's diagnostics:
 // "apiserver:ingresses/NS/NAME:LINE:COL: error: ...".
 func sourceName(key objKey) string {
-	if key.kind == ingroute.KindIngressClass {
+	switch key.kind {
+	case ingroute.KindIngressClass:
 		return "apiserver:ingressclasses/" + key.name
+	case ingroute.KindIngress:
+		return "apiserver:ingresses/" + key.namespace + "/" + key.name
 	}
-	return "apiserver:ingresses/" + key.namespace + "/" + key.name
+	res := strings.ToLower(key.kind) + "s"
+	for _, k := range gatewayKinds {
+		if k.kind == key.kind {
+			res = k.resource
+		}
+	}
+	if key.namespace == "" {
+		return "apiserver:" + res + "/" + key.name
+	}
+	return "apiserver:" + res + "/" + key.namespace + "/" + key.name
 }
 
 func hasErrors(diags []ingroute.Diagnostic) bool {
@@ -475,6 +593,23 @@ func manifestJSON(obj any) ([]byte, error) {
 		c.APIVersion, c.Kind = "networking.k8s.io/v1", "IngressClass"
 		c.ManagedFields = nil
 		return json.Marshal(c)
+	case *corev1.Service:
+		// what the Gateway API's references read: the name and the ports
+		c := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: o.Name, Namespace: o.Namespace,
+			ResourceVersion: o.ResourceVersion}}
+		c.APIVersion, c.Kind = "v1", "Service"
+		c.Spec.Type = o.Spec.Type
+		c.Spec.Ports = o.Spec.Ports
+		return json.Marshal(c)
+	case *corev1.Namespace:
+		c := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: o.Name, Labels: o.Labels,
+			ResourceVersion: o.ResourceVersion}}
+		c.APIVersion, c.Kind = "v1", "Namespace"
+		return json.Marshal(c)
+	case *unstructured.Unstructured:
+		c := o.DeepCopy()
+		unstructured.RemoveNestedField(c.Object, "metadata", "managedFields")
+		return json.Marshal(c.Object)
 	}
 	return nil, fmt.Errorf("kube: unexpected object %T", obj)
 }
