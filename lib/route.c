@@ -37,6 +37,7 @@ size_t ingroute_filter_size(void)
 
 /* ---- the Ingresses */
 
+/* Every member of r from an Ingress answer: none is left as it was. */
 static void from_match(const ingroute_match *m, ingroute_route *r)
 {
 	r->source = m->decision == INGROUTE_DECISION_NONE ? INGROUTE_SOURCE_NONE
@@ -58,6 +59,18 @@ static void from_match(const ingroute_match *m, ingroute_route *r)
 	r->path_type = m->path_type;
 	r->vhost_kind = m->vhost_kind;
 	r->default_source = m->default_source;
+	r->gateway_ns = NULL;
+	r->gateway_name = NULL;
+	r->listener = NULL;
+	r->rule_index = -1;
+	r->rule_name = NULL;
+	r->match_index = -1;
+	r->backend_index = -1;
+	r->weight = 0;
+	r->filters = 0;
+	r->matched_prefix = 0;
+	r->internal_[0] = NULL;
+	r->internal_[1] = NULL;
 }
 
 /* ---- the Gateway API */
@@ -416,25 +429,32 @@ int ingroute_router_route(const ingroute_router *router,
 	    (!req->host && req->host_len) || (!req->method && req->method_len) ||
 	    !req->gateway_ns != !req->gateway_name)
 		return INGROUTE_EINVAL;
-	memset(&r, 0, sizeof(r));
-	r.size = out->size < sizeof(r) ? out->size : sizeof(r);
-	r.rule_index = -1;
-	r.match_index = -1;
-	r.backend_index = -1;
 	if (!req->gateway_ns) {
 		ingroute_match m;
 		int rc;
 
-		memset(&m, 0, sizeof(m));
 		m.size = sizeof(m);
 		rc = ingroute_router_match(router, req->host, req->host_len,
 		                           req->path, req->path_len, &m);
 		if (rc != 0)
 			return rc;
+		/* a caller of this layout or a later one: straight in */
+		if (out->size >= sizeof(*out)) {
+			from_match(&m, out);
+			out->size = sizeof(*out);
+			return 0;
+		}
+		memset(&r, 0, sizeof(r));
 		from_match(&m, &r);
+		r.size = out->size;
 		memcpy(out, &r, r.size);
 		return 0;
 	}
+	memset(&r, 0, sizeof(r));
+	r.size = out->size < sizeof(r) ? out->size : sizeof(r);
+	r.rule_index = -1;
+	r.match_index = -1;
+	r.backend_index = -1;
 	ingroute__greq_init(&q, req, router->flags, host, path);
 	gateway_route(router, &q, &r);
 	memcpy(out, &r, r.size);
