@@ -855,6 +855,13 @@ typedef struct ingroute_stats {
 	 * change routing and that ingroute does not apply (each got an
 	 * INGROUTE_D_CONTROLLER note when it was loaded). @since 0.5 */
 	size_t controller_annotated;
+	/** The Gateway API (docs/semantics.md §9): listeners of served
+	 * Gateways that take HTTP, HTTPRoutes attached to at least one of
+	 * them, and the matches the listeners hold (one per rule match,
+	 * listener and hostname). @since 0.5 */
+	size_t gateway_listeners;
+	size_t httproutes_attached;
+	size_t gateway_matches;
 } ingroute_stats;
 
 /**

@@ -294,6 +294,9 @@ int ingroute_router_stats(const ingroute_router *r, ingroute_stats *out)
 	s.string_bytes = r->string_bytes;
 	s.generation = r->generation;
 	s.controller_annotated = r->controller_annotated;
+	s.gateway_listeners = r->gw ? r->gw->nlisteners : 0;
+	s.httproutes_attached = r->gw ? r->gw->routes : 0;
+	s.gateway_matches = r->gw ? r->gw->entries : 0;
 	memcpy(out, &s, s.size);
 	return 0;
 }

@@ -965,6 +965,31 @@ def diff_an_ingress_set_against_its_httproutes():
 
 
 @case
+def check_and_dump_show_the_gateway():
+    routes = os.path.join(MIGRATION, "httproutes.yaml")
+    code, out, _ = run("check", "-f", routes)
+    eq(code, 0)
+    assert "; 1 Gateway listener, 2 HTTPRoutes attached, 4 matches;" in out, out
+    code, out, _ = run("check", "-o", "json", "-f", routes)
+    summary = json.loads(out)["summary"]
+    eq([summary[k] for k in ("gatewayListeners", "httpRoutesAttached",
+                             "gatewayMatches")], [1, 2, 4])
+    # another controller's Gateway is not served, and no count is printed
+    code, out, _ = run("check", "--controller", "nobody.example/none",
+                       "-f", routes)
+    eq(code, 0)
+    assert "Gateway" not in out, out
+    code, out, _ = run("dump", "-f", routes)
+    eq(code, 0)
+    lines = out.splitlines()
+    i = lines.index("gateway gateway/public listener http (port 80, any host)")
+    eq(lines[i + 1], "  blog.example.com")
+    assert lines[i + 4].split() == [
+        "PathPrefix", "/checkout", "->", "shop/checkout:8080", "(HTTPRoute",
+        "shop/storefront", "rule", "2)"], lines[i + 4]
+
+
+@case
 def gateway_options_are_checked():
     for args, want in (
             (["match", "--gateway", "public", "/"], "--gateway takes NAMESPACE/NAME"),

@@ -264,6 +264,25 @@ static void test_route_answers(void **state)
 	q.host_len = 16;
 	serve(r, &q, out, sizeof(out));
 	assert_string_equal(out, "0 web -1 ing loc= up=/v7/x");
+
+	/* one listener, one route, its three rules' matches; a caller built
+	 * before the Gateway counts sees its own fields only */
+	{
+		ingroute_stats st;
+
+		memset(&st, 0xff, sizeof(st));
+		st.size = sizeof(st);
+		assert_int_equal(ingroute_router_stats(r, &st), 0);
+		assert_int_equal(st.ingresses_served, 1);
+		assert_int_equal(st.gateway_listeners, 1);
+		assert_int_equal(st.httproutes_attached, 1);
+		assert_int_equal(st.gateway_matches, 3);
+		memset(&st, 0xff, sizeof(st));
+		st.size = offsetof(ingroute_stats, gateway_listeners);
+		assert_int_equal(ingroute_router_stats(r, &st), 0);
+		assert_int_equal(st.controller_annotated, 0);
+		assert_true(st.gateway_listeners == (size_t)-1);
+	}
 	ingroute_router_unref(r);
 }
 

@@ -1280,6 +1280,44 @@ static int cmd_dump(cli *c)
 			fputs(")\n", stdout);
 		}
 	}
+	/* the Gateways' listeners, each hostname's matches in precedence
+	 * order, as a request tries them */
+	for (k = jkids(j, "gatewayListeners"); k; k = k->next) {
+		const json *g = jobj(k, "gateway"), *v;
+
+		printf("gateway %s/%s listener %s (port %.0f, %s)\n",
+		       jstr(g, "namespace"), jstr(g, "name"), jstr(k, "listener"),
+		       jnum(k, "port"), *jstr(k, "hostname") ? jstr(k, "hostname")
+		                                             : "any host");
+		for (v = jkids(k, "virtualHosts"); v; v = v->next) {
+			printf("  %s\n", *jstr(v, "host") ? jstr(v, "host") : "any host");
+			for (p = jkids(v, "matches"); p; p = p->next) {
+				const json *path = jobj(p, "path"), *r = jobj(p, "route"), *b;
+				size_t nh = 0, nq = 0;
+
+				for (d = jkids(p, "headers"); d; d = d->next)
+					nh++;
+				for (d = jkids(p, "queryParams"); d; d = d->next)
+					nq++;
+				printf("    %-18s %-26s", jstr(path, "type"), jstr(path, "value"));
+				if (*jstr(p, "method"))
+					printf(" %s", jstr(p, "method"));
+				if (nh)
+					printf(" +%zu header%s", nh, nh == 1 ? "" : "s");
+				if (nq)
+					printf(" +%zu query", nq);
+				fputs(" ->", stdout);
+				if (jnum(p, "redirect"))
+					fputs(" redirect", stdout);
+				for (b = jkids(p, "backends"); b; b = b->next)
+					printf(" %s/%s:%.0f%s", jstr(b, "namespace"), jstr(b, "name"),
+					       jnum(b, "port"), jnum(b, "resolved") ? ""
+					                                     : " (unresolved)");
+				printf("  (HTTPRoute %s/%s rule %.0f)\n", jstr(r, "namespace"),
+				       jstr(r, "name"), jnum(r, "rule"));
+			}
+		}
+	}
 	json_free(j);
 	return EXIT_OK;
 }
@@ -1336,21 +1374,32 @@ static int cmd_check(cli *c)
 		printf("],\"summary\":{\"served\":%zu,\"skipped\":%zu,\"invalid\":%zu,"
 		       "\"virtualHosts\":%zu,\"paths\":%zu,\"conflicts\":%zu,"
 		       "\"shadowed\":%zu,\"controllerAnnotated\":%zu,"
+		       "\"gatewayListeners\":%zu,\"httpRoutesAttached\":%zu,"
+		       "\"gatewayMatches\":%zu,"
 		       "\"errors\":%zu,\"warnings\":%zu,\"kubernetes\":\"%s\"}}\n",
 		       served, skipped, invalid, hosts, paths, conflicts, shadowed,
-		       annotated, errors,
+		       annotated, st.gateway_listeners, st.httproutes_attached,
+		       st.gateway_matches, errors,
 		       ingroute_diags_count_severity(c->diags, INGROUTE_WARNING),
 		       ingroute_kubernetes_version());
 	} else {
 		print_diags(c->diags, stdout, 0);
 		printf("%zu Ingress%s served, %zu skipped (class), %zu invalid; "
 		       "%zu virtual host%s, %zu path%s; %zu conflict%s, %zu shadowed "
-		       "rule%s; %zu with controller annotations not applied; "
-		       "validated as Kubernetes %s\n",
+		       "rule%s; %zu with controller annotations not applied; ",
 		       served, served == 1 ? "" : "es", skipped, invalid, hosts,
 		       hosts == 1 ? "" : "s", paths, paths == 1 ? "" : "s", conflicts,
 		       conflicts == 1 ? "" : "s", shadowed, shadowed == 1 ? "" : "s",
-		       annotated, ingroute_kubernetes_version());
+		       annotated);
+		/* the Gateway API's part, only where there is one */
+		if (st.gateway_listeners)
+			printf("%zu Gateway listener%s, %zu HTTPRoute%s attached, %zu "
+			       "match%s; ", st.gateway_listeners,
+			       st.gateway_listeners == 1 ? "" : "s",
+			       st.httproutes_attached,
+			       st.httproutes_attached == 1 ? "" : "s", st.gateway_matches,
+			       st.gateway_matches == 1 ? "" : "es");
+		printf("validated as Kubernetes %s\n", ingroute_kubernetes_version());
 	}
 	return errors || c->load_failed ? EXIT_FAIL : EXIT_OK;
 }

@@ -1313,6 +1313,9 @@ func (rt *Router) Stats() (Stats, error) {
 		StringBytes:         int(st.string_bytes),
 		Generation:          uint64(st.generation),
 		ControllerAnnotated: int(st.controller_annotated),
+		GatewayListeners:    int(st.gateway_listeners),
+		HTTPRoutesAttached:  int(st.httproutes_attached),
+		GatewayMatches:      int(st.gateway_matches),
 	}, nil
 }
 

@@ -320,6 +320,23 @@ func TestStats(t *testing.T) {
 	if st, _ := rt.Stats(); st.ControllerAnnotated != 0 {
 		t.Fatalf("shop and ops carry no controller annotation: %+v", st)
 	}
+	// The migration example's Gateway: one listener, two routes, four
+	// matches; another controller's Gateway is not served.
+	mig := filepath.Join(examplesDir(t), "..", "migration", "httproutes.yaml")
+	for _, c := range []struct {
+		controller string
+		want       [3]int
+	}{{"", [3]int{1, 2, 4}}, {"nobody.example/none", [3]int{0, 0, 0}}} {
+		g, err := ingroute.Load(ingroute.Options{GatewayController: c.controller}, mig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := g.Stats()
+		g.Close()
+		if got := [3]int{st.GatewayListeners, st.HTTPRoutesAttached, st.GatewayMatches}; got != c.want {
+			t.Errorf("controller %q: %v, want %v", c.controller, got, c.want)
+		}
+	}
 	if v := ingroute.KubernetesVersion(); !strings.HasPrefix(v, "v1.") {
 		t.Errorf("KubernetesVersion() = %q", v)
 	}

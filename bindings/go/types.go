@@ -381,4 +381,9 @@ type Stats struct {
 	// an ingress controller that change routing and are not applied
 	// (each got a DiagController note).
 	ControllerAnnotated int
+	// GatewayListeners counts the HTTP listeners of served Gateways,
+	// HTTPRoutesAttached the HTTPRoutes attached to at least one of them
+	// and GatewayMatches the matches they hold (one per rule match,
+	// listener and hostname; docs/semantics.md §9).
+	GatewayListeners, HTTPRoutesAttached, GatewayMatches int
 }

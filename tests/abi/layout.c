@@ -491,7 +491,7 @@ static const struct expect table[] = {
 	OFF(ingroute_compile_options, impl_specific, 16),
 	OFF(ingroute_compile_options, default_backend, 24),
 
-	SZ(ingroute_stats, 104),
+	SZ(ingroute_stats, 128),
 	OFF(ingroute_stats, size, 0),
 	OFF(ingroute_stats, ingresses_served, 8),
 	OFF(ingroute_stats, ingresses_skipped, 16),
@@ -505,6 +505,9 @@ static const struct expect table[] = {
 	OFF(ingroute_stats, string_bytes, 80),
 	OFF(ingroute_stats, generation, 88),
 	OFF(ingroute_stats, controller_annotated, 96),
+	OFF(ingroute_stats, gateway_listeners, 104),
+	OFF(ingroute_stats, httproutes_attached, 112),
+	OFF(ingroute_stats, gateway_matches, 120),
 
 	SZ(ingroute_request, 112),
 	OFF(ingroute_request, size, 0),

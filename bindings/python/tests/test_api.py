@@ -289,6 +289,16 @@ def test_stats(router, examples: Path):
         assert [(d.name, d.field) for d in notes] == [("storefront", "metadata.annotations")]
         assert "nginx.ingress.kubernetes.io/ssl-redirect (ingress-nginx)" in notes[0].message
     assert ingroute.kubernetes_version().startswith("v1.")
+    assert (st.gateway_listeners, st.httproutes_attached, st.gateway_matches) == (0, 0, 0)
+    # the migration example's Gateway: one listener, two routes, four
+    # matches; another controller's Gateway is not served
+    mig = examples.parent / "migration" / "httproutes.yaml"
+    with ingroute.Router.load(mig) as r:
+        st = r.stats()
+        assert (st.gateway_listeners, st.httproutes_attached, st.gateway_matches) == (1, 2, 4)
+    with ingroute.Router.load(mig, options=ingroute.Options(
+            gateway_controller="nobody.example/none")) as r:
+        assert r.stats().gateway_listeners == 0
     twice = SHOP + "---\n" + SHOP.replace("name: web", "name: web2")
     with ingroute.Router.load(text=twice) as r:
         # four paths, and the default backend of each of the two hosts

@@ -1067,6 +1067,12 @@ class Stats:
     controller_annotated: int
     """Served Ingresses with annotations of an ingress controller that
     change routing and are not applied (each got a CONTROLLER note)."""
+    gateway_listeners: int = 0
+    """HTTP listeners of served Gateways (docs/semantics.md §9)."""
+    httproutes_attached: int = 0
+    """HTTPRoutes attached to at least one of them."""
+    gateway_matches: int = 0
+    """Matches they hold (per rule match, listener and hostname)."""
 
 
 def _stats(st: _ffi.CStats) -> Stats:

@@ -194,6 +194,9 @@ class CStats(Structure):
         ("string_bytes", c_size_t),
         ("generation", c_uint64),  # @since 0.3
         ("controller_annotated", c_size_t),  # @since 0.5
+        ("gateway_listeners", c_size_t),  # @since 0.5
+        ("httproutes_attached", c_size_t),
+        ("gateway_matches", c_size_t),
     ]
 
 
