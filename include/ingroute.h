@@ -229,7 +229,9 @@ enum ingroute_diag_code {
 	/** An object of a kind ingroute does not read (docs/semantics.md
 	 * §1.2) was skipped. */
 	INGROUTE_D_SKIPPED_KIND = 8,
-	/** An Ingress of another class is not served. */
+	/** An Ingress of another class is not served; so is a Gateway
+	 * whose GatewayClass is missing or another controller's, or with no
+	 * HTTP or HTTPS listener (docs/semantics.md §9.3). */
 	INGROUTE_D_CLASS = 9,
 	/** An Ingress replaced an earlier one with the same namespace/name. */
 	INGROUTE_D_REPLACED = 10,
@@ -1066,7 +1068,8 @@ INGROUTE_API int ingroute_router_route(const ingroute_router *router,
  * Explains ingroute_router_route() for a request, as JSON. Without a
  * Gateway it is ingroute_router_explain() for the host and path. Through
  * one: the request as given and normalised, the Gateway's listeners with
- * why one took it, the virtual hosts of that listener in the order they
+ * why one took it (none: "notServed" says why, as the Gateway's
+ * INGROUTE_D_CLASS note does, or "no such Gateway"), the virtual hosts of that listener in the order they
  * are tried (exact host, wildcards, any host) and whether each serves
  * the host, every candidate match of those that do in precedence order
  * with its verdict ("matched", "matches, lower precedence", "path

@@ -152,6 +152,82 @@ static const ig_object *served_class(const gcc *c, const ig_object *gw)
 	return cls;
 }
 
+/* Why a Gateway serves no route, as the note and explain word it; NULL
+ * when one of its listeners takes HTTP or HTTPS. */
+static const char *unserved_why(gcc *c, const ig_object *gw, char *buf,
+                                size_t size)
+{
+	const ig_object *cls = find(c, IG_OBJ_GATEWAY_CLASS, NULL, 0,
+	                            gw->class_name.s, gw->class_name.len);
+	uint32_t k;
+
+	if (!gw->class_name.s)
+		return "it names no GatewayClass";
+	if (!cls) {
+		snprintf(buf, size, "its GatewayClass \"%.*s\" does not exist",
+		         (int)gw->class_name.len, gw->class_name.s);
+		return buf;
+	}
+	if (!served_class(c, gw)) {
+		snprintf(buf, size, "its GatewayClass \"%.*s\" names the controller "
+		         "\"%.*s\", not \"%s\"", (int)gw->class_name.len,
+		         gw->class_name.s, (int)cls->controller.len,
+		         cls->controller.s ? cls->controller.s : "",
+		         c->v->gateway_controller);
+		return buf;
+	}
+	for (k = 0; k < gw->nlisteners; k++)
+		if (s_is(&gw->listeners[k].protocol, "HTTP") ||
+		    s_is(&gw->listeners[k].protocol, "HTTPS"))
+			return NULL;
+	return "none of its listeners takes HTTP or HTTPS";
+}
+
+/* Each Gateway that serves nothing gets a note and a place in the table's
+ * list, so that explain can say why a request through it found nothing. */
+static void unserved(gcc *c)
+{
+	const struct ig_ruleset_view *v = c->v;
+	ig_gunserved *u;
+	uint32_t i, n = 0;
+	char buf[640];
+
+	for (i = 0; i < v->ngw; i++)
+		n += v->gw[i]->kind == IG_OBJ_GATEWAY &&
+		     unserved_why(c, v->gw[i], buf, sizeof(buf));
+	if (!n)
+		return;
+	u = zalloc(c, n * sizeof(*u));
+	if (!u)
+		return;
+	c->t->unserved = u;
+	for (i = 0; i < v->ngw; i++) {
+		const ig_object *gw = v->gw[i];
+		const char *why;
+		ig_diag_ctx about;
+
+		if (gw->kind != IG_OBJ_GATEWAY ||
+		    !(why = unserved_why(c, gw, buf, sizeof(buf))))
+			continue;
+		about = ig_diag_in_file(c->dc, gw->file);
+		about = ig_diag_about(&about, "Gateway", gw->ns.s, gw->name.s);
+		if (served_class(c, gw))
+			ingroute__diag(&about, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			               gw->nlisteners ? gw->listeners[0].pos
+			                              : gw->pos,
+			               "spec.listeners", "not served: %s", why);
+		else
+			ingroute__diag(&about, INGROUTE_NOTE, INGROUTE_D_CLASS,
+			               gw->class_name.s ? gw->class_name.pos : gw->pos,
+			               "spec.gatewayClassName", "not served: %s", why);
+		u->gw_ns = dups(c, &gw->ns);
+		u->gw_name = dups(c, &gw->name);
+		u->why = dup(c, why, strlen(why));
+		u++;
+	}
+	c->t->nunserved = n;
+}
+
 /* ---- hostnames */
 
 static int is_wild(const char *h, size_t n)
@@ -976,6 +1052,8 @@ int ingroute__compile_gateway(const ig_ruleset_view *v, const ig_alloc *a,
 			nl++;
 		}
 	}
+	if (!c.oom)
+		unserved(&c);
 	for (i = 0; i < v->ngw && !c.oom; i++)
 		if (v->gw[i]->kind == IG_OBJ_HTTPROUTE)
 			attach(&c, v->gw[i], ls, lgw, lmodel, nl);

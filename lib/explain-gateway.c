@@ -76,6 +76,21 @@ static void entry(ig_buf *b, const ig_gentry *e)
 	ingroute__buf_puts(b, "]}");
 }
 
+/* Why the request's Gateway has no listener here (docs/semantics.md
+ * §9.3), as a JSON string. */
+static void not_served(ig_buf *b, const ig_gwtab *t, const ingroute_request *req)
+{
+	uint32_t i;
+
+	for (i = 0; t && i < t->nunserved; i++)
+		if (strcmp(t->unserved[i].gw_ns, req->gateway_ns) == 0 &&
+		    strcmp(t->unserved[i].gw_name, req->gateway_name) == 0) {
+			ingroute__buf_json_cstr(b, t->unserved[i].why);
+			return;
+		}
+	ingroute__buf_puts(b, "\"no such Gateway\"");
+}
+
 void ingroute__gw_dump(const ig_gwtab *t, ig_buf *b)
 {
 	uint32_t l, v, i;
@@ -183,7 +198,12 @@ void ingroute__gw_explain(const ig_gwtab *t, unsigned int flags,
 		ingroute__buf_json_cstr(b, verdict);
 		ingroute__buf_puts(b, "}");
 	}
-	ingroute__buf_puts(b, "],\"virtualHosts\":[");
+	ingroute__buf_puts(b, "],\"notServed\":");
+	if (found)
+		ingroute__buf_puts(b, "null");
+	else
+		not_served(b, t, req);
+	ingroute__buf_puts(b, ",\"virtualHosts\":[");
 	found = 0;
 	for (v = 0; chosen && v < chosen->nvhosts; v++) {
 		const ig_gvhost *vh = &chosen->vhosts[v];

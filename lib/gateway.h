@@ -123,6 +123,13 @@ typedef struct ig_glistener {
 const ig_gvhost *ingroute__gw_vhost_find(const ig_glistener *l, const char *s,
                                          size_t n, int wildcard);
 
+/* A Gateway that serves nothing here, and why, for explain. */
+typedef struct ig_gunserved {
+	const char *gw_ns;
+	const char *gw_name;
+	const char *why;         /* "its GatewayClass \"x\" does not exist" */
+} ig_gunserved;
+
 typedef struct ig_gwtab {
 	ig_arena arena;
 	struct ig_regexes *regexes;  /* every compiled regex, to free */
@@ -130,6 +137,8 @@ typedef struct ig_gwtab {
 	uint32_t nlisteners;
 	size_t routes;           /* HTTPRoutes attached somewhere */
 	size_t entries;
+	const ig_gunserved *unserved;
+	uint32_t nunserved;
 } ig_gwtab;
 
 struct ig_ruleset_view;

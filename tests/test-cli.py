@@ -974,11 +974,33 @@ def check_and_dump_show_the_gateway():
     summary = json.loads(out)["summary"]
     eq([summary[k] for k in ("gatewayListeners", "httpRoutesAttached",
                              "gatewayMatches")], [1, 2, 4])
-    # another controller's Gateway is not served, and no count is printed
+    # another controller's Gateway is not served: a note says why, explain
+    # too, and no count is printed
     code, out, _ = run("check", "--controller", "nobody.example/none",
                        "-f", routes)
     eq(code, 0)
-    assert "Gateway" not in out, out
+    lines = out.splitlines()
+    eq(lines[0], routes + ":19:21: note: Gateway gateway/public: "
+       "spec.gatewayClassName: not served: its GatewayClass \"public\" names "
+       "the controller \"example.com/gateway-controller\", not "
+       "\"nobody.example/none\"")
+    assert "Gateway listener" not in lines[1], out
+    code, out, _ = run("explain", "--controller", "nobody.example/none",
+                       "--gateway", "gateway/public", "-f", routes,
+                       "http://shop.example.com/")
+    assert "listeners    none: its GatewayClass \"public\" names the " \
+        "controller" in out, out
+    code, out, _ = run("explain", "--gateway", "gateway/none", "-f", routes,
+                       "http://shop.example.com/")
+    assert "listeners    none: no such Gateway\n" in out, out
+    code, out, _ = run("check", "-f", "-", stdin=open(routes).read().replace(
+        "protocol: HTTP", "protocol: TCP"))
+    assert "<stdin>:21:5: note: Gateway gateway/public: spec.listeners: not " \
+        "served: none of its listeners takes HTTP or HTTPS\n" in out, out
+    code, out, _ = run("check", "-f", "-", stdin=open(routes).read().replace(
+        "gatewayClassName: public", "gatewayClassName: other"))
+    assert "spec.gatewayClassName: not served: its GatewayClass \"other\" " \
+        "does not exist\n" in out, out
     code, out, _ = run("dump", "-f", routes)
     eq(code, 0)
     lines = out.splitlines()

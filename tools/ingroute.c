@@ -1097,7 +1097,7 @@ static int explain_gateway(ingroute_router *r, const cli *c,
 	       ? jstr(k, "normalizedHost") : "(none: only routes for any host)");
 	printf("path         %s\n", jstr(k, "normalizedPath"));
 	if (!jkids(j, "listeners"))
-		puts("listeners    none: no listener of this Gateway serves HTTP");
+		printf("listeners    none: %s\n", jstr(j, "notServed"));
 	for (v = jkids(j, "listeners"); v; v = v->next)
 		printf("listener     %s (port %.0f, %s): %s\n", jstr(v, "name"),
 		       jnum(v, "port"), *jstr(v, "hostname") ? jstr(v, "hostname")
