@@ -25,8 +25,9 @@
 #    row with its method and headers (random=N as the header named by
 #    ingroute_random_header). The backends echo the path, Host and headers
 #    they received; status, Location, the backend, what it received and
-#    the response headers must be the row's. Mirror effects are skipped
-#    (the module sends no mirrors).
+#    the response headers must be the row's. A mirror (ingroute_mirror to
+#    an internal location) must reach its backend once, with the same path
+#    (the backends count what they get).
 # 4. Reload under load: a bounded client loop runs while `nginx -s reload`
 #    switches to another manifest directory; the new routing must apply and
 #    no request may fail or answer 5xx. Then a broken manifest: `nginx -t`
@@ -175,10 +176,19 @@ http {
 }
 EOF
 # The same server for a Gateway: the module answers 404, 500 and
-# redirects itself; the rest is proxied with the rewritten path and Host.
+# redirects itself; the rest is proxied with the rewritten path and Host,
+# and mirrors go through an internal location.
 sed -e '/add_header X-Ingroute-Decision/,/proxy_pass http:\/\/\$ingroute_upstream;/c\
             proxy_set_header Host \$ingroute_upstream_host;\
             proxy_pass http://\$ingroute_upstream\$ingroute_upstream_uri;' \
+	-e '/^        location \/ {/i\
+        location = /_ingroute_mirror {\
+            internal;\
+            proxy_pass_request_body off;\
+            proxy_set_header Content-Length "";\
+            proxy_set_header Host \$ingroute_upstream_host;\
+            proxy_pass http://\$ingroute_upstream\$ingroute_upstream_uri;\
+        }' \
 	"$T/nginx.conf" >"$T/nginx-gateway.conf"
 conf="$T/nginx.conf"
 ngx() { "$NGINX" -p "$T/" -c "$conf" "$@"; }
@@ -233,13 +243,14 @@ for f in "$gwdata"/*.expect; do
 			echo "ingroute_manifests $gwdata/base.yaml ${f%.expect}.yaml;"
 			echo "ingroute_strict off; ingroute_gateway ${gw%%:*};"
 			echo "ingroute_gateway_port $gwport; ingroute_random_header X-Test-Random;"
+			echo "ingroute_mirror /_ingroute_mirror;"
 			[ -n "$controller" ] && echo "ingroute_controller $controller;"
 		} >"$T/ingroute.conf"
 		if ! start_nginx; then
 			bad "$(basename "$f") ($gw): nginx did not start"
 			continue
 		fi
-		$helper gwcheck "$f" "$gw" "$port" "$T/gw-results" >"$T/check.out" 2>&1 ||
+		$helper gwcheck "$f" "$gw" "$port" "$T/gw-results" "$T/ports" >"$T/check.out" 2>&1 ||
 			bad "$(basename "$f") ($gw): the check itself failed"
 		grep -v '^skip' "$T/check.out" | sed 's/^/  /'
 		grep '^skip' "$T/check.out" | sed 's/^/  /' >>"$T/skips"

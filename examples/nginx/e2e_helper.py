@@ -6,7 +6,8 @@
       NS/SERVICE:PORT), each on a free port, answering every request with
       200, "X-Backend: NAME" and NAME as the body. Writes "NAME PORT" lines
       to PORTS_FILE (atomically, once every server listens) and exits by
-      itself after MAX_SECONDS.
+      itself after MAX_SECONDS. GET /.e2e-count answers how many requests
+      the server had before (X-Count) and the last one's path (X-Last-Path).
   names EXPECT...
       The service backends (NS/SERVICE:PORT) the route rows expect, one a line.
   check EXPECT PORT RESULTS
@@ -20,11 +21,13 @@
       (NS/SERVICE:PORT, and :8080 for each), one a line.
   gwgateways EXPECT
       The Gateways (NS/NAME or NS/NAME:PORT) the request rows go to.
-  gwcheck EXPECT GATEWAY PORT RESULTS
+  gwcheck EXPECT GATEWAY PORT RESULTS PORTS_FILE
       Sends the request rows of EXPECT for GATEWAY to nginx serving it on
       127.0.0.1:PORT and checks status, Location, the backend reached and
-      what it received (path, Host, headers: the backends echo them), and
-      the response headers; appends "passed failed skipped" to RESULTS.
+      what it received (path, Host, headers: the backends echo them), the
+      response headers, and that each mirror backend got one more request
+      with the same path (counted by the backends of PORTS_FILE); appends
+      "passed failed skipped" to RESULTS.
   load PORT MAX_REQUESTS MAX_SECONDS STOP_FILE OUT HOST...
       Requests round-robin over HOST (each "host/path") until MAX_REQUESTS,
       MAX_SECONDS or STOP_FILE exists; writes a JSON summary to OUT.
@@ -58,11 +61,25 @@ def backends(names_file, ports_file, max_seconds):
 
     def handler_for(name):
         body = (name + "\n").encode()
+        seen = {"count": 0, "path": ""}
+        lock = threading.Lock()
 
         class H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def answer(self, with_body):
+                if self.path == "/.e2e-count":
+                    with lock:
+                        count, path = seen["count"], seen["path"]
+                    self.send_response(200)
+                    self.send_header("X-Count", str(count))
+                    self.send_header("X-Last-Path", path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                with lock:
+                    seen["count"] += 1
+                    seen["path"] = self.path
                 self.send_response(200)
                 self.send_header("X-Backend", name)
                 # what the backend received, for the Gateway API's filters
@@ -313,9 +330,16 @@ def raw_request(port, method, host, path, headers, timeout=5.0):
     return status, hdrs
 
 
-def gwcheck(expect_file, gateway, port, results):
+def backend_count(port):
+    _, h = raw_request(port, "GET", "127.0.0.1", "/.e2e-count", [])
+    h = dict(h)
+    return int(h["x-count"]), h.get("x-last-path", "")
+
+
+def gwcheck(expect_file, gateway, port, results, ports_file):
     base = os.path.basename(expect_file)
     passed = failed = skipped = 0
+    ports = dict(l.split() for l in open(ports_file) if l.strip())
     for n, w, want in gwrows(expect_file):
         if w[0] != gateway:
             continue
@@ -332,7 +356,9 @@ def gwcheck(expect_file, gateway, port, results):
         answer, _, rest = want.partition(" via ")
         if " rule " in rest:
             effects = rest.split(" ")[3:]
+        mirrors = [e[7:] for e in effects if e.startswith("mirror=")]
         try:
+            before = {m: backend_count(int(ports[m])) for m in mirrors}
             status, h = raw_request(port, w[1], None if w[2] == "-" else w[2],
                                     unescape(w[3]), headers)
         except (OSError, IOError, ValueError, IndexError) as err:
@@ -387,9 +413,18 @@ def gwcheck(expect_file, gateway, port, results):
                 elif k == "resp-remove" and name in hd:
                     problems.append("response %s not removed" % name)
                 elif k == "mirror":
-                    print("skip %s: mirror %s (the module sends no mirrors)"
-                          % (where, v))
-                    skipped += 1
+                    # a background subrequest: it may land after the answer
+                    want_path = hd.get("x-echo-path", ["?"])[0]
+                    for _ in range(50):
+                        count, path = backend_count(int(ports[v]))
+                        if count > before[v][0]:
+                            break
+                        time.sleep(0.05)
+                    if count != before[v][0] + 1 or path != want_path:
+                        problems.append("mirror %s: %d request(s), last %s; "
+                                        "want 1 with %s"
+                                        % (v, count - before[v][0], path,
+                                           want_path))
         if problems:
             print("FAIL %s: %s" % (where, "; ".join(problems)))
             failed += 1
@@ -537,8 +572,8 @@ def main(argv):
         gwnames(argv[2:])
     elif cmd == "gwgateways" and len(argv) == 3:
         gwgateways(argv[2])
-    elif cmd == "gwcheck" and len(argv) == 6:
-        gwcheck(argv[2], argv[3], int(argv[4]), argv[5])
+    elif cmd == "gwcheck" and len(argv) == 7:
+        gwcheck(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
     elif cmd == "request" and len(argv) == 5:
         one(None if argv[2] == "-" else argv[2], argv[3], int(argv[4]))
     elif cmd == "load" and len(argv) >= 8:

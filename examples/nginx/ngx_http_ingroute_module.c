@@ -45,6 +45,10 @@
  *                                         need a known pick; a client
  *                                         could choose its backend with
  *                                         it) [a random number]
+ *   ingroute_mirror URI;                  send each RequestMirror of the
+ *                                         rule as a background subrequest
+ *                                         to this internal location (below)
+ *                                         [mirrors are not sent]
  *
  * The manifests are loaded, validated and compiled while the configuration
  * is read, so `nginx -t` reports every diagnostic as FILE:LINE:COL and a
@@ -120,7 +124,23 @@
  *     proxy_set_header Host $ingroute_upstream_host;
  *     proxy_pass http://$ingroute_upstream$ingroute_upstream_uri;
  *
- * Mirrors are not applied (a mirror{} location is static).
+ * With ingroute_mirror URI, each RequestMirror filter of the rule sends a
+ * copy of the request, for its share of requests (the same random number
+ * as the backend pick), as a background subrequest to URI, whose answer
+ * is dropped: nginx's own mirror{} names a static location, this one sets
+ * the mirror's backend per request. In that location the variables are
+ * the mirror's: $ingroute_upstream its upstream, $ingroute_upstream_uri and
+ * $ingroute_upstream_host the request's after the rule's filters; the
+ * request headers are those the rule's header changes produced. The copy
+ * carries no body:
+ *
+ *     location = /_ingroute_mirror {
+ *         internal;
+ *         proxy_pass_request_body off;
+ *         proxy_set_header Content-Length "";
+ *         proxy_set_header Host $ingroute_upstream_host;
+ *         proxy_pass http://$ingroute_upstream$ingroute_upstream_uri;
+ *     }
  *
  * What is matched: the Host is r->headers_in.server (nginx has already
  * validated it, lowercased it and dropped the port and one trailing dot;
@@ -177,6 +197,7 @@ typedef struct {
     ngx_str_t             gateway;         /* "NS/NAME" */
     ngx_str_t             controller;
     ngx_str_t             random_header;
+    ngx_str_t             mirror;          /* an internal location's URI */
     ngx_int_t             gateway_port;
     u_char               *gateway_ns;      /* NUL-terminated halves */
     u_char               *gateway_name;
@@ -359,6 +380,13 @@ static ngx_command_t  ngx_http_ingroute_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_ingroute_main_conf_t, random_header),
+      NULL },
+
+    { ngx_string("ingroute_mirror"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_ingroute_main_conf_t, mirror),
       NULL },
 
     { ngx_string("ingroute_max_input_bytes"),
@@ -1212,6 +1240,12 @@ ngx_http_ingroute_init_main_conf(ngx_conf_t *cf, void *conf)
         imcf->gateway_name = imcf->gateway_ns + (slash - imcf->gateway.data)
                              + 1;
     }
+    if (imcf->mirror.len && imcf->mirror.data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"ingroute_mirror\" takes a location's URI "
+                           "(\"/...\"), not \"%V\"", &imcf->mirror);
+        return NGX_CONF_ERROR;
+    }
     if (imcf->gateway_port < 0 || imcf->gateway_port > 65535) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"ingroute_gateway_port\" must be 0 to 65535");
@@ -1601,6 +1635,54 @@ ngx_http_ingroute_edit_headers(ngx_http_request_t *r, ngx_list_t *headers,
  * location runs. The server rewrite phase comes before any location's
  * "if".
  */
+/* One RequestMirror: for its share of requests, a background subrequest
+ * to the ingroute_mirror location, whose ingroute context is the main
+ * request's with the mirror as its backend, so that the variables there
+ * name the mirror. Its answer is dropped (header_only, and a background
+ * subrequest never writes to the client). */
+static ngx_int_t
+ngx_http_ingroute_mirror(ngx_http_request_t *r,
+    ngx_http_ingroute_main_conf_t *imcf, ngx_http_ingroute_ctx_t *ctx,
+    const ingroute_filter *f)
+{
+    ngx_http_request_t       *sr;
+    ngx_http_ingroute_ctx_t  *mctx;
+
+    if (f->mirror_denominator <= 0
+        || ctx->q.random % (uint64_t) f->mirror_denominator
+           >= (uint64_t) f->mirror_numerator)
+    {
+        return NGX_OK;
+    }
+
+    mctx = ngx_palloc(r->pool, sizeof(ngx_http_ingroute_ctx_t));
+    if (mctx == NULL) {
+        return NGX_ERROR;
+    }
+    *mctx = *ctx;
+    mctx->m.backend_kind = INGROUTE_BACKEND_SERVICE;
+    mctx->m.backend_ns = f->mirror_ns;
+    mctx->m.service = f->mirror_service;
+    mctx->m.port_number = f->mirror_port;
+    mctx->m.port_name = NULL;
+
+    if (ngx_http_subrequest(r, &imcf->mirror, &r->args, &sr, NULL,
+                            NGX_HTTP_SUBREQUEST_BACKGROUND)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->header_only = 1;
+    sr->method = r->method;
+    sr->method_name = r->method_name;
+    mctx->r = sr;
+    ngx_http_set_ctx(sr, mctx, ngx_http_ingroute_module);
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_ingroute_handler(ngx_http_request_t *r)
 {
@@ -1652,6 +1734,18 @@ ngx_http_ingroute_handler(ngx_http_request_t *r)
                != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (imcf->mirror.len) {
+        for (i = 0; i < ctx->m.filters; i++) {
+            f.size = sizeof(f);
+            if (ingroute_route_filter(&ctx->m, i, &f) == INGROUTE_OK
+                && f.type == INGROUTE_FILTER_MIRROR
+                && ngx_http_ingroute_mirror(r, imcf, ctx, &f) != NGX_OK)
+            {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
         }
     }
 
@@ -1961,12 +2055,15 @@ ngx_http_ingroute_variable(ngx_http_request_t *r,
     }
 
     v->not_found = 1;
+    /* a mirror subrequest shares the main request's variables: with
+     * mirrors, each asks afresh and gets its own context's answer */
+    v->no_cacheable = imcf->mirror.len != 0;
     return NGX_OK;
 
 found:
 
     v->valid = 1;
-    v->no_cacheable = 0;
+    v->no_cacheable = imcf->mirror.len != 0;
     v->not_found = 0;
     return NGX_OK;
 }
