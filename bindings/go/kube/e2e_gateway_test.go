@@ -100,6 +100,9 @@ func waitVia(t *testing.T, w *Watcher, host, path, want string) {
 
 func TestE2EGatewayAPI(t *testing.T) {
 	c := testcluster.New(t, testcluster.Options{})
+	// One watcher starts before the CRDs exist and finds them by asking
+	// again; the other finds them when it starts.
+	late := startWatcher(t, c, Options{GatewayAPIPoll: 200 * time.Millisecond})
 	if out, err := kubectl(t, c, gatewayCRDs(), "apply", "-f", "-"); err != nil {
 		t.Fatalf("the CRDs: %v\n%s", err, out)
 	}
@@ -142,6 +145,7 @@ spec: {ports: [{port: 80}]}
 		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
 	waitVia(t, w, "shop.gw.test", "/api/x", "gw/api:80")
+	waitVia(t, late, "shop.gw.test", "/api/x", "gw/api:80")
 	if got := routeVia(t, w, "shop.gw.test", "/apix"); got != "status 404" {
 		t.Fatalf("/apix: %s", got)
 	}
@@ -152,6 +156,7 @@ spec: {ports: [{port: 80}]}
 	}
 	waitVia(t, w, "shop.gw.test", "/v2/x", "gw/api2:80")
 	waitVia(t, w, "shop.gw.test", "/api/x", "status 404")
+	waitVia(t, late, "shop.gw.test", "/v2/x", "gw/api2:80")
 
 	// A version ingroute refuses (the API server here stores anything):
 	// the served route stays, and the refusal is reported.

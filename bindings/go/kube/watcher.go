@@ -19,10 +19,12 @@
 //	snap.Release()
 //
 // When the cluster serves the Gateway API (its CustomResourceDefinitions
-// are installed when Run starts), GatewayClasses, Gateways, HTTPRoutes and
-// ReferenceGrants are watched too, with the Services and Namespaces their
-// references read, and the Routers serve them through Router.Route
-// (docs/semantics.md §9). Options.NoGatewayAPI turns that off.
+// are installed), GatewayClasses, Gateways, HTTPRoutes and ReferenceGrants
+// are watched too, with the Services and Namespaces their references
+// read, and the Routers serve them through Router.Route
+// (docs/semantics.md §9). Kinds installed after Run started are found by
+// asking the API server again every Options.GatewayAPIPoll.
+// Options.NoGatewayAPI turns all of that off.
 //
 // This package lives in its own module so that the core binding
 // (ingroute.dev/ingroute) does not depend on client-go.
@@ -92,6 +94,11 @@ type Options struct {
 	// NoGatewayAPI does not watch the Gateway API even when the cluster
 	// serves it.
 	NoGatewayAPI bool
+	// GatewayAPIPoll is how often to ask the API server again whether it
+	// serves the Gateway API kinds not watched yet (CRDs installed after
+	// Run started); the asking stops once all are watched. Negative: ask
+	// only when Run starts [30s].
+	GatewayAPIPoll time.Duration
 }
 
 // Swap describes one new Router.
@@ -141,8 +148,11 @@ type Watcher struct {
 	classes   cache.SharedIndexInformer
 	// the Gateway API's kinds and the core kinds they read, by kind name;
 	// empty when the cluster does not serve the Gateway API
-	dyn    dynamic.Interface
-	others map[string]cache.SharedIndexInformer
+	dyn      dynamic.Interface
+	othersMu sync.RWMutex // informers are added while the worker reads
+	others   map[string]cache.SharedIndexInformer
+	dynFac   dynamicinformer.DynamicSharedInformerFactory
+	coreFac  informers.SharedInformerFactory
 
 	// applyMu makes applying one object (the Ruleset and its kept JSON)
 	// and compiling exclusive, so that a Router of generation G comes
@@ -188,6 +198,9 @@ func New(opts Options) (*Watcher, error) {
 	}
 	if opts.Interval <= 0 {
 		opts.Interval = 100 * time.Millisecond
+	}
+	if opts.GatewayAPIPoll == 0 {
+		opts.GatewayAPIPoll = 30 * time.Second
 	}
 	if opts.LabelSelector != "" {
 		if _, err := labels.Parse(opts.LabelSelector); err != nil {
@@ -360,33 +373,25 @@ func (w *Watcher) Run(ctx context.Context) error {
 		return err
 	}
 	synced := []cache.InformerSynced{ingReg.HasSynced, clsReg.HasSynced}
-	var dynFactory dynamicinformer.DynamicSharedInformerFactory
-	var coreFactory informers.SharedInformerFactory
+	all := true
 	if w.dyn != nil {
-		if gvrs := w.gatewayResources(); len(gvrs) > 0 {
-			w.others = map[string]cache.SharedIndexInformer{}
-			dynFactory = dynamicinformer.NewDynamicSharedInformerFactory(w.dyn, w.opts.Resync)
-			for kind, gvr := range gvrs {
-				w.others[kind] = dynFactory.ForResource(gvr).Informer()
-			}
-			coreFactory = informers.NewSharedInformerFactory(w.client, w.opts.Resync)
-			w.others["Service"] = coreFactory.Core().V1().Services().Informer()
-			w.others["Namespace"] = coreFactory.Core().V1().Namespaces().Informer()
-			for kind, inf := range w.others {
-				reg, err := inf.AddEventHandler(w.handler(kind))
-				if err != nil {
-					return err
-				}
-				synced = append(synced, reg.HasSynced)
-			}
-			dynFactory.Start(ctx.Done())
-			coreFactory.Start(ctx.Done())
+		more, done, err := w.watchGatewayAPI(ctx)
+		if err != nil {
+			return err
 		}
+		synced, all = append(synced, more...), done
 	}
 	ingFactory.Start(ctx.Done())
 	clsFactory.Start(ctx.Done())
 
 	var wg sync.WaitGroup
+	if w.dyn != nil && !all && w.opts.GatewayAPIPoll > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.pollGatewayAPI(ctx)
+		}()
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
@@ -411,11 +416,79 @@ func (w *Watcher) Run(ctx context.Context) error {
 	wg.Wait()
 	ingFactory.Shutdown()
 	clsFactory.Shutdown()
-	if dynFactory != nil {
-		dynFactory.Shutdown()
-		coreFactory.Shutdown()
+	if w.dynFac != nil {
+		w.dynFac.Shutdown()
+		w.coreFac.Shutdown()
 	}
 	return ctx.Err()
+}
+
+// watchGatewayAPI starts an informer for each Gateway API kind the API
+// server serves and no informer watches yet, and with the first of them
+// the Services' and Namespaces'. It returns their HasSynced, and whether
+// every kind is watched now.
+func (w *Watcher) watchGatewayAPI(ctx context.Context) ([]cache.InformerSynced, bool, error) {
+	gvrs := w.gatewayResources()
+	w.othersMu.RLock()
+	n := len(w.others)
+	fresh := map[string]schema.GroupVersionResource{}
+	for kind, gvr := range gvrs {
+		if w.others[kind] == nil {
+			fresh[kind] = gvr
+		}
+	}
+	w.othersMu.RUnlock()
+	if len(fresh) == 0 {
+		return nil, n > 0 && len(gvrs) == len(gatewayKinds), nil
+	}
+	add := map[string]cache.SharedIndexInformer{}
+	if w.dynFac == nil {
+		w.dynFac = dynamicinformer.NewDynamicSharedInformerFactory(w.dyn, w.opts.Resync)
+		w.coreFac = informers.NewSharedInformerFactory(w.client, w.opts.Resync)
+		add["Service"] = w.coreFac.Core().V1().Services().Informer()
+		add["Namespace"] = w.coreFac.Core().V1().Namespaces().Informer()
+	}
+	for kind, gvr := range fresh {
+		add[kind] = w.dynFac.ForResource(gvr).Informer()
+	}
+	// in the map before any event of theirs can reach the worker
+	w.othersMu.Lock()
+	if w.others == nil {
+		w.others = map[string]cache.SharedIndexInformer{}
+	}
+	for kind, inf := range add {
+		w.others[kind] = inf
+	}
+	w.othersMu.Unlock()
+	var synced []cache.InformerSynced
+	for kind, inf := range add {
+		reg, err := inf.AddEventHandler(w.handler(kind))
+		if err != nil {
+			return nil, false, err
+		}
+		synced = append(synced, reg.HasSynced)
+	}
+	w.dynFac.Start(ctx.Done())
+	w.coreFac.Start(ctx.Done())
+	return synced, len(gvrs) == len(gatewayKinds), nil
+}
+
+// pollGatewayAPI asks again every GatewayAPIPoll until every Gateway API
+// kind is watched or ctx ends. The new informers' first lists reach the
+// Ruleset as events, like any change.
+func (w *Watcher) pollGatewayAPI(ctx context.Context) {
+	t := time.NewTicker(w.opts.GatewayAPIPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, all, err := w.watchGatewayAPI(ctx); err != nil || all {
+			return
+		}
+	}
 }
 
 func (w *Watcher) handler(kind string) cache.ResourceEventHandler {
@@ -483,7 +556,9 @@ func (w *Watcher) apply(key objKey) error {
 		informer = w.classes
 		cacheKey = key.name
 	case key.kind != ingroute.KindIngress:
+		w.othersMu.RLock()
 		informer = w.others[key.kind]
+		w.othersMu.RUnlock()
 		if key.namespace == "" {
 			cacheKey = key.name
 		}
