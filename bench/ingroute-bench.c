@@ -1932,17 +1932,52 @@ static int gateway_bench(const char *key)
 	return agree == compared ? 0 : 1;
 }
 
+/* --gateway-only WORKLOAD N: n lookups through the Gateway and no other
+ * call of ingroute_router_route(), for callgrind as --lookup-only. */
+static int gateway_only(const char *key, size_t n)
+{
+	const struct bcase *c = find_case(key);
+	ingroute_ruleset *rs;
+	ingroute_router *ing, *gw;
+	workload w;
+	dumped d;
+	char *yaml;
+	size_t len;
+	double ms;
+
+	if (!c)
+		return usage();
+	make_workload(c, &w);
+	ing = load_compile(w.yaml, w.yaml_len, &ms, &rs, NULL);
+	ingroute_ruleset_free(rs);
+	load_dump(ing, &d);
+	yaml = gateway_yaml(&d, &len);
+	gw = load_compile(yaml, len, &ms, NULL, NULL);
+	fprintf(stderr, "%zu lookups through the Gateway on %s "
+	        "(ingroute_router_route)\n", n, c->name);
+	sink = route_lookups(gw, &w, n, 1);
+	free(yaml);
+	free_dump(&d);
+	ingroute_router_unref(gw);
+	ingroute_router_unref(ing);
+	gen_free(&w);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: ingroute-bench [--quick] [--only WORKLOAD]... [--json FILE]\n"
 	        "       ingroute-bench --lookup-only WORKLOAD IMPL N\n"
 	        "       ingroute-bench --gateway WORKLOAD\n"
+	        "       ingroute-bench --gateway-only WORKLOAD N\n"
 	        "  --quick        W1, 10k, W2 and H1 (no 1M-path point)\n"
 	        "  --only         this workload (W1, 10k, W2, H1, 1M); repeatable\n"
 	        "  --lookup-only  N lookups of one implementation (ingroute,\n"
 	        "                 ingroute-raw, scan, floor, linear, r3) and nothing\n"
 	        "                 else, to count instructions under callgrind\n"
+	        "  --gateway-only N lookups through the Gateway and nothing\n"
+	        "                 else, for callgrind (as --lookup-only)\n"
 	        "  --gateway      the workload's routes as HTTPRoutes: lookups\n"
 	        "                 through the Gateway beside the Ingresses'\n");
 	return 2;
@@ -1966,6 +2001,13 @@ int main(int argc, char **argv)
 			if (!c)
 				return usage();
 			only[c - cases] = any_only = 1;
+		} else if (strcmp(argv[a], "--gateway-only") == 0 && a + 2 < argc) {
+			char *end;
+			unsigned long long count = strtoull(argv[a + 2], &end, 10);
+
+			if (*end || !count)
+				return usage();
+			return gateway_only(argv[a + 1], (size_t)count);
 		} else if (strcmp(argv[a], "--gateway") == 0 && a + 1 < argc) {
 			calibrate();
 			return gateway_bench(argv[a + 1]);

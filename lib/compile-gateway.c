@@ -923,8 +923,9 @@ static int cmp_vhost(const void *pa, const void *pb)
 	return memcmp(a->host, b->host, a->host_len);
 }
 
-/* The listener's hostname table, at most half full. */
-static void index_vhosts(gcc *c, ig_glistener *l)
+/* The listener's hostname table, at most half full; each slot points at
+ * its hostname's region (regs[i] for vhosts[i]). */
+static void index_vhosts(gcc *c, ig_glistener *l, const ig_gvhost *const *regs)
 {
 	uint32_t cap = 8, i;
 	ig_gvh_slot *slots;
@@ -947,18 +948,48 @@ static void index_vhosts(gcc *c, ig_glistener *l)
 			continue;
 		}
 		h = ingroute__hash(s, n, l->seed + vh->wildcard);
-		for (k = (uint32_t)h & (cap - 1); slots[k].vhost; k = (k + 1) & (cap - 1))
+		for (k = (uint32_t)h & (cap - 1); slots[k].vh; k = (k + 1) & (cap - 1))
 			;
 		slots[k].hash = h;
-		slots[k].vhost = i + 1;
+		slots[k].vh = regs[i];
 	}
 	l->slots = slots;
 	l->mask = cap - 1;
 }
 
+/* One region per hostname, laid out as a lookup reads it: a copy of its
+ * ig_gvhost, the host, the candidates' keys, the candidates, their
+ * paths. vh's entries (the builder's, sorted) are copied; vh then points
+ * into the region too. */
+static const ig_gvhost *region(gcc *c, ig_gvhost *vh)
+{
+	ig_gvhost *r = zalloc(c, sizeof(*r));
+	char *host = vh->any ? "" : dup(c, vh->host, vh->host_len);
+	ig_gkey *keys = zalloc(c, vh->nentries * sizeof(*keys));
+	ig_gentry *e = zalloc(c, vh->nentries * sizeof(*e));
+	uint32_t k;
+
+	if (!r || !host || !keys || !e)
+		return NULL;
+	memcpy(e, vh->entries, vh->nentries * sizeof(*e));
+	for (k = 0; k < vh->nentries; k++) {
+		keys[k].head = e[k].head;
+		keys[k].mask = e[k].head_mask;
+		if (e[k].path && e[k].path_len &&
+		    !(e[k].path = dup(c, e[k].path, e[k].path_len)))
+			return NULL;
+	}
+	vh->host = host;
+	vh->keys = keys;
+	vh->entries = e;
+	*r = *vh;
+	return r;
+}
+
 static void finish(gcc *c, ig_glistener *ls, uint32_t nl)
 {
-	uint32_t li;
+	const ig_gvhost **regs;
+	uint32_t li, j;
 	size_t i;
 
 	for (li = 0; li < nl && !c->oom; li++) {
@@ -968,33 +999,39 @@ static void finish(gcc *c, ig_glistener *ls, uint32_t nl)
 		for (i = 0; i < c->nvh; i++)
 			n += c->vh[i].listener == li;
 		vh = zalloc(c, n * sizeof(*vh));
-		if (!vh)
+		regs = ingroute__calloc(c->a, n ? n : 1, sizeof(*regs));
+		if (!vh || !regs) {
+			c->oom = 1;
+			ingroute__free(c->a, regs);
 			return;
+		}
 		n = 0;
 		for (i = 0; i < c->nvh; i++) {
 			struct bvh *b = &c->vh[i];
-			ig_gentry *e;
 
 			if (b->listener != li)
 				continue;
-			e = zalloc(c, b->n * sizeof(*e));
-			if (!e)
-				return;
-			memcpy(e, b->e, b->n * sizeof(*e));
-			qsort(e, b->n, sizeof(*e), cmp_entry);
+			qsort(b->e, b->n, sizeof(*b->e), cmp_entry);
 			vh[n].any = !b->host;
 			vh[n].wildcard = b->host && is_wild(b->host, b->host_len);
-			vh[n].host = b->host ? dup(c, b->host, b->host_len) : "";
+			vh[n].host = b->host ? b->host : "";
 			vh[n].host_len = (uint32_t)b->host_len;
-			vh[n].entries = e;
+			vh[n].entries = b->e;
 			vh[n].nentries = (uint32_t)b->n;
 			c->t->entries += b->n;
 			n++;
 		}
+		/* sorted first, so that the regions follow the table's order */
 		qsort(vh, n, sizeof(*vh), cmp_vhost);
+		for (j = 0; j < n; j++)
+			if (!(regs[j] = region(c, &vh[j]))) {
+				ingroute__free(c->a, regs);
+				return;
+			}
 		ls[li].vhosts = vh;
 		ls[li].nvhosts = n;
-		index_vhosts(c, &ls[li]);
+		index_vhosts(c, &ls[li], regs);
+		ingroute__free(c->a, regs);
 	}
 }
 

@@ -53,21 +53,22 @@ typedef struct ig_gbackend {
 	uint32_t nfilters;
 } ig_gbackend;
 
+/* What a lookup reads of a rule comes first, within 64 bytes. */
 typedef struct ig_grule {
 	const char *route_ns;
 	const char *route_name;
 	const char *rule_name;   /* NULL when the rule has none */
+	const ingroute_filter *redirect; /* its RequestRedirect, if any */
+	const ig_gbackend *backends;
+	uint64_t total_weight;
 	uint32_t index;          /* in the route's spec.rules */
+	uint32_t nfilters;
+	uint32_t nbackends;
+	const ingroute_filter *filters;
 	const char *file;
 	uint32_t line, col;      /* the rule */
 	int64_t ts;              /* the route's creationTimestamp */
 	int32_t ts_nsec;
-	const ingroute_filter *filters;
-	uint32_t nfilters;
-	const ig_gbackend *backends;
-	uint32_t nbackends;
-	uint64_t total_weight;
-	const ingroute_filter *redirect; /* its RequestRedirect, if any */
 } ig_grule;
 
 /* One match of one rule, as a candidate of a virtual host; its path
@@ -85,6 +86,13 @@ typedef struct ig_gentry {
 	const ig_gmatch *match;
 } ig_gentry;
 
+/* A candidate's path head and mask (ig_gentry's), in an array of their
+ * own: a lookup refuses most candidates reading 16 bytes each. */
+typedef struct ig_gkey {
+	uint64_t head;
+	uint64_t mask;
+} ig_gkey;
+
 /* The rules a listener serves for one hostname ("" with any set: the
  * rules for every host), in precedence order. */
 typedef struct ig_gvhost {
@@ -94,13 +102,14 @@ typedef struct ig_gvhost {
 	uint8_t any;
 	const ig_gentry *entries;
 	uint32_t nentries;
+	const ig_gkey *keys;     /* entries[i]'s in keys[i] */
 } ig_gvhost;
 
 /* A listener's hostname table: open addressing on a seeded hash of an
  * exact host, or of a wildcard's suffix (".example.com", seed + 1). */
 typedef struct ig_gvh_slot {
 	uint64_t hash;
-	uint32_t vhost;          /* index + 1; 0: empty */
+	const struct ig_gvhost *vh; /* its region's copy; NULL: empty */
 } ig_gvh_slot;
 
 typedef struct ig_glistener {

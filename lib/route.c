@@ -240,8 +240,8 @@ const ig_gvhost *ingroute__gw_vhost_find(const ig_glistener *l, const char *s,
 	if (!l->slots)
 		return NULL;
 	h = ig_hash(s, n, l->seed + (uint64_t)wildcard);
-	for (k = (uint32_t)h & l->mask; l->slots[k].vhost; k = (k + 1) & l->mask) {
-		const ig_gvhost *vh = &l->vhosts[l->slots[k].vhost - 1];
+	for (k = (uint32_t)h & l->mask; l->slots[k].vh; k = (k + 1) & l->mask) {
+		const ig_gvhost *vh = l->slots[k].vh;
 
 		if (l->slots[k].hash == h && vh->wildcard == wildcard &&
 		    vh->host_len - (uint32_t)wildcard == n &&
@@ -312,25 +312,32 @@ static void gateway_route(const ingroute_router *router, const greq *q,
 	for (v = 0; v <= q->host_len; v++) {
 		const ig_gvhost *vh;
 
-		if (v == q->host_len)
+		if (v == q->host_len) {
 			vh = l->any ? &l->vhosts[l->any - 1] : NULL;
-		else if (v == 0)
+		} else if (v == 0) {
 			vh = ingroute__gw_vhost_find(l, q->host, q->host_len, 0);
-		else if (q->host[v] == '.')
+		} else {
+			const char *dot = memchr(q->host + v, '.', q->host_len - v);
+
+			if (!dot) {
+				v = (uint32_t)q->host_len - 1;
+				continue;
+			}
+			v = (uint32_t)(dot - q->host);
 			vh = ingroute__gw_vhost_find(l, q->host + v, q->host_len - v, 1);
-		else
-			continue;
+		}
 		if (!vh)
 			continue;
 		for (i = 0; i < vh->nentries; i++) {
-			const ig_gentry *e = &vh->entries[i];
+			const ig_gentry *e;
 			size_t covered = 0;
 			const char *name;
 
-			/* the path first, from the entry itself: its first
-			 * bytes, then the rest */
-			if ((q->head & e->head_mask) != e->head)
+			/* the path first: its first bytes, then the rest from
+			 * the entry itself */
+			if ((q->head & vh->keys[i].mask) != vh->keys[i].head)
 				continue;
+			e = &vh->entries[i];
 			if (e->path_type == IG_MT_EXACT) {
 				if (!q->path_ok || q->path_len != e->path_len ||
 				    memcmp(q->path, e->path, e->path_len) != 0)
@@ -354,10 +361,12 @@ static void gateway_route(const ingroute_router *router, const greq *q,
 			out->route_ns = e->rule->route_ns;
 			out->route_name = e->rule->route_name;
 			out->rule_host = vh->any ? "" : vh->host;
-			out->rule_path = e->match->path;
-			out->path_type = e->match->path_type == IG_MT_EXACT
+			/* the entry's copy of the match's path and type: the
+			 * match itself is not read for a path-only entry */
+			out->rule_path = e->path;
+			out->path_type = e->path_type == IG_MT_EXACT
 				? INGROUTE_PATH_EXACT
-				: e->match->path_type == IG_MT_PREFIX
+				: e->path_type == IG_MT_PREFIX
 				? INGROUTE_PATH_PREFIX
 				: INGROUTE_PATH_REGULAR_EXPRESSION;
 			out->rule_index = (int)e->rule->index;
@@ -450,12 +459,19 @@ int ingroute_router_route(const ingroute_router *router,
 		memcpy(out, &r, r.size);
 		return 0;
 	}
-	memset(&r, 0, sizeof(r));
-	r.size = out->size < sizeof(r) ? out->size : sizeof(r);
-	r.rule_index = -1;
-	r.match_index = -1;
-	r.backend_index = -1;
 	ingroute__greq_init(&q, req, router->flags, host, path);
+	/* as for the Ingresses: a caller of this layout or a later one gets
+	 * the answer written in place, an older one a copy of its part */
+	if (out->size >= sizeof(*out)) {
+		memset(out, 0, sizeof(*out));
+		out->size = sizeof(*out);
+		out->rule_index = out->match_index = out->backend_index = -1;
+		gateway_route(router, &q, out);
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.size = out->size;
+	r.rule_index = r.match_index = r.backend_index = -1;
 	gateway_route(router, &q, &r);
 	memcpy(out, &r, r.size);
 	return 0;
