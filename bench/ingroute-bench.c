@@ -1078,13 +1078,12 @@ static void percentiles(uint64_t *v, size_t n, double out[4])
 /* Reads one byte of every cache line of s[0..n). */
 static void touch(const char *s, size_t n)
 {
-	volatile char sink = 0;
 	size_t i;
 
 	for (i = 0; i < n; i += 32)
-		sink ^= s[i];
+		sink ^= (unsigned char)s[i];
 	if (n)
-		sink ^= s[n - 1];
+		sink ^= (unsigned char)s[n - 1];
 }
 
 static void measure_lookups(const ingroute_router *r, const workload *w,
