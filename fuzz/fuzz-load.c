@@ -135,7 +135,7 @@ static void check_diags(const ingroute_diags *d, int fault)
 		/* every code but INGROUTE_D_OPTION, which no load gives */
 		FUZZ_CHECK((dg.code >= INGROUTE_D_SYNTAX && dg.code <= INGROUTE_D_KEPT) ||
 		           (dg.code >= INGROUTE_D_UNSERVED &&
-		            dg.code <= INGROUTE_D_UNRESOLVED), "code %d", dg.code);
+		            dg.code <= INGROUTE_D_NOT_APPLIED), "code %d", dg.code);
 		len = ingroute_diags_format(d, i, line, sizeof(line));
 		if (fault && len == 0)
 			continue;

@@ -270,7 +270,12 @@ enum ingroute_diag_code {
 	 * namespace without a ReferenceGrant, no such Service), worded as
 	 * its "ResolvedRefs=False (RefNotPermitted): ..." condition; requests
 	 * routed to it get 500. @since 0.5 */
-	INGROUTE_D_UNRESOLVED = 21
+	INGROUTE_D_UNRESOLVED = 21,
+	/** A note: a valid HTTPRoute has a field that ingroute validates
+	 * and the answer does not carry (a CORS filter, timeouts); the
+	 * proxy must apply it itself or it is not applied
+	 * (docs/semantics.md §9.5). @since 0.5 */
+	INGROUTE_D_NOT_APPLIED = 22
 };
 
 /**

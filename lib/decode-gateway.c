@@ -80,6 +80,45 @@ static int str_is(const ig_str *s, const char *lit)
 	return s->s && s->len == strlen(lit) && memcmp(s->s, lit, s->len) == 0;
 }
 
+/* A list of strings, told given or not. */
+static void field_strs(dec *d, const ig_node *map, const char *name,
+                       ig_strs *out)
+{
+	const ig_node *n = ingroute__map_getn(map, name, strlen(name));
+	size_t mark = push_field(d, name);
+
+	out->pos = n ? n->pos : map->pos;
+	out->given = !is_null(n);
+	out->s = new_strs(d, n, &out->n);
+	pop(d, mark);
+}
+
+/* A map of strings, told given or not. */
+static void field_kvs(dec *d, const ig_node *map, const char *name,
+                      ig_kvs *out)
+{
+	const ig_node *n = ingroute__map_getn(map, name, strlen(name));
+	size_t mark = push_field(d, name);
+
+	out->pos = n ? n->pos : map->pos;
+	out->given = !is_null(n);
+	if (out->given)
+		decode_string_map(d, n, &out->kv, &out->n);
+	pop(d, mark);
+}
+
+/* The Gateway API fields of an object that only validation reads. */
+static ig_gateway_spec *gw_spec(dec *d)
+{
+	if (!d->obj->gw) {
+		d->obj->gw = ingroute__arena_zalloc(&d->obj->arena,
+		                                    sizeof(*d->obj->gw));
+		if (!d->obj->gw)
+			d->oom = 1;
+	}
+	return d->obj->gw;
+}
+
 /* ---- shared parts */
 
 static void decode_selector(dec *d, const ig_node *n, ig_selector *sel);
@@ -158,6 +197,33 @@ static const char *const object_ref_fields[] = {
 	"group", "kind", "namespace", "name", "port", NULL };
 static const char *const local_ref_fields[] = {
 	"group", "kind", "name", NULL };
+static const char *const secret_ref_fields[] = {
+	"group", "kind", "name", "namespace", NULL };
+
+static void decode_secret_ref(dec *d, const ig_node *n, void *out)
+{
+	decode_ref(d, n, out, secret_ref_fields);
+}
+
+/* A reference in a map field of its own, made in the arena; NULL when
+ * the field is absent. */
+static ig_ref *field_ref(dec *d, const ig_node *map, const char *name,
+                         const char *const *fields)
+{
+	size_t mark;
+	const ig_node *n = enter_map(d, map, name, &mark);
+	ig_ref *r;
+
+	if (!n)
+		return NULL;
+	r = ingroute__arena_zalloc(&d->obj->arena, sizeof(*r));
+	if (!r)
+		d->oom = 1;
+	else
+		decode_ref(d, n, r, fields);
+	pop(d, mark);
+	return r;
+}
 
 /* ---- GatewayClass */
 
@@ -166,8 +232,14 @@ static void decode_gateway_class(dec *d, const ig_node *spec)
 	static const char *const fields[] = { "controllerName", "parametersRef",
 	                                      "description", NULL };
 
+	ig_gateway_spec *g;
+
 	check_fields(d, spec, fields);
 	field_str(d, spec, "controllerName", &d->obj->controller);
+	if (!(g = gw_spec(d)))
+		return;
+	field_str(d, spec, "description", &g->description);
+	g->class_params = field_ref(d, spec, "parametersRef", secret_ref_fields);
 }
 
 /* ---- Gateway */
@@ -179,8 +251,10 @@ static void decode_listener(dec *d, const ig_node *n, void *out)
 	                                      NULL };
 	static const char *const ar_fields[] = { "namespaces", "kinds", NULL };
 	static const char *const ns_fields[] = { "from", "selector", NULL };
+	static const char *const tls_fields[] = { "mode", "certificateRefs",
+	                                          "options", NULL };
 	ig_listener *l = out;
-	const ig_node *ar, *nsn, *sel;
+	const ig_node *ar, *nsn, *sel, *tls;
 	size_t m1, m2, m3;
 
 	l->pos = n->pos;
@@ -192,6 +266,16 @@ static void decode_listener(dec *d, const ig_node *n, void *out)
 	field_str(d, n, "protocol", &l->protocol);
 	field_int32(d, n, "port", &l->port, &l->port_pos);
 	l->has_tls = !is_null(ingroute__map_get(n, "tls"));
+	if ((tls = enter_map(d, n, "tls", &m1))) {
+		l->tls_pos = tls->pos;
+		check_fields(d, tls, tls_fields);
+		field_str(d, tls, "mode", &l->tls_mode);
+		l->has_certs = !is_null(ingroute__map_get(tls, "certificateRefs"));
+		l->certs = decode_list(d, tls, "certificateRefs", sizeof(ig_ref),
+		                       decode_secret_ref, &l->ncerts, &l->certs_pos);
+		field_kvs(d, tls, "options", &l->tls_options);
+		pop(d, m1);
+	}
 	if (!(ar = enter_map(d, n, "allowedRoutes", &m1)))
 		return;
 	check_fields(d, ar, ar_fields);
@@ -220,18 +304,150 @@ static void decode_listener(dec *d, const ig_node *n, void *out)
 	pop(d, m1);
 }
 
+static void decode_address(dec *d, const ig_node *n, void *out)
+{
+	static const char *const fields[] = { "type", "value", NULL };
+	ig_address *a = out;
+
+	a->pos = n->pos;
+	if (want_map(d, n) <= 0)
+		return;
+	check_fields(d, n, fields);
+	field_str(d, n, "type", &a->type);
+	field_str(d, n, "value", &a->value);
+}
+
+static void decode_tls_validation(dec *d, const ig_node *map,
+                                  ig_tls_validation *v)
+{
+	static const char *const fields[] = { "caCertificateRefs", "mode",
+	                                      NULL };
+	size_t mark;
+	const ig_node *n = enter_map(d, map, "validation", &mark);
+
+	if (!n)
+		return;
+	v->pos = n->pos;
+	v->given = 1;
+	check_fields(d, n, fields);
+	v->has_refs = !is_null(ingroute__map_get(n, "caCertificateRefs"));
+	v->refs = decode_list(d, n, "caCertificateRefs", sizeof(ig_ref),
+	                      decode_secret_ref, &v->nrefs, &v->refs_pos);
+	field_str(d, n, "mode", &v->mode);
+	pop(d, mark);
+}
+
+static void decode_tls_port(dec *d, const ig_node *n, void *out)
+{
+	static const char *const fields[] = { "port", "tls", NULL };
+	static const char *const tls_fields[] = { "validation", NULL };
+	ig_tls_port *p = out;
+	const ig_node *tls;
+	size_t mark;
+
+	p->pos = n->pos;
+	if (want_map(d, n) <= 0)
+		return;
+	check_fields(d, n, fields);
+	field_int32(d, n, "port", &p->port, &p->port_pos);
+	if ((tls = enter_map(d, n, "tls", &mark))) {
+		p->has_tls = 1;
+		check_fields(d, tls, tls_fields);
+		decode_tls_validation(d, tls, &p->validation);
+		pop(d, mark);
+	}
+}
+
+/* spec.tls: frontend (default, perPort) and backend */
+static void decode_gateway_tls(dec *d, const ig_node *tls, ig_gateway_spec *g)
+{
+	static const char *const fields[] = { "frontend", "backend", NULL };
+	static const char *const frontend_fields[] = { "default", "perPort",
+	                                               NULL };
+	static const char *const default_fields[] = { "validation", NULL };
+	static const char *const backend_fields[] = { "clientCertificateRef",
+	                                              NULL };
+	const ig_node *fe, *def, *be;
+	size_t m1, m2;
+
+	check_fields(d, tls, fields);
+	if ((fe = enter_map(d, tls, "frontend", &m1))) {
+		g->has_frontend = 1;
+		g->frontend_pos = fe->pos;
+		check_fields(d, fe, frontend_fields);
+		if ((def = enter_map(d, fe, "default", &m2))) {
+			g->has_default = 1;
+			check_fields(d, def, default_fields);
+			decode_tls_validation(d, def, &g->default_validation);
+			pop(d, m2);
+		}
+		g->per_port = decode_list(d, fe, "perPort", sizeof(ig_tls_port),
+		                          decode_tls_port, &g->nper_port,
+		                          &g->per_port_pos);
+		pop(d, m1);
+	}
+	if ((be = enter_map(d, tls, "backend", &m1))) {
+		check_fields(d, be, backend_fields);
+		g->client_cert = field_ref(d, be, "clientCertificateRef",
+		                           secret_ref_fields);
+		pop(d, m1);
+	}
+}
+
 static void decode_gateway(dec *d, const ig_node *spec)
 {
 	static const char *const fields[] = {
 		"gatewayClassName", "listeners", "addresses", "infrastructure",
-		"backendTLS", "allowedListeners", "tls", "defaultScope", NULL };
+		"allowedListeners", "tls", NULL };
+	static const char *const infra_fields[] = { "labels", "annotations",
+	                                            "parametersRef", NULL };
+	static const char *const al_fields[] = { "namespaces", NULL };
+	static const char *const ns_fields[] = { "from", "selector", NULL };
 	ig_object *o = d->obj;
+	ig_gateway_spec *g;
+	const ig_node *n, *nsn, *sel;
+	size_t m1, m2, m3;
 
 	check_fields(d, spec, fields);
 	field_str(d, spec, "gatewayClassName", &o->class_name);
 	o->listeners = decode_list(d, spec, "listeners", sizeof(ig_listener),
 	                           decode_listener, &o->nlisteners,
 	                           &o->listeners_pos);
+	if (!(g = gw_spec(d)))
+		return;
+	g->addresses = decode_list(d, spec, "addresses", sizeof(ig_address),
+	                           decode_address, &g->naddresses,
+	                           &g->addresses_pos);
+	if ((n = enter_map(d, spec, "infrastructure", &m1))) {
+		check_fields(d, n, infra_fields);
+		field_kvs(d, n, "labels", &g->infra_labels);
+		field_kvs(d, n, "annotations", &g->infra_annotations);
+		g->infra_params = field_ref(d, n, "parametersRef", local_ref_fields);
+		pop(d, m1);
+	}
+	if ((n = enter_map(d, spec, "allowedListeners", &m1))) {
+		g->has_allowed_listeners = 1;
+		check_fields(d, n, al_fields);
+		if ((nsn = enter_map(d, n, "namespaces", &m2))) {
+			check_fields(d, nsn, ns_fields);
+			field_str(d, nsn, "from", &g->listeners_from);
+			if ((sel = enter_map(d, nsn, "selector", &m3))) {
+				g->listeners_selector = ingroute__arena_zalloc(
+					&o->arena, sizeof(*g->listeners_selector));
+				if (!g->listeners_selector)
+					d->oom = 1;
+				else
+					decode_selector(d, sel, g->listeners_selector);
+				pop(d, m3);
+			}
+			pop(d, m2);
+		}
+		pop(d, m1);
+	}
+	if ((n = enter_map(d, spec, "tls", &m1))) {
+		decode_gateway_tls(d, n, g);
+		pop(d, m1);
+	}
 }
 
 /* ---- HTTPRoute */
@@ -309,6 +525,7 @@ static void decode_header_edits(dec *d, const ig_node *n, ig_filter *f)
 	check_fields(d, n, fields);
 	for (k = 0; k < 3; k++) {
 		l[k] = ingroute__map_getn(n, lists[k], strlen(lists[k]));
+		f->edit_lists_pos[k + 1] = l[k] ? l[k]->pos : n->pos;
 		mark = push_field(d, lists[k]);
 		if (want_seq(d, l[k]) > 0)
 			total += l[k]->n;
@@ -375,7 +592,10 @@ static void decode_filter(dec *d, const ig_node *n, void *out)
 	static const char *const fields[] = {
 		"type", "requestHeaderModifier", "responseHeaderModifier",
 		"requestMirror", "requestRedirect", "urlRewrite", "extensionRef",
-		"cors", "externalAuth", NULL };
+		"cors", NULL };
+	static const char *const cors_fields[] = {
+		"allowOrigins", "allowMethods", "allowHeaders", "exposeHeaders",
+		"allowCredentials", "maxAge", NULL };
 	static const char *const redirect_fields[] = {
 		"scheme", "hostname", "path", "port", "statusCode", NULL };
 	static const char *const rewrite_fields[] = { "hostname", "path", NULL };
@@ -423,7 +643,8 @@ static void decode_filter(dec *d, const ig_node *n, void *out)
 		decode_path_modifier(d, b, f);
 		field_int32(d, b, "port", &f->port, &f->port_pos);
 		field_int32(d, b, "statusCode", &f->status, &f->status_pos);
-		if (!f->status)
+		/* the default, for an absent code only: 0 given is refused */
+		if (!f->status_pos.line)
 			f->status = 302;
 		break;
 	case IG_FT_REWRITE:
@@ -437,9 +658,11 @@ static void decode_filter(dec *d, const ig_node *n, void *out)
 
 		check_fields(d, b, mirror_fields);
 		r = ingroute__map_get(b, "backendRef");
+		f->has_mirror_ref = !is_null(r);
 		m2 = push_field(d, "backendRef");
-		decode_ref(d, r ? r : b, &f->mirror, object_ref_fields);
-		if (!r)
+		if (f->has_mirror_ref)
+			decode_ref(d, r, &f->mirror, object_ref_fields);
+		else
 			f->mirror.pos = b->pos;
 		pop(d, m2);
 		{
@@ -447,14 +670,17 @@ static void decode_filter(dec *d, const ig_node *n, void *out)
 
 			/* absent integers read as 0: defaults only when absent */
 			field_int32(d, b, "percent", &f->percent, &at);
+			f->percent_pos = at;
 			if (!at.line)
 				f->percent = -1;
 			if ((fr = enter_map(d, b, "fraction", &m2))) {
 				f->has_fraction = 1;
+				f->fraction_pos = fr->pos;
 				check_fields(d, fr, fraction_fields);
-				field_int32(d, fr, "numerator", &f->num, NULL);
+				field_int32(d, fr, "numerator", &f->num, &f->num_pos);
 				at.line = 0;
 				field_int32(d, fr, "denominator", &f->den, &at);
+				f->den_pos = at;
 				if (!at.line)
 					f->den = 100;
 				pop(d, m2);
@@ -465,10 +691,56 @@ static void decode_filter(dec *d, const ig_node *n, void *out)
 	case IG_FT_EXTENSION:
 		decode_ref(d, b, &f->ext, local_ref_fields);
 		break;
+	case IG_FT_CORS:
+		check_fields(d, b, cors_fields);
+		field_strs(d, b, "allowOrigins", &f->cors_origins);
+		field_strs(d, b, "allowMethods", &f->cors_methods);
+		field_strs(d, b, "allowHeaders", &f->cors_allow_headers);
+		field_strs(d, b, "exposeHeaders", &f->cors_expose_headers);
+		/* a boolean, which nothing else asks of it */
+		{
+			uint8_t cred;
+			const ig_node *c = ingroute__map_get(b, "allowCredentials");
+			size_t m2 = push_field(d, "allowCredentials");
+
+			read_bool(d, c, &cred);
+			pop(d, m2);
+		}
+		field_int32(d, b, "maxAge", &f->cors_max_age, &f->cors_max_age_pos);
+		break;
 	default:
 		break;
 	}
 	pop(d, mark);
+}
+
+/* A rule's or a backendRef's filters: every one for validation, and
+ * those the answer carries (not CORS: the ABI has no such filter). */
+static ig_filter *decode_filters(dec *d, const ig_node *map, ig_filter **all,
+                                 uint32_t *nall, uint32_t *n, ig_pos *pos)
+{
+	ig_filter *out;
+	uint32_t i, k = 0;
+
+	*all = decode_list(d, map, "filters", sizeof(ig_filter), decode_filter,
+	                   nall, pos);
+	*n = *nall;
+	for (i = 0; i < *nall; i++)
+		k += (*all)[i].type == IG_FT_CORS;
+	if (!k)
+		return *all;
+	out = ingroute__arena_zalloc(&d->obj->arena,
+	                             (*nall - k + 1) * sizeof(*out));
+	if (!out) {
+		d->oom = 1;
+		*n = 0;
+		return NULL;
+	}
+	for (i = 0, k = 0; i < *nall; i++)
+		if ((*all)[i].type != IG_FT_CORS)
+			out[k++] = (*all)[i];
+	*n = k;
+	return out;
 }
 
 static void decode_backend_ref(dec *d, const ig_node *n, void *out)
@@ -482,8 +754,8 @@ static void decode_backend_ref(dec *d, const ig_node *n, void *out)
 	field_int32(d, n, "weight", &b->weight, &b->weight_pos);
 	if (!b->weight_pos.line && !ingroute__map_get(n, "weight"))
 		b->weight = 1;
-	b->filters = decode_list(d, n, "filters", sizeof(ig_filter), decode_filter,
-	                         &b->nfilters, NULL);
+	b->filters = decode_filters(d, n, &b->all_filters, &b->nall_filters,
+	                            &b->nfilters, &b->filters_pos);
 }
 
 static void decode_parent_ref(dec *d, const ig_node *n, void *out)
@@ -494,9 +766,12 @@ static void decode_parent_ref(dec *d, const ig_node *n, void *out)
 static void decode_http_rule(dec *d, const ig_node *n, void *out)
 {
 	static const char *const fields[] = {
-		"name", "matches", "filters", "backendRefs", "timeouts", "retry",
-		"sessionPersistence", NULL };
+		"name", "matches", "filters", "backendRefs", "timeouts", NULL };
+	static const char *const timeout_fields[] = { "request",
+	                                              "backendRequest", NULL };
 	ig_http_rule *r = out;
+	const ig_node *t;
+	size_t mark;
 
 	r->pos = n->pos;
 	r->matches_pos = n->pos;
@@ -504,12 +779,22 @@ static void decode_http_rule(dec *d, const ig_node *n, void *out)
 		return;
 	check_fields(d, n, fields);
 	field_str(d, n, "name", &r->name);
+	r->has_matches = !is_null(ingroute__map_get(n, "matches"));
 	r->matches = decode_list(d, n, "matches", sizeof(ig_http_match),
 	                         decode_http_match, &r->nmatches, &r->matches_pos);
-	r->filters = decode_list(d, n, "filters", sizeof(ig_filter),
-	                         decode_filter, &r->nfilters, &r->filters_pos);
+	r->filters = decode_filters(d, n, &r->all_filters, &r->nall_filters,
+	                            &r->nfilters, &r->filters_pos);
 	r->backends = decode_list(d, n, "backendRefs", sizeof(ig_backend_ref),
-	                          decode_backend_ref, &r->nbackends, NULL);
+	                          decode_backend_ref, &r->nbackends,
+	                          &r->backends_pos);
+	if ((t = enter_map(d, n, "timeouts", &mark))) {
+		r->has_timeouts = 1;
+		r->timeouts_pos = t->pos;
+		check_fields(d, t, timeout_fields);
+		field_str(d, t, "request", &r->timeout_request);
+		field_str(d, t, "backendRequest", &r->timeout_backend);
+		pop(d, mark);
+	}
 }
 
 static void decode_hostname(dec *d, const ig_node *n, void *out)
@@ -526,10 +811,11 @@ static void decode_hostname(dec *d, const ig_node *n, void *out)
 static void decode_httproute(dec *d, const ig_node *spec)
 {
 	static const char *const fields[] = { "parentRefs", "hostnames", "rules",
-	                                      "useDefaultGateways", NULL };
+	                                      NULL };
 	ig_object *o = d->obj;
 
 	check_fields(d, spec, fields);
+	o->has_rules = !is_null(ingroute__map_get(spec, "rules"));
 	o->parents = decode_list(d, spec, "parentRefs", sizeof(ig_ref),
 	                         decode_parent_ref, &o->nparents,
 	                         &o->parents_pos);

@@ -51,6 +51,7 @@ static const char *const filter_types[][2] = {
 	{ "URLRewrite", "urlRewrite" },
 	{ "RequestMirror", "requestMirror" },
 	{ "ExtensionRef", "extensionRef" },
+	{ "CORS", "cors" },
 };
 
 const char *ingroute__filter_type_name(int type)

@@ -122,6 +122,23 @@ typedef struct ig_selector {
 enum ig_from { IG_FROM_SAME = 0, IG_FROM_ALL, IG_FROM_SELECTOR, IG_FROM_NONE,
                IG_FROM_OTHER };
 
+/* A list of strings as given: given is 0 when the field is absent (or
+ * null), so that an empty list is told from none. */
+typedef struct ig_strs {
+	ig_str *s;
+	uint32_t n;
+	ig_pos pos;
+	uint8_t given;
+} ig_strs;
+
+/* A map of strings as given (infrastructure labels, TLS options). */
+typedef struct ig_kvs {
+	ig_kv *kv;
+	uint32_t n;
+	ig_pos pos;
+	uint8_t given;
+} ig_kvs;
+
 typedef struct ig_listener {
 	ig_pos pos;
 	ig_str name;
@@ -136,6 +153,14 @@ typedef struct ig_listener {
 	uint32_t nkinds;
 	uint8_t has_kinds;
 	uint8_t has_tls;
+	/* tls, for validation: mode as given, certificateRefs, options */
+	ig_pos tls_pos;
+	ig_str tls_mode;
+	struct ig_ref *certs;
+	uint32_t ncerts;
+	ig_pos certs_pos;
+	uint8_t has_certs;
+	ig_kvs tls_options;
 } ig_listener;
 
 /* A parentRef, a backendRef, a mirror's backendRef: what a reference
@@ -189,7 +214,11 @@ typedef struct ig_header_edit {
 
 enum ig_filter_type {
 	IG_FT_REQUEST_HEADER = 1, IG_FT_RESPONSE_HEADER, IG_FT_REDIRECT,
-	IG_FT_REWRITE, IG_FT_MIRROR, IG_FT_EXTENSION, IG_FT_OTHER
+	IG_FT_REWRITE, IG_FT_MIRROR, IG_FT_EXTENSION,
+	/* validated, not routed: a rule's filters list holds no CORS filter
+	 * (docs/semantics.md §9.5) */
+	IG_FT_CORS,
+	IG_FT_OTHER
 };
 
 enum ig_path_mod { IG_PM_NONE = 0, IG_PM_FULL = 1, IG_PM_PREFIX = 2,
@@ -226,6 +255,22 @@ typedef struct ig_filter {
 	uint8_t has_fraction;
 	/* ExtensionRef */
 	ig_ref ext;
+	/* RequestMirror: where percent and the fraction's fields are, when
+	 * given */
+	ig_pos percent_pos;
+	ig_pos fraction_pos;
+	ig_pos num_pos;
+	ig_pos den_pos;
+	uint8_t has_mirror_ref;
+	/* CORS */
+	ig_strs cors_origins;
+	ig_strs cors_methods;
+	ig_strs cors_allow_headers;
+	ig_strs cors_expose_headers;
+	int32_t cors_max_age;
+	ig_pos cors_max_age_pos;
+	/* header modifiers: where set, add and remove are */
+	ig_pos edit_lists_pos[4];
 } ig_filter;
 
 typedef struct ig_backend_ref {
@@ -234,6 +279,11 @@ typedef struct ig_backend_ref {
 	ig_pos weight_pos;
 	ig_filter *filters;
 	uint32_t nfilters;
+	/* every filter as given, CORS included, for validation; filters
+	 * above are those the answer carries */
+	ig_filter *all_filters;
+	uint32_t nall_filters;
+	ig_pos filters_pos;
 } ig_backend_ref;
 
 typedef struct ig_http_rule {
@@ -247,6 +297,15 @@ typedef struct ig_http_rule {
 	ig_pos filters_pos;
 	ig_backend_ref *backends;
 	uint32_t nbackends;
+	/* as ig_backend_ref's */
+	ig_filter *all_filters;
+	uint32_t nall_filters;
+	uint8_t has_matches;   /* matches given, even empty */
+	ig_pos backends_pos;
+	uint8_t has_timeouts;
+	ig_pos timeouts_pos;
+	ig_str timeout_request;
+	ig_str timeout_backend;
 } ig_http_rule;
 
 /* ReferenceGrant from[] and to[] entries. */
@@ -257,6 +316,58 @@ typedef struct ig_grant {
 	ig_str ns;             /* from[] */
 	ig_str name;           /* to[]; absent: every name */
 } ig_grant;
+
+/* Gateway spec.addresses[i] */
+typedef struct ig_address {
+	ig_pos pos;
+	ig_str type;           /* absent: IPAddress */
+	ig_str value;
+} ig_address;
+
+/* A Gateway's spec.tls.frontend default or perPort[i].tls: validation */
+typedef struct ig_tls_validation {
+	ig_pos pos;
+	uint8_t given;
+	struct ig_ref *refs;   /* caCertificateRefs */
+	uint32_t nrefs;
+	ig_pos refs_pos;
+	uint8_t has_refs;
+	ig_str mode;
+} ig_tls_validation;
+
+typedef struct ig_tls_port {
+	ig_pos pos;
+	int32_t port;
+	ig_pos port_pos;       /* line 0: absent */
+	uint8_t has_tls;
+	ig_tls_validation validation;
+} ig_tls_port;
+
+/* What a Gateway's spec has besides its class and listeners, and a
+ * GatewayClass's besides its controller: read for validation only. */
+typedef struct ig_gateway_spec {
+	/* Gateway */
+	ig_address *addresses;
+	uint32_t naddresses;
+	ig_pos addresses_pos;
+	ig_kvs infra_labels;
+	ig_kvs infra_annotations;
+	struct ig_ref *infra_params;
+	uint8_t has_allowed_listeners;
+	ig_str listeners_from;
+	ig_selector *listeners_selector;
+	uint8_t has_frontend;
+	ig_pos frontend_pos;
+	uint8_t has_default;
+	ig_tls_validation default_validation;
+	ig_tls_port *per_port;
+	uint32_t nper_port;
+	ig_pos per_port_pos;
+	struct ig_ref *client_cert;
+	/* GatewayClass */
+	ig_str description;
+	struct ig_ref *class_params;
+} ig_gateway_spec;
 
 typedef struct ig_svc_port {
 	ig_pos pos;
@@ -347,6 +458,9 @@ typedef struct ig_object {
 	ig_svc_port *ports;
 	uint32_t nports;
 	ig_str svc_type;
+	/* Gateway, GatewayClass: the rest of the spec, for validation */
+	ig_gateway_spec *gw;
+	uint8_t has_rules;     /* HTTPRoute spec.rules given, even empty */
 } ig_object;
 
 /* Frees an object and everything in its arena; NULL is a no-op. */
@@ -366,7 +480,7 @@ const char *ingroute__path_type_name(int type);
 /* The path type a pathType string names, or IG_PT_OTHER. */
 int ingroute__path_type_parse(const char *s, size_t n);
 /* An HTTPRoute filter type's name ("URLRewrite") and the field holding
- * its settings ("urlRewrite"), for IG_FT_REQUEST_HEADER .. IG_FT_EXTENSION;
+ * its settings ("urlRewrite"), for IG_FT_REQUEST_HEADER .. IG_FT_CORS;
  * "" for any other value. */
 const char *ingroute__filter_type_name(int type);
 const char *ingroute__filter_field_name(int type);

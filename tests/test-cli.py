@@ -1012,6 +1012,33 @@ def check_and_dump_show_the_gateway():
 
 
 @case
+def fields_not_applied_get_a_note():
+    cors = os.path.join(GW_DATA, "semantics-cors.yaml")
+    code, out, _ = run("check", "-f", os.path.join(GW_DATA, "base.yaml"),
+                       "-f", cors)
+    eq(code, 0)
+    assert (cors + ":15:7: note: HTTPRoute gateway-conformance-infra/cors: "
+            "spec.rules[0].filters[1]: not applied: the answer carries no "
+            "CORS filter; the proxy must answer CORS itself\n") in out, out
+    assert "spec.rules[0].backendRefs[0].filters[0]: not applied" in out, out
+    route = """apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: slow, namespace: ns}
+spec:
+  rules:
+  - timeouts: {request: 10s}
+    backendRefs: [{name: app, port: 80}]
+  - backendRefs: [{name: app, port: 80}]
+"""
+    code, out, _ = run("check", "-o", "json", "-f", "-", stdin=route)
+    notes = [d for d in json.loads(out)["diagnostics"]
+             if d["severity"] == "note"]
+    eq([(d["line"], d["field"], d["message"]) for d in notes],
+       [(6, "spec.rules[0].timeouts", "not applied: the answer carries no "
+         "timeouts; the proxy's own apply")])
+
+
+@case
 def gateway_options_are_checked():
     for args, want in (
             (["match", "--gateway", "public", "/"], "--gateway takes NAMESPACE/NAME"),

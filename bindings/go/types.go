@@ -217,6 +217,9 @@ const (
 	// DiagUnresolved: a backendRef does not resolve, worded as its
 	// ResolvedRefs=False condition; requests routed to it get 500.
 	DiagUnresolved DiagCode = C.INGROUTE_D_UNRESOLVED
+	// DiagNotApplied: a note on a valid HTTPRoute's field that the
+	// answer does not carry (a CORS filter, timeouts).
+	DiagNotApplied DiagCode = C.INGROUTE_D_NOT_APPLIED
 )
 
 // Diagnostic is one finding of a load or a compile. String() gives the

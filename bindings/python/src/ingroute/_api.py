@@ -69,6 +69,7 @@ class DiagCode(enum.IntEnum):
     listener, worded as its Accepted=False condition (docs/semantics.md
     §9.3)."""
     UNRESOLVED = 21
+    NOT_APPLIED = 22
     """A warning: a backendRef does not resolve, worded as its
     ResolvedRefs=False condition; requests routed to it get 500."""
 
