@@ -14,10 +14,10 @@
  * what they compute, on the object with the CRD's defaults applied.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "hash.h"
 #include "utf8.h"
 #include "validate-gateway.h"
 #include "validate.h"
@@ -848,41 +848,61 @@ static void rule_error(val *v, ig_pos pos, const fld *f, const char *type,
 
 /* For each of n keys (NULL: the key field is absent, a key of its own),
  * the index of the first key equal to it. */
+struct keyed {
+	const ig_str *k;
+	uint32_t i;
+};
+
+/* Absent keys first, then by length and bytes; equal keys by index. */
+static int cmp_keyed(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	int c;
+
+	if (!a->k != !b->k)
+		return a->k ? 1 : -1;
+	if (a->k) {
+		if (a->k->len != b->k->len)
+			return a->k->len < b->k->len ? -1 : 1;
+		if (a->k->len &&
+		    (c = memcmp(a->k->s, b->k->s, a->k->len)) != 0)
+			return c;
+	}
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Sorted rather than hashed: the keys are the input's, and a hash table
+ * a file can fill with colliding names would make this quadratic
+ * (every item is checked, also past a list's maximum). */
 static uint32_t *first_of(val *v, const ig_str *const *keys, size_t n)
 {
-	uint32_t *first, *slot;
-	size_t cap = 16, i;
+	struct keyed *ks;
+	uint32_t *first;
+	size_t i, run = 0;
 
 	if (n == 0)
 		return NULL;
-	while (cap < 2 * n)
-		cap *= 2;
 	first = ingroute__calloc(v->alloc, n, sizeof(*first));
-	slot = ingroute__calloc(v->alloc, cap, sizeof(*slot));
-	if (!first || !slot) {
+	ks = ingroute__calloc(v->alloc, n, sizeof(*ks));
+	if (!first || !ks) {
 		ingroute__free(v->alloc, first);
-		ingroute__free(v->alloc, slot);
+		ingroute__free(v->alloc, ks);
 		oom(v);
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		const ig_str *k = keys[i];
-		uint64_t h = k ? ig_hash(k->s ? k->s : "", k->len, 1) : 0;
-		size_t j = (size_t)h & (cap - 1);
-
-		first[i] = (uint32_t)i;
-		for (; slot[j]; j = (j + 1) & (cap - 1)) {
-			const ig_str *o = keys[slot[j] - 1];
-
-			if ((!k && !o) || (k && o && str_eq(k, o))) {
-				first[i] = slot[j] - 1;
-				break;
-			}
-		}
-		if (!slot[j])
-			slot[j] = (uint32_t)i + 1;
+		ks[i].k = keys[i];
+		ks[i].i = (uint32_t)i;
 	}
-	ingroute__free(v->alloc, slot);
+	qsort(ks, n, sizeof(*ks), cmp_keyed);
+	for (i = 0; i < n; i++) {
+		const ig_str *k = ks[i].k, *r = ks[run].k;
+
+		if (!k != !r || (k && !str_eq(k, r)))
+			run = i;
+		first[ks[i].i] = ks[run].i;
+	}
+	ingroute__free(v->alloc, ks);
 	return first;
 }
 

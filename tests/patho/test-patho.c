@@ -683,6 +683,46 @@ static void test_colliding_hosts(void **state)
 	free(hosts);
 }
 
+/* Names of one list that a hash table with a fixed seed would put in one
+ * run of slots (XXH3, seed 1, the low bits of a table for 2n keys: the
+ * duplicate check of a Gateway API list once was such a table). Every
+ * item is checked, also past the list's maximum of 16, so the check must
+ * stay near-linear however the names fall. */
+static void test_colliding_list_keys(void **state)
+{
+	size_t want = 50000 / shrink(), n = 0, tries = 0, cap = 16;
+	text t = { 0 };
+	loaded l;
+
+	(void)state;
+	while (cap < 2 * want)
+		cap *= 2;
+	put(&t, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+	    "metadata: {name: collide, namespace: ns}\nspec:\n  rules:\n"
+	    "  - filters:\n    - type: RequestHeaderModifier\n"
+	    "      requestHeaderModifier:\n        remove:\n");
+	while (n < want) {
+		char h[64];
+		int len = snprintf(h, sizeof(h), "x-collide-%zu", tries++);
+
+		assert_true(len > 0 && (size_t)len < sizeof(h));
+		if ((XXH3_64bits_withSeed(h, (size_t)len, 1) & (cap - 1)) < 4096) {
+			put(&t, "        - %s\n", h);
+			n++;
+		}
+	}
+	put(&t, "        - x-collide-again\n        - x-collide-again\n");
+	load(&l, NULL, t.s, t.len);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(ingroute_ruleset_count(l.rs), 0);
+	expect_diag(l.d, INGROUTE_D_INVALID, "must have at most 16 items");
+	if (slow() > 0 && l.secs > 2.0 * slow())
+		fail_msg("%zu colliding list items took %.3f s, bound %.3f s", n,
+		         l.secs, 2.0 * slow());
+	unload(&l);
+	free(t.s);
+}
+
 /* ---- 64 KiB request headers */
 
 static const char small[] =
@@ -1242,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_million_paths),
 		cmocka_unit_test(test_wildcard_hosts),
 		cmocka_unit_test(test_colliding_hosts),
+		cmocka_unit_test(test_colliding_list_keys),
 		cmocka_unit_test(test_huge_headers),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_nul_bytes),
