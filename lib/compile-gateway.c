@@ -157,12 +157,13 @@ static const ig_object *served_class(const gcc *c, const ig_object *gw)
 static const char *unserved_why(gcc *c, const ig_object *gw, char *buf,
                                 size_t size)
 {
-	const ig_object *cls = find(c, IG_OBJ_GATEWAY_CLASS, NULL, 0,
-	                            gw->class_name.s, gw->class_name.len);
+	const ig_object *cls;
 	uint32_t k;
 
 	if (!gw->class_name.s)
 		return "it names no GatewayClass";
+	cls = find(c, IG_OBJ_GATEWAY_CLASS, NULL, 0, gw->class_name.s,
+	           gw->class_name.len);
 	if (!cls) {
 		snprintf(buf, size, "its GatewayClass \"%.*s\" does not exist",
 		         (int)gw->class_name.len, gw->class_name.s);
@@ -407,6 +408,12 @@ static struct bvh *vhost(gcc *c, uint32_t listener, const char *host,
 static void add_entry(gcc *c, struct bvh *b, const ig_grule *rule,
                       const ig_gmatch *m, uint32_t mi)
 {
+	/* a match or rule that could not be built: out of memory, already
+	 * noted in c->oom, and the compile fails */
+	if (!m || !rule) {
+		c->oom = 1;
+		return;
+	}
 	if (!b || ingroute__grow(c->a, (void **)&b->e, &b->cap, b->n + 1,
 	                         sizeof(*b->e)) < 0) {
 		c->oom = 1;
