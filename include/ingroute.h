@@ -1148,7 +1148,11 @@ typedef struct ingroute_filter {
 	int path_modifier;
 	const char *path;
 	/** MIRROR: the backend (namespace, Service, port) and the share of
-	 * requests to mirror, numerator / denominator (100 / 100: all). */
+	 * requests to mirror, numerator / denominator (100 / 100: all).
+	 * Decide each mirror with a number of its own, not the request's
+	 * random number as it is: that one picked the backend, and a share
+	 * drawn from it would copy exactly the requests of one weighted
+	 * backend (the examples mix it with the mirror's place). */
 	const char *mirror_ns;
 	const char *mirror_service;
 	int mirror_port;

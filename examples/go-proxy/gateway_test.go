@@ -286,3 +286,35 @@ func contains(vs []string, v string) bool {
 func unescape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "%20", " "), "%25", "%")
 }
+
+// A mirror's share is drawn apart from the weighted pick: with weights
+// 10/90 and a 10% mirror, the mirrored requests are not those of the first
+// backend, and two 10% mirrors do not copy the same requests.
+func TestMirrorDrawIsIndependent(t *testing.T) {
+	if mirrorDraw(0, 0) != 0 {
+		t.Fatal("random 0 must mirror the first mirror (the tables rely on it)")
+	}
+	const n = 100000
+	mirrored, withFirst, both := 0, 0, 0
+	for r := uint64(0); r < n; r++ {
+		m0 := mirrorDraw(r, 0)%100 < 10
+		m1 := mirrorDraw(r, 1)%100 < 10
+		if m0 {
+			mirrored++
+			if r%100 < 10 {
+				withFirst++
+			}
+			if m1 {
+				both++
+			}
+		}
+	}
+	if mirrored < n*9/100 || mirrored > n*11/100 {
+		t.Errorf("a 10%% mirror took %d of %d requests", mirrored, n)
+	}
+	// independent: about 1% of all requests each; the same draw: 10%
+	if withFirst > n*2/100 || both > n*2/100 {
+		t.Errorf("mirrored with the 10%% backend %d, by both mirrors %d, of %d",
+			withFirst, both, n)
+	}
+}

@@ -260,6 +260,42 @@ done
 read -r p fl s < <(awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}' "$T/gw-results")
 passed=$((passed + p)) failed=$((failed + fl)) skipped=$((skipped + s))
 echo "== skipped rows:"; cat "$T/skips" 2>/dev/null
+
+# An internal redirect (error_page) restarts the request in nginx: its
+# mirror must still be sent once, and the backend stay the first pick.
+echo "== a mirror survives an internal redirect once"
+sed -e '/^        location \/ {/i\
+        location = /mirror {\
+            error_page 418 = /fallback;\
+            return 418;\
+        }\
+        location = /fallback {\
+            internal;\
+            proxy_set_header Host \$ingroute_upstream_host;\
+            proxy_pass http://\$ingroute_upstream\$ingroute_upstream_uri;\
+        }' "$T/nginx-gateway.conf" >"$T/nginx-redirect.conf"
+conf="$T/nginx-redirect.conf"
+{
+	echo "ingroute_manifests $gwdata/base.yaml $gwdata/conformance-request-mirror.yaml;"
+	echo "ingroute_strict off; ingroute_gateway gateway-conformance-infra/same-namespace;"
+	echo "ingroute_mirror /_ingroute_mirror; ingroute_controller ingroute.example/gateway;"
+} >"$T/ingroute.conf"
+if start_nginx; then
+	mport=$(awk '$1 == "gateway-conformance-infra/infra-backend-v2:8080" { print $2 }' "$T/ports")
+	before=$($helper count "$mport")
+	got=$($helper request 192.0.2.1 /mirror "$port")
+	sleep 0.5
+	after=$($helper count "$mport")
+	if [ "${got%% *}" = 200 ] && [ "$(echo "$got" | cut -d' ' -f2)" = gateway-conformance-infra/infra-backend-v1:8080 ] &&
+		[ $((after - before)) -eq 1 ]; then
+		ok "internal redirect: one mirror, backend v1 ($got)"
+	else
+		bad "internal redirect: $got; mirror copies $((after - before)), want 1"
+	fi
+	stop_nginx
+else
+	bad "internal redirect: nginx did not start"
+fi
 conf="$T/nginx.conf"
 
 # ---------------------------------------------------------------- reload

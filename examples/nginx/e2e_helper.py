@@ -16,6 +16,8 @@
       to RESULTS.
   request HOST PATH PORT
       One request; prints "STATUS BACKEND DECISION".
+  count PORT
+      How many requests the backend on 127.0.0.1:PORT has had.
   gwnames MANIFEST...
       Every port of every Service the Gateway API tables name
       (NS/SERVICE:PORT, and :8080 for each), one a line.
@@ -418,6 +420,9 @@ def gwcheck(expect_file, gateway, port, results, ports_file):
                     for _ in range(50):
                         count, path = backend_count(int(ports[v]))
                         if count > before[v][0]:
+                            # and no second copy close behind
+                            time.sleep(0.2)
+                            count, path = backend_count(int(ports[v]))
                             break
                         time.sleep(0.05)
                     if count != before[v][0] + 1 or path != want_path:
@@ -574,6 +579,8 @@ def main(argv):
         gwgateways(argv[2])
     elif cmd == "gwcheck" and len(argv) == 7:
         gwcheck(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
+    elif cmd == "count" and len(argv) == 3:
+        print(backend_count(int(argv[2]))[0])
     elif cmd == "request" and len(argv) == 5:
         one(None if argv[2] == "-" else argv[2], argv[3], int(argv[4]))
     elif cmd == "load" and len(argv) >= 8:

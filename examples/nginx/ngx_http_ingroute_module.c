@@ -125,10 +125,11 @@
  *     proxy_pass http://$ingroute_upstream$ingroute_upstream_uri;
  *
  * With ingroute_mirror URI, each RequestMirror filter of the rule sends a
- * copy of the request, for its share of requests (the same random number
- * as the backend pick), as a background subrequest to URI, whose answer
- * is dropped: nginx's own mirror{} names a static location, this one sets
- * the mirror's backend per request. In that location the variables are
+ * copy of the request, for its share of requests (a number drawn from the
+ * request's random number and the mirror's place, apart from the backend
+ * pick), as a background subrequest to URI, whose answer is dropped:
+ * nginx's own mirror{} names a static location, this one sets the
+ * mirror's backend per request. In that location the variables are
  * the mirror's: $ingroute_upstream its upstream, $ingroute_upstream_uri and
  * $ingroute_upstream_host the request's after the rule's filters; the
  * request headers are those the rule's header changes produced. The copy
@@ -218,6 +219,7 @@ typedef struct {
     ingroute_route        m;
     ingroute_request      q;
     ngx_http_request_t   *r;
+    ngx_uint_t            handled;   /* the rewrite handler acted on it */
 } ngx_http_ingroute_ctx_t;
 
 
@@ -1483,6 +1485,15 @@ ngx_http_ingroute_header(void *data, const char *name, size_t name_len,
 }
 
 
+/* Marks a request's context, to find it again after an internal
+ * redirect; nothing to free (the pool owns it). */
+static void
+ngx_http_ingroute_ctx_cleanup(void *data)
+{
+    (void) data;
+}
+
+
 static ngx_http_ingroute_ctx_t *
 ngx_http_ingroute_lookup(ngx_http_request_t *r,
     ngx_http_ingroute_main_conf_t *imcf)
@@ -1496,9 +1507,36 @@ ngx_http_ingroute_lookup(ngx_http_request_t *r,
         return ctx;
     }
 
+    /* An internal redirect (error_page, try_files, index) clears the
+     * modules' contexts; the request's answer, its random pick and what
+     * the handler did stay in a cleanup of the request's pool. */
+    if (r->internal) {
+        ngx_pool_cleanup_t  *cln;
+
+        for (cln = r->pool->cleanup; cln; cln = cln->next) {
+            if (cln->handler == ngx_http_ingroute_ctx_cleanup
+                && ((ngx_http_ingroute_ctx_t *) cln->data)->r == r)
+            {
+                ctx = cln->data;
+                ngx_http_set_ctx(r, ctx, ngx_http_ingroute_module);
+                return ctx;
+            }
+        }
+    }
+
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_ingroute_ctx_t));
     if (ctx == NULL) {
         return NULL;
+    }
+
+    if (r == r->main) {
+        ngx_pool_cleanup_t  *cln = ngx_pool_cleanup_add(r->pool, 0);
+
+        if (cln == NULL) {
+            return NULL;
+        }
+        cln->handler = ngx_http_ingroute_ctx_cleanup;
+        cln->data = ctx;
     }
 
     ctx->m.size = sizeof(ingroute_route);
@@ -1640,16 +1678,35 @@ ngx_http_ingroute_edit_headers(ngx_http_request_t *r, ngx_list_t *headers,
  * request's with the mirror as its backend, so that the variables there
  * name the mirror. Its answer is dropped (header_only, and a background
  * subrequest never writes to the client). */
+/* The number that decides the k-th mirror of a request: its random
+ * number (which picked the backend) mixed with k, so that a mirror's share
+ * is not the requests of one weighted backend and two mirrors of one share
+ * do not copy the same requests. 0 stays 0 for the first mirror, as tests
+ * that give the number expect. */
+static uint64_t
+ngx_http_ingroute_mirror_draw(uint64_t random, ngx_uint_t k)
+{
+    uint64_t  x = random + (uint64_t) k * 0x9e3779b97f4a7c15ULL;
+
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+
 static ngx_int_t
 ngx_http_ingroute_mirror(ngx_http_request_t *r,
     ngx_http_ingroute_main_conf_t *imcf, ngx_http_ingroute_ctx_t *ctx,
-    const ingroute_filter *f)
+    const ingroute_filter *f, ngx_uint_t k)
 {
     ngx_http_request_t       *sr;
     ngx_http_ingroute_ctx_t  *mctx;
 
     if (f->mirror_denominator <= 0
-        || ctx->q.random % (uint64_t) f->mirror_denominator
+        || ngx_http_ingroute_mirror_draw(ctx->q.random, k)
+           % (uint64_t) f->mirror_denominator
            >= (uint64_t) f->mirror_numerator)
     {
         return NGX_OK;
@@ -1677,6 +1734,7 @@ ngx_http_ingroute_mirror(ngx_http_request_t *r,
     sr->method = r->method;
     sr->method_name = r->method_name;
     mctx->r = sr;
+    mctx->handled = 1;
     ngx_http_set_ctx(sr, mctx, ngx_http_ingroute_module);
 
     return NGX_OK;
@@ -1687,6 +1745,7 @@ static ngx_int_t
 ngx_http_ingroute_handler(ngx_http_request_t *r)
 {
     size_t                          n, i;
+    ngx_uint_t                      k;
     u_char                         *loc;
     ingroute_filter                 f;
     ngx_table_elt_t                *h;
@@ -1702,6 +1761,13 @@ ngx_http_ingroute_handler(ngx_http_request_t *r)
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    /* once per client request: after an internal redirect the headers
+     * are already changed and the mirrors sent */
+    if (ctx->handled) {
+        return NGX_DECLINED;
+    }
+    ctx->handled = 1;
 
     if (ctx->m.status >= 300 && ctx->m.status < 400) {
         n = ingroute_route_location(&ctx->q, &ctx->m, NULL, 0);
@@ -1738,13 +1804,18 @@ ngx_http_ingroute_handler(ngx_http_request_t *r)
     }
 
     if (imcf->mirror.len) {
-        for (i = 0; i < ctx->m.filters; i++) {
+        for (i = 0, k = 0; i < ctx->m.filters; i++) {
             f.size = sizeof(f);
-            if (ingroute_route_filter(&ctx->m, i, &f) == INGROUTE_OK
-                && f.type == INGROUTE_FILTER_MIRROR
-                && ngx_http_ingroute_mirror(r, imcf, ctx, &f) != NGX_OK)
+            if (ingroute_route_filter(&ctx->m, i, &f) != INGROUTE_OK
+                || f.type != INGROUTE_FILTER_MIRROR)
             {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                continue;
+            }
+            /* a copy that cannot be sent does not fail the request */
+            if (ngx_http_ingroute_mirror(r, imcf, ctx, &f, k++) != NGX_OK) {
+                ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                              "ingroute: mirror to %s/%s:%d not sent",
+                              f.mirror_ns, f.mirror_service, f.mirror_port);
             }
         }
     }
